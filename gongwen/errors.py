@@ -1,0 +1,39 @@
+"""Problems found in a notice, reported in Chinese with file, line and field."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str                 # what is wrong
+    hint: str = ""               # what to write instead
+    field: str | None = None     # the field, in the standard's words (e.g. 发文字号)
+    line: int | None = None      # 1-based
+    column: int | None = None    # 1-based
+    file: Path | str | None = None
+    severity: str = "error"      # "error" or "warning"
+
+    def format(self) -> str:
+        where = str(self.file) if self.file else "<输入>"
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        kind = "错误" if self.severity == "error" else "警告"
+        head = f"{where}: {kind}"
+        if self.field:
+            head += f"【{self.field}】"
+        text = f"{head}{self.message}"
+        if self.hint:
+            text += f"\n    应为：{self.hint}"
+        return text
+
+
+class GongwenError(Exception):
+    """One or more problems that stop generation."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))

@@ -1,0 +1,95 @@
+"""Layout: a validated Document in, positioned pages out.  Pure geometry —
+it reads font metrics but writes nothing; the PDF and DOCX writers share it."""
+from __future__ import annotations
+
+import math
+
+from .. import spec
+from ..model import Document, Span
+from .body import body_blocks, title_lines
+from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun
+from .flow import paginate
+from .header import layout_header
+from .imprint import layout_imprint
+from .text import Fonts, grid_tracking, line_width, natural, runs, shape
+
+__all__ = ["layout", "Layout", "Page", "TextRun", "Rule", "Image", "LaidLine"]
+
+
+def line_containing(y: float) -> int:
+    return math.floor((y - spec.TYPE_TOP) / spec.LINE_PITCH) + 1
+
+
+def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
+    header = layout_header(doc, fonts, preprinted)
+    titles = title_lines(doc)
+    first_line = line_containing(header.rule_y) + 1 + spec.TITLE_GAP_LINES
+    flow = paginate(body_blocks(doc, fonts, titles), first_line)
+
+    pages = [Page(i + 1) for i in range(flow.pages)]
+    pages[0].items += header.items
+    lines = list(header.lines)
+    for p in flow.placed:
+        row = p.row
+        base = spec.baseline_in_cell(spec.line_top(p.line), row.size)
+        pages[p.page].items += runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
+        lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
+        if row.element.startswith("附件") and row.element != "附件说明":
+            pages[p.page].kind = "attachment"
+    _place_seal(doc, flow, pages)
+
+    imprint_page = None
+    blank: list[int] = []
+    imprint = layout_imprint(doc, fonts)
+    if imprint:
+        last = len(pages)
+        used = max((p.line for p in flow.placed if p.page == last - 1), default=0)
+        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1
+        if last % 2 == 0 and fits:
+            target = pages[-1]
+        else:
+            if last % 2 == 0:          # even but full: a blank odd page, then the 版记
+                pages.append(Page(last + 1, show_number=False, kind="blank"))
+                blank.append(last + 1)
+            target = Page(len(pages) + 1, show_number=False, kind="imprint")
+            pages.append(target)
+        target.items += imprint.items()
+        imprint_page = target.number
+        first = spec.LINES_PER_PAGE - imprint.height_lines + 1
+        for k, (element, rs) in enumerate(imprint.lines):
+            lines.append(LaidLine(element, "".join(r.text for r in rs), target.number, first + k))
+
+    for page in pages:
+        if page.show_number:
+            page.items += page_number(page.number, fonts)
+    return Layout(pages, lines, titles, {}, imprint_page, tuple(blank))
+
+
+def page_number(n: int, fonts: Fonts) -> list[TextRun]:
+    """`— N —` in 4号 宋体, 7 mm below the 版心; odd right, even left, one 字 in (§7.5)."""
+    size = spec.PAGE_NUMBER_SIZE
+    dash = spec.PAGE_NUMBER_DASH
+    glyphs = shape([Span(f"{dash} {n} {dash}", spec.SONGTI)], fonts, size)
+    w = line_width(glyphs)
+    inset = spec.PAGE_NUMBER_INDENT_CHARS * spec.char_width(size)
+    x = spec.TYPE_RIGHT - inset - w if n % 2 else spec.TYPE_LEFT + inset
+    base = spec.PAGE_NUMBER_TOP + spec.EM_ASCENT * size * spec.PT
+    return runs(glyphs, natural(glyphs), x, base, size, "页码")
+
+
+def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
+    """A seal image centred over 署名 and 成文日期, pressing on them a little
+    below its centre (§7.3.5.1)."""
+    if doc.seal is None or doc.seal.image is None:
+        return
+    sig = [p for p in flow.placed if p.row.element in ("署名", "成文日期")]
+    if not sig:
+        return
+    date = next((p for p in sig if p.row.element == "成文日期"), sig[-1])
+    top_line, bottom_line = sig[0].line, date.line
+    mid = (spec.line_top(top_line) + spec.line_top(bottom_line) + spec.LINE_PITCH) / 2
+    cy = mid - spec.SEAL_CENTER_ABOVE_BLOCK * spec.LINE_PITCH
+    row = date.row
+    cx = (row.xs[0] + row.xs[-1] + row.glyphs[-1].advance) / 2
+    d = spec.SEAL_DIAMETER
+    pages[date.page].items.append(Image(doc.seal.image, cx - d / 2, cy - d / 2, d, d))

@@ -1,0 +1,157 @@
+"""主体 (§7.3) as blocks of grid rows: 标题, 主送机关, 正文, 附件说明, 署名 … 附注, 附件."""
+from __future__ import annotations
+
+from .. import spec
+from ..model import Attachment, Document, Paragraph, Span, Table, format_date
+from .flow import Block, Row
+from .text import Fonts, break_lines, break_title, grid_tracking, line_width, natural, shape
+
+W = spec.TYPE_AREA_WIDTH
+CH = spec.CHAR_PITCH
+BODY = spec.BODY_SIZE
+
+
+def _rows(fonts: Fonts, spans: list[Span], element: str, first_indent: float = 0.0,
+          x0: float = spec.TYPE_LEFT, width: float = W) -> list[Row]:
+    glyphs = shape(spans, fonts, BODY, grid_tracking(BODY))
+    return [Row(element, ln.glyphs, [x0 + x for x in ln.xs])
+            for ln in break_lines(glyphs, width, first_indent)]
+
+
+def title_lines(doc: Document) -> tuple[str, ...]:
+    """The 标题 as printed: the data's own breaks, or balanced automatic ones."""
+    if doc.title_lines:
+        return doc.title_lines
+    max_chars = int(W // (spec.TITLE_SIZE * spec.PT))
+    return tuple(break_title(doc.title, max_chars))
+
+
+def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str) -> list[Row]:
+    rows = []
+    for text in lines:
+        g = shape([Span(text, role)], fonts, size)
+        if line_width(g) > W:               # a data-given line too long: wrap it
+            for ln in break_lines(g, W, 0.0, justify=False):
+                x0 = spec.TYPE_CENTER_X - line_width(ln.glyphs) / 2
+                rows.append(Row(element, ln.glyphs, [x0 + x for x in natural(ln.glyphs)], size))
+            continue
+        x0 = spec.TYPE_CENTER_X - line_width(g) / 2
+        rows.append(Row(element, g, [x0 + x for x in natural(g)], size))
+    return rows
+
+
+def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Block]:
+    out = []
+    for p in blocks_in:
+        if isinstance(p, Table):
+            # Tables are laid out as rows of text until the table layout lands (issue 7).
+            for cells in (p.header, *p.rows):
+                out.append(Block(_rows(fonts, [Span("　".join(cells), spec.FANGSONG)], "表格")))
+            continue
+        element = "正文" if p.level == 0 else f"{'一二三四'[p.level - 1]}级标题"
+        rows = _rows(fonts, list(p.spans), element, spec.PARAGRAPH_INDENT_CHARS * CH)
+        whole_heading = p.level > 0 and len(p.spans) == 1
+        out.append(Block(rows, keep_with_next=whole_heading))
+    return out
+
+
+def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
+    """附件说明: derived from the 附件 list, so the two always agree."""
+    if not doc.attachments:
+        return None
+    label = shape([Span("附件：", spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
+    x_label = spec.TYPE_LEFT + spec.ATTACHMENT_NOTE_INDENT_CHARS * CH
+    x_num = x_label + line_width(label)
+    rows: list[Row] = []
+    several = len(doc.attachments) > 1
+    for a in doc.attachments:
+        num = shape([Span(f"{a.number}.", spec.FANGSONG)], fonts, BODY, grid_tracking(BODY)) if several else []
+        x_name = x_num + line_width(num)
+        name = shape([Span(a.name, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
+        lines = break_lines(name, spec.TYPE_RIGHT - x_name, 0.0, justify=False)
+        for i, ln in enumerate(lines):
+            glyphs, xs = list(ln.glyphs), [x_name + x for x in ln.xs]
+            if i == 0:
+                glyphs = num + glyphs
+                xs = [x_num + x for x in natural(num)] + xs
+                if a.number == 1:
+                    glyphs = label + glyphs
+                    xs = [x_label + x for x in natural(label)] + xs
+            rows.append(Row("附件说明", glyphs, xs))
+    return Block(rows, gap_before=spec.ATTACHMENT_NOTE_GAP_LINES, keep_together=len(rows) <= 4)
+
+
+def signature_block(doc: Document, fonts: Fonts) -> Block | None:
+    """署名, 代章, 成文日期 and 附注, placed sealed or unsealed (§7.3.5)."""
+    if not doc.issuers and not doc.date:
+        return None
+    trk = grid_tracking(BODY)
+    names = [shape([Span(n, spec.FANGSONG)], fonts, BODY, trk) for n in doc.issuers]
+    date = shape([Span(format_date(doc.date), spec.FANGSONG)], fonts, BODY, trk) if doc.date else []
+    proxy = shape([Span(f"（{doc.proxy_seal}）", spec.FANGSONG)], fonts, BODY, trk) if doc.proxy_seal else []
+    wn = max((line_width(g) for g in names), default=0.0)
+    wd = line_width(date)
+    if doc.seal is not None:
+        date_x = spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wd
+        centre = date_x + wd / 2 if date else spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wn / 2
+        name_x = min(max(centre - wn / 2, spec.TYPE_LEFT), spec.TYPE_RIGHT - wn)
+        gap = spec.SIGNATURE_GAP_LINES_SEALED
+    else:
+        right = spec.TYPE_RIGHT - spec.SIGNATURE_RIGHT_INDENT_UNSEALED * CH
+        name_x = right - wn
+        date_x = name_x + spec.DATE_OFFSET_UNSEALED * CH
+        if date_x + wd > right:               # a date longer than the 署名
+            date_x = right - wd
+            name_x = date_x - spec.DATE_OFFSET_UNSEALED * CH
+        gap = spec.SIGNATURE_GAP_LINES_UNSEALED
+    rows = []
+    for g in names:
+        # joint 署名 stack left-aligned; a single one as computed above
+        x = name_x + (wn - line_width(g)) / 2 if doc.seal is not None else name_x
+        rows.append(Row("署名", g, [x + v for v in natural(g)]))
+    if proxy:
+        x = name_x + wn / 2 - line_width(proxy) / 2
+        rows.append(Row("代章", proxy, [x + v for v in natural(proxy)]))
+    if date:
+        rows.append(Row("成文日期", date, [date_x + v for v in natural(date)]))
+    if doc.note:
+        note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
+        for ln in break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False):
+            rows.append(Row("附注", ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs]))
+    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
+
+
+def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:
+    label = f"附件{a.number}" if several else "附件"
+    label_rows = _rows(fonts, [Span(label, spec.HEITI)], "附件标签")
+    title = tuple(break_title(a.name, int(W // (spec.TITLE_SIZE * spec.PT))))
+    title_rows = _centred_rows(fonts, title, "附件标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG)
+    blocks = [Block(label_rows, new_page=True),
+              Block(title_rows, gap_before=spec.ATTACHMENT_TITLE_LINE - spec.ATTACHMENT_LABEL_LINE - 1,
+                    keep_together=True)]
+    body = _paragraph_blocks(fonts, a.content)
+    if body:
+        body[0].gap_before = 1
+    return blocks + body
+
+
+def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...]) -> list[Block]:
+    blocks = [Block(_centred_rows(fonts, titles, "标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG),
+                    keep_together=True, keep_with_next=True)]
+    if doc.addressees:
+        blocks.append(Block(_rows(fonts, [Span(doc.addressees, spec.FANGSONG)], "主送机关"),
+                            gap_before=spec.ADDRESSEE_GAP_LINES))
+    body = _paragraph_blocks(fonts, doc.body)
+    if body and not doc.addressees:
+        body[0].gap_before = spec.ADDRESSEE_GAP_LINES
+    blocks += body
+    note = attachment_note(doc, fonts)
+    if note:
+        blocks.append(note)
+    sig = signature_block(doc, fonts)
+    if sig:
+        blocks.append(sig)
+    several = len(doc.attachments) > 1
+    for a in doc.attachments:
+        blocks += attachment_blocks(a, several, fonts)
+    return blocks

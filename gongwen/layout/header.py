@@ -1,0 +1,141 @@
+"""版头 (§7.2): 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人 and the red rule."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import spec
+from ..model import Document, Span
+from .boxes import Item, LaidLine, Rule
+from .text import Fonts, grid_tracking, line_width, natural, runs, shape
+
+BODY = spec.BODY_SIZE
+
+
+@dataclass
+class Header:
+    items: list[Item]
+    lines: list[LaidLine]
+    rule_y: float          # centre of the red rule (the 主体 is placed below it)
+
+
+def _line(fonts: Fonts, spans: list[Span], x: float, baseline: float, element: str,
+          size: float = BODY, color=spec.BLACK_RGB, hscale: float = 1.0):
+    glyphs = shape(spans, fonts, size, grid_tracking(size) if size == BODY else 0.0)
+    return runs(glyphs, natural(glyphs, hscale), x, baseline, size, element, color, hscale), glyphs
+
+
+def top_items(doc: Document) -> list[tuple[str, list[Span]]]:
+    """份号, 密级★期限, 紧急程度 — stacked from line 1 in that order, no gaps."""
+    out = []
+    if doc.copy_number:
+        out.append(("份号", [Span(doc.copy_number, spec.FANGSONG)]))
+    if doc.secrecy:
+        text = doc.secrecy + (f"★{doc.secrecy_term}" if doc.secrecy_term else "")
+        out.append(("密级", [Span(text, spec.HEITI)]))
+    if doc.urgency:
+        out.append(("紧急程度", [Span(doc.urgency, spec.HEITI)]))
+    return out
+
+
+def mark_geometry(fonts: Fonts, names: tuple[str, ...], suffix: str) -> tuple[float, float]:
+    """Size (pt) and horizontal scale of the 发文机关标志 so it fits the 版心.
+
+    House rule (spec §4.4): em height up to 20 mm; if too wide, compress
+    horizontally down to 70 %, then reduce the size.  A joint mark also has
+    to leave page 1 room for text, so its stack is capped in height.
+    """
+    em_max = spec.MARK_MAX_HEIGHT
+    if len(names) > 1:
+        # stack of n names: n lines with a small gap must stay within 60 mm
+        n = len(names)
+        em_max = min(em_max, 60.0 / (n + (n - 1) * spec.JOINT_MARK_LINE_GAP))
+    per_em = max(_em_width(fonts, nm) for nm in names)
+    if suffix:
+        per_em += 0.5 + _em_width(fonts, suffix)    # half an em between names and 文件
+    width = per_em * em_max
+    if width <= spec.TYPE_AREA_WIDTH:
+        return em_max / spec.PT, 1.0
+    scale = spec.TYPE_AREA_WIDTH / width
+    if scale >= spec.MARK_MIN_HSCALE:
+        return em_max / spec.PT, scale
+    em = spec.TYPE_AREA_WIDTH / (per_em * spec.MARK_MIN_HSCALE)
+    return em / spec.PT, spec.MARK_MIN_HSCALE
+
+
+def _em_width(fonts: Fonts, text: str) -> float:
+    return sum(fonts.face_for(spec.XIAOBIAOSONG, ch).advance(ch) for ch in text)
+
+
+def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Header:
+    items: list[Item] = []
+    lines: list[LaidLine] = []
+
+    for k, (element, spans) in enumerate(top_items(doc), start=1):
+        r, g = _line(fonts, spans, spec.TYPE_LEFT, spec.baseline_in_cell(spec.line_top(k), BODY), element)
+        items += r
+        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, k))
+
+    # 发文机关标志
+    mark_bottom = spec.MARK_TOP
+    if doc.organ_mark:
+        size, hscale = mark_geometry(fonts, doc.organ_mark, doc.mark_suffix)
+        em = size * spec.PT
+        pitch = em * (1 + spec.JOINT_MARK_LINE_GAP)
+        stack = [shape([Span(n, spec.XIAOBIAOSONG)], fonts, size) for n in doc.organ_mark]
+        widths = [line_width(g) * hscale for g in stack]
+        suffix = shape([Span(doc.mark_suffix, spec.XIAOBIAOSONG)], fonts, size) if doc.mark_suffix else []
+        gap = 0.5 * em * hscale if suffix else 0.0
+        total = max(widths) + gap + line_width(suffix) * hscale
+        # A single mark is centred; a joint stack is left-aligned within a centred block.
+        x0 = spec.TYPE_CENTER_X - total / 2
+        for i, (g, w) in enumerate(zip(stack, widths)):
+            top = spec.MARK_TOP + i * pitch
+            items += runs(g, natural(g, hscale), x0, top + spec.EM_ASCENT * em, size, "发文机关标志",
+                          spec.RED_RGB, hscale)
+            lines.append(LaidLine("发文机关标志", doc.organ_mark[i], 1, None))
+        block_h = (len(stack) - 1) * pitch + em
+        if suffix:
+            top = spec.MARK_TOP + (block_h - em) / 2          # 文件 centred on the stack
+            items += runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
+                          top + spec.EM_ASCENT * em, size, "发文机关标志", spec.RED_RGB, hscale)
+            lines[-1] = LaidLine("发文机关标志", doc.organ_mark[-1] + doc.mark_suffix, 1, None)
+        mark_bottom = spec.MARK_TOP + block_h
+        if preprinted:                    # the paper already carries the mark
+            items = [i for i in items if getattr(i, "element", "") != "发文机关标志"]
+
+    # 发文字号 (and 签发人): two empty lines below the mark.
+    first_cell = mark_bottom + spec.MARK_GAP_LINES * spec.LINE_PITCH
+    last_cell = first_cell
+    if doc.signers:
+        label = [Span("签发人：", spec.FANGSONG)]
+        lab_g = shape(label, fonts, BODY, grid_tracking(BODY))
+        name_gs = [shape([Span(n, spec.KAITI)], fonts, BODY, grid_tracking(BODY)) for n in doc.signers]
+        names_w = max(line_width(g) for g in name_gs)
+        right = spec.TYPE_RIGHT - spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
+        x_names = right - names_w
+        x_label = x_names - line_width(lab_g)
+        for i, g in enumerate(name_gs):
+            cell = first_cell + i * spec.LINE_PITCH
+            base = spec.baseline_in_cell(cell, BODY)
+            if i == 0:
+                items += runs(lab_g, natural(lab_g), x_label, base, BODY, "签发人")
+            items += runs(g, natural(g), x_names, base, BODY, "签发人")
+            lines.append(LaidLine("签发人", ("签发人：" if i == 0 else "") + doc.signers[i], 1, None))
+            last_cell = cell
+    if doc.doc_number:
+        spans = [Span(doc.doc_number, spec.FANGSONG)]
+        g = shape(spans, fonts, BODY, grid_tracking(BODY))
+        if doc.signers:
+            x = spec.TYPE_LEFT + spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
+        else:
+            x = spec.TYPE_CENTER_X - line_width(g) / 2
+        items += runs(g, natural(g), x, spec.baseline_in_cell(last_cell, BODY), BODY, "发文字号")
+        lines.append(LaidLine("发文字号", doc.doc_number, 1, None))
+
+    # The red rule, 4 mm below the bottom of the 发文字号's glyphs.
+    em = BODY * spec.PT
+    glyph_bottom = last_cell + (spec.LINE_PITCH - em) / 2 + em
+    rule_y = glyph_bottom + spec.RULE_GAP_BELOW_DOC_NUMBER + spec.HEADER_RULE_WIDTH / 2
+    if doc.organ_mark and not preprinted:
+        items.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, rule_y, spec.HEADER_RULE_WIDTH, spec.RED_RGB, "版头分隔线"))
+    return Header(items, lines, rule_y)

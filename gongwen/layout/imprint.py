@@ -1,0 +1,70 @@
+"""版记 (§7.4): 抄送机关, 印发机关 and 印发日期 between rules, at the bottom of the 版心."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import spec
+from ..model import Document, Span, format_date
+from .boxes import Item, Rule
+from .text import Fonts, break_lines, grid_tracking, line_width, natural, runs, shape
+
+SIZE = spec.IMPRINT_SIZE
+
+
+@dataclass
+class Imprint:
+    lines: list[tuple[str, list]]   # (element, TextRuns) per grid line, top to bottom
+    rules: list[Rule]               # rules, top to bottom
+    height_lines: int               # grid lines it occupies at the bottom of the page
+
+    def items(self) -> list[Item]:
+        out: list[Item] = [r for _, runs_ in self.lines for r in runs_]
+        return out + self.rules
+
+
+def layout_imprint(doc: Document, fonts: Fonts) -> Imprint | None:
+    if not doc.cc and not doc.printer:
+        return None
+    ch = spec.char_width(SIZE)
+    trk = grid_tracking(SIZE)
+    left, right = spec.TYPE_LEFT + spec.IMPRINT_INDENT_CHARS * ch, spec.TYPE_RIGHT - spec.IMPRINT_INDENT_CHARS * ch
+    groups: list[list[tuple[str, list, list[float]]]] = []   # each group sits between two rules
+    if doc.cc:
+        label = shape([Span("抄送：", spec.FANGSONG)], fonts, SIZE, trk)
+        names = shape([Span("，".join(doc.cc) + "。", spec.FANGSONG)], fonts, SIZE, trk)
+        x_names = left + line_width(label)
+        group = []
+        for i, ln in enumerate(break_lines(names, right - x_names)):
+            glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
+            if i == 0:
+                glyphs, xs = label + glyphs, [left + x for x in natural(label)] + xs
+            group.append(("抄送机关", glyphs, xs))
+        groups.append(group)
+    if doc.printer:
+        group = []
+        org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
+        glyphs, xs = org, [left + x for x in natural(org)]
+        if doc.print_date:
+            d = shape([Span(format_date(doc.print_date) + "印发", spec.FANGSONG)], fonts, SIZE, trk)
+            glyphs = glyphs + d
+            xs = xs + [right - line_width(d) + x for x in natural(d)]
+        group.append(("印发机关", glyphs, xs))
+        groups.append(group)
+
+    n = sum(len(g) for g in groups)
+    first = spec.LINES_PER_PAGE - n + 1            # grid line of the first item
+    lines, rules = [], []
+    k = first
+    top = spec.line_top(first)
+    rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, top + spec.IMPRINT_OUTER_RULE / 2, spec.IMPRINT_OUTER_RULE))
+    for gi, group in enumerate(groups):
+        if gi:
+            rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.line_top(k), spec.IMPRINT_INNER_RULE))
+        for element, glyphs, xs in group:
+            base = spec.baseline_in_cell(spec.line_top(k), SIZE)
+            lines.append((element, runs(glyphs, xs, 0.0, base, SIZE, element)))
+            k += 1
+    # The last rule's bottom edge lies on the bottom of the 版心.
+    rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.TYPE_BOTTOM - spec.IMPRINT_OUTER_RULE / 2,
+                      spec.IMPRINT_OUTER_RULE))
+    return Imprint(lines, rules, n)

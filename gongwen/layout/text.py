@@ -1,0 +1,284 @@
+"""Line breaking on the character grid, shared by every element.
+
+A paragraph is cut into clusters (one CJK character, or a Latin word / number /
+phone number / e-mail address kept whole), filled greedily into lines, then
+mended for 避头尾 by pushing characters down to the next line, and finally
+justified so that every full line reaches both edges of the 版心.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Protocol
+
+from .. import spec
+from ..model import Span
+
+# 避头尾 (spec §3): characters that may not begin / end a line.
+NO_LINE_START = set("，。、；：？！）》」』】〕〉］｝〗”’…—·％‰,.;:?!)]}%")
+NO_LINE_END = set("（《「『【〔〈［｛〖“‘([{")
+
+# Latin words, numbers, phone numbers, e-mail addresses and URLs stay whole.
+_WORD = re.compile(r"[A-Za-z0-9@._\-+/:#&=?~'*]+")
+# Paired punctuation that must not be split (——, ……).
+_PAIRS = ("——", "……")
+EPS = 1e-6
+
+
+class Face(Protocol):
+    key: str
+    def advance(self, ch: str) -> float: ...
+
+
+class Fonts(Protocol):
+    def face_for(self, role: str, ch: str) -> Face: ...
+
+
+@dataclass(frozen=True)
+class Glyph:
+    ch: str
+    face: str
+    role: str
+    advance: float     # mm, tracking included
+
+
+@dataclass
+class Cluster:
+    glyphs: list[Glyph]
+    space: bool = False
+
+    @property
+    def width(self) -> float:
+        return sum(g.advance for g in self.glyphs)
+
+    @property
+    def first(self) -> str:
+        return self.glyphs[0].ch
+
+    @property
+    def last(self) -> str:
+        return self.glyphs[-1].ch
+
+
+@dataclass
+class Line:
+    glyphs: list[Glyph]
+    xs: list[float]    # left edge of each glyph, from the line's left edge (indent included)
+    last: bool         # last line of its paragraph (flush left, not justified)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+
+def grid_tracking(size_pt: float) -> float:
+    """Extra advance (mm, negative) that puts 28 characters of 3号 in 156 mm,
+    scaled for other sizes so every grid element keeps the same proportion."""
+    return spec.char_width(size_pt) - size_pt * spec.PT
+
+
+def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float = 0.0) -> list[Glyph]:
+    em = size_pt * spec.PT
+    out = []
+    for span in spans:
+        for ch in span.text:
+            if ch in "\r\n\t":
+                ch = " "
+            face = fonts.face_for(span.role, ch)
+            out.append(Glyph(ch, face.key, span.role, face.advance(ch) * em + tracking))
+    return out
+
+
+def clusters(glyphs: list[Glyph]) -> list[Cluster]:
+    text = "".join(g.ch for g in glyphs)
+    out: list[Cluster] = []
+    i = 0
+    while i < len(glyphs):
+        ch = text[i]
+        if ch == " ":
+            out.append(Cluster([glyphs[i]], space=True))
+            i += 1
+            continue
+        m = _WORD.match(text, i)
+        if m:
+            out.append(Cluster(glyphs[i:m.end()]))
+            i = m.end()
+            continue
+        if text[i:i + 2] in _PAIRS:
+            out.append(Cluster(glyphs[i:i + 2]))
+            i += 2
+            continue
+        out.append(Cluster([glyphs[i]]))
+        i += 1
+    return out
+
+
+def _legal_break(line: list[Cluster], nxt: Cluster) -> bool:
+    if nxt.first in NO_LINE_START:
+        return False
+    if line and line[-1].last in NO_LINE_END:
+        return False
+    return True
+
+
+def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
+                justify: bool = True) -> list[Line]:
+    """Break shaped glyphs into lines of at most `width` mm (the first line
+    starting `first_indent` mm in) and place every glyph."""
+    items = clusters(glyphs)
+    # A cluster wider than a whole line (a very long URL) is broken per character.
+    split: list[Cluster] = []
+    for c in items:
+        if c.width > width - first_indent + EPS and len(c.glyphs) > 1:
+            split.extend(Cluster([g]) for g in c.glyphs)
+        else:
+            split.append(c)
+    lines: list[list[Cluster]] = []
+    current: list[Cluster] = []
+    used = 0.0
+    avail = width - first_indent
+    queue = list(split)
+    while queue:
+        c = queue.pop(0)
+        if c.space and not current:
+            continue                      # no space at the start of a line
+        if used + c.width <= avail + EPS or not current:
+            current.append(c)
+            used += c.width
+            continue
+        # c does not fit: find the latest legal break at or before it.
+        cut = len(current)
+        following = c
+        while cut > 0 and not _legal_break(current[:cut], following):
+            cut -= 1
+            following = current[cut]
+        if cut == 0:                      # nothing legal: break where it overflows
+            cut = len(current)
+        queue = current[cut:] + [c] + queue
+        lines.append(current[:cut])
+        current, used, avail = [], 0.0, width
+    if current:
+        lines.append(current)
+    out = []
+    for n, line in enumerate(lines):
+        while line and line[-1].space:
+            line = line[:-1]
+        indent = first_indent if n == 0 else 0.0
+        last = n == len(lines) - 1
+        out.append(_place(line, indent, width - indent, justify and not last, last))
+    return out
+
+
+def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last: bool) -> Line:
+    natural = sum(c.width for c in line)
+    gaps = len(line) - 1
+    extra = (avail - natural) / gaps if justify and gaps > 0 and natural < avail else 0.0
+    glyphs, xs = [], []
+    x = indent
+    for c in line:
+        for g in c.glyphs:
+            glyphs.append(g)
+            xs.append(x)
+            x += g.advance
+        x += extra
+    return Line(glyphs, xs, last)
+
+
+def line_width(glyphs: list[Glyph]) -> float:
+    return sum(g.advance for g in glyphs)
+
+
+# --- titles -----------------------------------------------------------------
+
+# Where a title may break well: before these words …
+_BREAK_BEFORE = ("关于", "印发", "转发", "开展", "做好", "加强", "进一步", "推进", "实施", "贯彻",
+                 "召开", "举办", "表彰", "的通知", "的请示", "的报告", "的意见", "的决定", "的函", "的批复")
+# … and after these characters (organ suffixes, conjunctions).
+_BREAK_AFTER = set("局委厅院府部室办处所站会的和与及暨")
+_NO_BREAK_INSIDE = re.compile(r"《[^》]*》|〔[^〕]*〕|“[^”]*”|[A-Za-z0-9.\-]+")
+
+
+def break_title(text: str, max_chars: int) -> list[str]:
+    """Break a title into balanced lines of at most max_chars characters.
+
+    Breaks fall at word boundaries guessed from 公文 phrasing (before 关于, after
+    an organ's suffix …) and never inside 《》, 〔〕, quotes or numbers; among the
+    candidates the most even split wins, so the lines form a trapezoid or a
+    diamond rather than one long line and a stub.
+    """
+    n = len(text)
+    if n <= max_chars:
+        return [text]
+    forbidden = set()
+    for m in _NO_BREAK_INSIDE.finditer(text):
+        forbidden.update(range(m.start() + 1, m.end()))
+    cost_at = {}
+    for i in range(2, n - 1):                 # never a single character on a line
+        if i in forbidden or text[i] in NO_LINE_START or text[i - 1] in NO_LINE_END:
+            continue
+        good = any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER
+        cost_at[i] = 0.0 if good else 6.0
+    k = -(-n // max_chars)
+    best: tuple[float, list[int]] | None = None
+    for lines in (k, k + 1):
+        best = _best_split(text, lines, max_chars, cost_at, best)
+        if best and best[0] < 6:
+            break
+    if best is None:                          # nothing legal: cut evenly
+        size = -(-n // k)
+        return [text[i:i + size] for i in range(0, n, size)]
+    cuts = [0] + best[1] + [n]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _best_split(text, lines, max_chars, cost_at, best):
+    n = len(text)
+    ideal = n / lines
+    points = sorted(cost_at)
+
+    def search(start, left, chosen, cost):
+        nonlocal best
+        if left == 1:
+            if n - start > max_chars or n - start < 2:
+                return
+            lengths = [b - a for a, b in zip([0] + chosen, chosen + [n])]
+            shape_cost = sum((L - ideal) ** 2 for L in lengths) / lines
+            total = cost + shape_cost
+            if best is None or total < best[0]:
+                best = (total, list(chosen))
+            return
+        for p in points:
+            if p <= start + 1 or p - start > max_chars:
+                continue
+            if best is not None and cost + cost_at[p] >= best[0]:
+                continue
+            search(p, left - 1, chosen + [p], cost + cost_at[p])
+
+    search(0, lines, [], 0.0)
+    return best
+
+
+# --- from glyphs to positioned runs ------------------------------------------
+
+def runs(glyphs: list[Glyph], xs: list[float], x0: float, baseline: float, size_pt: float,
+         element: str, color=spec.BLACK_RGB, hscale: float = 1.0) -> list:
+    """Group placed glyphs into TextRuns of one face each."""
+    from .boxes import TextRun
+    out = []
+    start = 0
+    for i in range(1, len(glyphs) + 1):
+        if i == len(glyphs) or glyphs[i].face != glyphs[start].face or glyphs[i].role != glyphs[start].role:
+            seg = glyphs[start:i]
+            out.append(TextRun("".join(g.ch for g in seg), tuple(x0 + x for x in xs[start:i]), baseline,
+                               seg[0].face, seg[0].role, size_pt, hscale, color, element))
+            start = i
+    return out
+
+
+def natural(glyphs: list[Glyph], hscale: float = 1.0) -> list[float]:
+    """x of each glyph set solid (no justification), from 0."""
+    xs, x = [], 0.0
+    for g in glyphs:
+        xs.append(x)
+        x += g.advance * hscale
+    return xs

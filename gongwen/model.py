@@ -1,0 +1,97 @@
+"""The validated document: what a notice *is*, independent of how it is drawn.
+
+Readers (YAML today) build these objects; layout turns them into geometry;
+writers never look at the source data.  Field names follow the standard's
+vocabulary (comments give the Chinese term).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of text in one font role (a run)."""
+    text: str
+    role: str  # one of spec.ROLES
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph.  level 0 = ordinary text, 1–4 = heading levels.
+
+    `spans` holds the printed text including the heading number (一、 …), so
+    PDF and DOCX print exactly the same characters.
+    """
+    spans: tuple[Span, ...]
+    level: int = 0
+    source_line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A 表格 block inside attachment content: header row plus rows of cells."""
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """附件: a name, and either body content or a PDF file to append."""
+    number: int            # 1-based; printed only when there are several
+    name: str
+    content: tuple[Block, ...] = ()
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Seal:
+    """印章: sealed layout, optionally with an image to draw."""
+    image: Path | None = None
+
+
+@dataclass
+class Document:
+    source: Path | None
+    organ_mark: tuple[str, ...]          # 发文机关标志: one line, or several organs (联合行文)
+    mark_suffix: str                     # "文件" for joint marks, printed to the right of the stack
+    doc_number: str | None               # 发文字号
+    title_lines: tuple[str, ...] | None  # 标题 with explicit breaks, or None → break automatically
+    title: str                           # 标题 as one string
+    addressees: str | None               # 主送机关, ending with "："
+    body: tuple[Block, ...]              # 正文
+    signers: tuple[str, ...] = ()        # 签发人 (上行文)
+    copy_number: str | None = None       # 份号
+    secrecy: str | None = None           # 密级
+    secrecy_term: str | None = None      # 保密期限
+    urgency: str | None = None           # 紧急程度
+    attachments: tuple[Attachment, ...] = ()
+    issuers: tuple[str, ...] = ()        # 发文机关署名
+    date: _dt.date | None = None         # 成文日期
+    seal: Seal | None = None             # 印章 (None → unsealed layout)
+    proxy_seal: str | None = None        # 代章
+    note: str | None = None              # 附注
+    cc: tuple[str, ...] = ()             # 抄送机关
+    printer: str | None = None           # 印发机关
+    print_date: _dt.date | None = None   # 印发日期
+    # Source lines of each field, for messages that point at the data.
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def upward(self) -> bool:
+        """上行文: a 签发人 makes the 版头 an upward one."""
+        return bool(self.signers)
+
+
+def format_date(d: _dt.date) -> str:
+    """成文日期 form: Arabic numerals, full year, no leading zeros."""
+    return f"{d.year}年{d.month}月{d.day}日"

@@ -1,0 +1,125 @@
+"""data → model → layout → writers, as one call the CLI, batch and bench share."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import GongwenError, Problem
+
+
+@dataclass
+class Result:
+    outputs: list[Path]
+    fonts: dict[str, str]                 # role → family used in the PDF
+    pages: int
+    warnings: list[Problem] = field(default_factory=list)
+
+
+_FONTBOOK = None
+
+
+def fontbook():
+    """One FontBook per process: fonts are parsed once, however many documents."""
+    global _FONTBOOK
+    if _FONTBOOK is None:
+        from .fonts import FontBook
+        _FONTBOOK = FontBook()
+    return _FONTBOOK
+
+
+def build(doc, preprinted: bool = False):
+    """Layout of a Document with the process's fonts; MissingGlyph becomes a clear error."""
+    from .fonts import MissingGlyph
+    from .layout import layout
+    fonts = fontbook()
+    try:
+        lay = layout(doc, fonts, preprinted=preprinted)
+    except MissingGlyph as e:
+        raise GongwenError(Problem(str(e), "换用常见字，或把含有该字的字体放进 fonts/ 文件夹",
+                                   file=doc.source, field=_field_of(doc, e.char),
+                                   line=_line_of(doc, e.char)))
+    lay.fonts = fonts.report()
+    return lay
+
+
+def _line_of(doc, ch: str) -> int | None:
+    if doc.source is None:
+        return None
+    try:
+        for n, text in enumerate(Path(doc.source).read_text(encoding="utf-8-sig").splitlines(), 1):
+            if ch in text:
+                return n
+    except OSError:
+        pass
+    return None
+
+
+def _field_of(doc, ch: str) -> str | None:
+    line = _line_of(doc, ch)
+    if line is None:
+        return None
+    best = None
+    for key, ln in doc.lines.items():
+        if ln <= line and (best is None or ln > doc.lines[best]):
+            best = key
+    return best
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write under a temporary name and rename: a crash never leaves a broken
+    file under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "docx")) -> tuple[dict[str, bytes], object]:
+    """All outputs as bytes, from one layout."""
+    lay = build(doc, preprinted)
+    out: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from .writers.pdf import render_pdf
+        out["pdf"] = render_pdf(lay, doc, fontbook())
+    if "docx" in formats:
+        try:
+            from .writers.docx import render_docx
+        except ImportError:
+            render_docx = None
+        if render_docx is not None:
+            out["docx"] = render_docx(lay, doc)
+    return out, lay
+
+
+def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool = False) -> Result:
+    from .reader import read
+    doc = read(source)
+    warnings: list[Problem] = []
+    try:
+        from .checks import check_document
+    except ImportError:
+        check_document = None
+    if check_document is not None:
+        problems = check_document(doc)
+        errors = [p for p in problems if p.severity == "error" or strict]
+        if errors:
+            raise GongwenError(errors)
+        warnings = problems
+    blobs, lay = render(doc, preprinted)
+    stem = Path(source).stem
+    paths = []
+    for ext, data in blobs.items():        # everything rendered before anything is written
+        p = out_dir / f"{stem}.{ext}"
+        atomic_write(p, data)
+        paths.append(p)
+    return Result(paths, lay.fonts, len(lay.pages), warnings)

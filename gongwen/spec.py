@@ -1,0 +1,127 @@
+"""GB/T 9704-2012 in numbers: the one place where the standard's geometry lives.
+
+Every length is in millimetres, measured from the top-left corner of the A4 page
+(y grows downwards), unless the name says otherwise.  Layout code reads these
+names; writers never invent geometry of their own.  Where the standard leaves
+room, the choice is marked "house decision" and explained.
+"""
+from __future__ import annotations
+
+PT = 25.4 / 72  # one point in mm
+
+# §5.2.1 — page and 版心
+PAGE_WIDTH = 210.0
+PAGE_HEIGHT = 297.0
+TOP_MARGIN = 37.0          # 天头
+LEFT_MARGIN = 28.0         # 订口
+TYPE_AREA_WIDTH = 156.0    # 版心 width
+TYPE_AREA_HEIGHT = 225.0   # 版心 height
+TYPE_LEFT = LEFT_MARGIN
+TYPE_RIGHT = LEFT_MARGIN + TYPE_AREA_WIDTH          # 184
+TYPE_TOP = TOP_MARGIN
+TYPE_BOTTOM = TOP_MARGIN + TYPE_AREA_HEIGHT         # 262
+TYPE_CENTER_X = (TYPE_LEFT + TYPE_RIGHT) / 2        # 居中 means centred on the 版心
+
+# §5.2.2 — 22 lines × 28 characters fill the 版心.  The standard's own line
+# (character + 7/8) cannot fit 22 lines of 3号 in 225 mm, so, like every Word/WPS
+# template, the grid divides the 版心 evenly (house decision, see spec §3).
+LINES_PER_PAGE = 22
+CHARS_PER_LINE = 28
+LINE_PITCH = TYPE_AREA_HEIGHT / LINES_PER_PAGE      # 1 行 = 10.227 mm
+CHAR_PITCH = TYPE_AREA_WIDTH / CHARS_PER_LINE       # 1 字 (3号) = 5.571 mm
+
+# Chinese type sizes (号) in points
+SIZE_PT = {
+    "初号": 42.0, "小初": 36.0, "一号": 26.0, "小一": 24.0, "二号": 22.0, "小二": 18.0,
+    "三号": 16.0, "小三": 15.0, "四号": 14.0, "小四": 12.0, "五号": 10.5, "小五": 9.0,
+}
+BODY_SIZE = SIZE_PT["三号"]
+TITLE_SIZE = SIZE_PT["二号"]
+IMPRINT_SIZE = SIZE_PT["四号"]       # 版记
+PAGE_NUMBER_SIZE = SIZE_PT["四号"]
+
+# House decision: a glyph's em box is centred vertically in its grid cell and
+# the baseline sits 0.88 em below the em-box top (the ideographic em box of
+# CJK fonts spans +0.88 … −0.12 em around the baseline).
+EM_ASCENT = 0.88
+
+# Font roles (the standard names faces, not files)
+XIAOBIAOSONG = "小标宋"
+FANGSONG = "仿宋"
+HEITI = "黑体"
+KAITI = "楷体"
+SONGTI = "宋体"
+ROLES = (XIAOBIAOSONG, FANGSONG, HEITI, KAITI, SONGTI)
+
+# The official faces each role names in Word (proprietary; never shipped).
+OFFICIAL_FONT = {
+    XIAOBIAOSONG: "方正小标宋简体",
+    FANGSONG: "仿宋_GB2312",
+    HEITI: "黑体",
+    KAITI: "楷体_GB2312",
+    SONGTI: "宋体",
+}
+
+# §6 — colours.  Red is CMYK 0/80/80/0; PDF/A with an sRGB intent wants RGB.
+RED_RGB = (1.0, 0.2, 0.2)     # 255/51/51
+BLACK_RGB = (0.0, 0.0, 0.0)
+
+# §7.2 — 版头
+COPY_NUMBER_DIGITS = 6                    # 份号
+MARK_TOP = TYPE_TOP + 35.0                # 发文机关标志 top edge, 35 mm below 版心 top
+MARK_MAX_HEIGHT = 20.0                    # house rule: glyph (em) height at most 20 mm
+MARK_MIN_HSCALE = 0.70                    # house rule: compress to 70 % before shrinking
+MARK_GAP_LINES = 2                        # 发文字号: two empty lines below the mark
+RULE_GAP_BELOW_DOC_NUMBER = 4.0           # red rule 4 mm below the 发文字号
+HEADER_RULE_WIDTH = 1.0 * PT              # house choice: 1 pt (0.35 mm)
+JOINT_MARK_LINE_GAP = 0.15                # house choice: gap between stacked organ names, in em
+SIGNER_RIGHT_INDENT_CHARS = 1             # 签发人 右空一字; 发文字号 then 左空一字
+
+# §7.3 — 主体
+TITLE_GAP_LINES = 2                       # 标题: two empty lines below the red rule
+ADDRESSEE_GAP_LINES = 1                   # 主送机关: one empty line below the title
+PARAGRAPH_INDENT_CHARS = 2
+HEADING_ROLE = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
+ATTACHMENT_NOTE_GAP_LINES = 1             # 附件说明 one empty line below the body
+ATTACHMENT_NOTE_INDENT_CHARS = 2
+SIGNATURE_GAP_LINES_UNSEALED = 1          # 署名 one empty line below the body
+# House decision: a sealed 署名 stands two empty lines below the body, so a
+# 42 mm seal centred over 署名 and date reaches up to within one line of the text.
+SIGNATURE_GAP_LINES_SEALED = 2
+DATE_RIGHT_INDENT_SEALED = 4              # 成文日期 右空四字 (sealed)
+SIGNATURE_RIGHT_INDENT_UNSEALED = 2       # 署名 右空二字 (unsealed)
+DATE_OFFSET_UNSEALED = 2                  # date starts 2 字 right of the 署名's first char
+SEAL_DIAMETER = 42.0                      # common 公章 size; image is scaled to it
+# The seal presses on 署名 and date "a little below its centre" (§7.3.5.1).
+SEAL_CENTER_ABOVE_BLOCK = 0.25            # in lines, above the middle of 署名…date
+NOTE_INDENT_CHARS = 2                     # 附注 左空二字, on the line after the date
+
+# §7.3.7 — 附件 pages
+ATTACHMENT_LABEL_LINE = 1                 # "附件2" 顶格 on line 1
+ATTACHMENT_TITLE_LINE = 3                 # title centred on line 3
+
+# §7.4 — 版记
+IMPRINT_OUTER_RULE = 0.35                 # first and last rule, mm
+IMPRINT_INNER_RULE = 0.25                 # rules between items, mm
+IMPRINT_INDENT_CHARS = 1                  # 左右各空一字 (4号 characters)
+
+# §7.5 — page numbers
+PAGE_NUMBER_TOP = TYPE_BOTTOM + 7.0       # dash line top 7 mm below the 版心
+PAGE_NUMBER_INDENT_CHARS = 1              # odd: 右空一字, even: 左空一字 (4号 characters)
+PAGE_NUMBER_DASH = "\u2014"               # 一字线
+
+
+def char_width(size_pt: float) -> float:
+    """Width of one 字 of the given type size, in mm (3号 → the grid pitch)."""
+    return CHAR_PITCH * size_pt / BODY_SIZE
+
+
+def line_top(k: int) -> float:
+    """Top of grid line k (1-based) on any page."""
+    return TYPE_TOP + (k - 1) * LINE_PITCH
+
+
+def baseline_in_cell(cell_top: float, size_pt: float, pitch: float = LINE_PITCH) -> float:
+    """Baseline of a glyph of size_pt whose em box is centred in a cell."""
+    em = size_pt * PT
+    return cell_top + (pitch - em) / 2 + EM_ASCENT * em

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs on a fresh Debian machine, then run it.
+# Debian packages: poppler (pdftoppm), LibreOffice (renders the DOCX), a Java
+# runtime and PDFBox (PDF/A preflight), Noto CJK (the fallback font for rare
+# characters).  Python packages go into .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+need=()
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+command -v java >/dev/null || need+=(default-jre-headless)
+[ -f /usr/share/java/pdfbox2.jar ] || need+=(libpdfbox2-java libactivation-java libjaxb-api-java)
+ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -r requirements.txt
+exec .venv/bin/python -m pytest -q "$@"
