@@ -57,8 +57,7 @@ def _text(c, run: TextRun, face) -> None:
     t = c.beginText()
     t.setFont(run.face, run.size)
     t.setFillColorRGB(*run.color)
-    if run.hscale != 1.0:
-        t.setHorizScale(run.hscale * 100)
+    t.setHorizScale(run.hscale * 100)     # text state outlives BT/ET: always set it
     adv = [face.advance(ch) * run.size * run.hscale for ch in run.text]
     xs = [x * MM for x in run.xs]
     n = len(run.text)
@@ -75,9 +74,15 @@ def _text(c, run: TextRun, face) -> None:
             while k + 1 < n and abs(delta(k) - gap) < 1e-3:
                 k += 1
             end = k + 1
-        t.setTextOrigin(xs[i], _y(run.baseline))
         t.setCharSpace(gap / run.hscale)      # PDF scales Tc by the horizontal scale
-        t.textOut(run.text[i:end])
+        # ReportLab switches subset fonts inside a segment; some readers (pdfminer)
+        # drop the Tc after the last glyph of each string, so every subset chunk
+        # gets its own origin and no reader can misplace a glyph.
+        j = i
+        for _, raw in face.rl_font.splitString(run.text[i:end], c._doc):
+            t.setTextOrigin(xs[j], _y(run.baseline))
+            t.textOut(run.text[j:j + len(raw)])
+            j += len(raw)
         i = end
     c.drawText(t)
 
