@@ -86,6 +86,23 @@ class Document:
     # Source lines of each field, for messages that point at the data.
     lines: dict[str, int] = field(default_factory=dict)
 
+    def all_text(self) -> str:
+        """Every character the document prints (for font coverage up front)."""
+        parts = [*self.organ_mark, self.mark_suffix, self.doc_number or "", self.title,
+                 self.addressees or "", *self.signers, self.copy_number or "", self.secrecy or "",
+                 self.secrecy_term or "", self.urgency or "", *self.issuers, self.proxy_seal or "",
+                 self.note or "", *self.cc, self.printer or ""]
+        blocks = list(self.body)
+        for a in self.attachments:
+            parts.append(a.name)
+            blocks += a.content
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                parts.append(b.text)
+            else:
+                parts += [*b.header, *(c for row in b.rows for c in row)]
+        return "".join(parts)
+
     @property
     def upward(self) -> bool:
         """上行文: a 签发人 makes the 版头 an upward one."""

@@ -35,6 +35,7 @@ def build(doc, preprinted: bool = False):
     from .layout import layout
     fonts = fontbook()
     try:
+        fonts.prepare(doc.all_text())       # one fallback subset for all rare characters
         lay = layout(doc, fonts, preprinted=preprinted)
     except MissingGlyph as e:
         raise GongwenError(Problem(str(e), "换用常见字，或把含有该字的字体放进 fonts/ 文件夹",

@@ -195,34 +195,88 @@ _BREAK_BEFORE = ("关于", "印发", "转发", "开展", "做好", "加强", "�
                  "召开", "举办", "表彰", "的通知", "的请示", "的报告", "的意见", "的决定", "的函", "的批复")
 # … and after these characters (organ suffixes, conjunctions).
 _BREAK_AFTER = set("局委厅院府部室办处所站会的和与及暨")
-_NO_BREAK_INSIDE = re.compile(r"《[^》]*》|〔[^〕]*〕|“[^”]*”|[A-Za-z0-9.\-]+")
+# Never broken: numbers and Latin words, and bracketed or quoted groups short enough to keep whole.
+_HARD_GROUPS = re.compile(r"〔[^〕]*〕|（[^）]{0,12}）|“[^”]{0,12}”|[A-Za-z0-9.\-—～~]+")
+_BOOK_TITLE = re.compile(r"《[^》]*》")
+# A single-character suffix ends the name before it (临淄|区 is one name).
+_NAME_SUFFIX = set("区市县省镇乡村局委厅办部院处")
+_WORDS: set[str] | None = None
+_MAX_WORD = 6
+
+# Break costs: the lower, the better the place (shape costs are added to these).
+COST_CANONICAL = -4.0     # before 关于: the organ / subject split every reader expects
+COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 15.0, 8.0
+
+
+def _words() -> set[str]:
+    """The title breaker's word list (from jieba's dictionary, see tools/make_wordlist.py)."""
+    global _WORDS
+    if _WORDS is None:
+        from pathlib import Path
+        path = Path(__file__).resolve().parent.parent / "data" / "words.txt"
+        _WORDS = {w for w in path.read_text(encoding="utf-8").split("\n") if w and not w.startswith("#")}
+    return _WORDS
+
+
+def word_boundaries(text: str) -> tuple[set[int], set[int]]:
+    """Word boundaries by forward and by backward maximum matching."""
+    words = _words()
+    fwd, i = set(), 0
+    while i < len(text):
+        step = next((k for k in range(min(_MAX_WORD, len(text) - i), 1, -1) if text[i:i + k] in words), 1)
+        i += step
+        fwd.add(i)
+    bwd, j = set(), len(text)
+    while j > 0:
+        step = next((k for k in range(min(_MAX_WORD, j), 1, -1) if text[j - k:j] in words), 1)
+        bwd.add(j)
+        j -= step
+    bwd.add(0)
+    return fwd, bwd
 
 
 def break_title(text: str, max_chars: int) -> list[str]:
     """Break a title into balanced lines of at most max_chars characters.
 
-    Breaks fall at word boundaries guessed from 公文 phrasing (before 关于, after
-    an organ's suffix …) and never inside 《》, 〔〕, quotes or numbers; among the
-    candidates the most even split wins, so the lines form a trapezoid or a
-    diamond rather than one long line and a stub.
+    Breaks fall at word boundaries (word list + 公文 phrasing: before 关于,
+    after an organ's suffix …), never inside numbers, 〔〕 or short bracketed and
+    quoted groups, and inside a 《》 title only when it cannot fit on a line;
+    among the candidates the most even split wins, so the lines form a
+    trapezoid or a diamond rather than one long line and a stub.
     """
     n = len(text)
     if n <= max_chars:
         return [text]
     forbidden = set()
-    for m in _NO_BREAK_INSIDE.finditer(text):
+    for m in _HARD_GROUPS.finditer(text):
         forbidden.update(range(m.start() + 1, m.end()))
+    in_book = set()
+    for m in _BOOK_TITLE.finditer(text):
+        span = range(m.start() + 1, m.end())
+        (forbidden if m.end() - m.start() <= max_chars else in_book).update(span)
+    fwd, bwd = word_boundaries(text)
     cost_at = {}
     for i in range(2, n - 1):                 # never a single character on a line
         if i in forbidden or text[i] in NO_LINE_START or text[i - 1] in NO_LINE_END:
             continue
-        good = any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER
-        cost_at[i] = 0.0 if good else 6.0
+        if text.startswith("关于", i):
+            cost = COST_CANONICAL
+        elif text[i] in _NAME_SUFFIX:
+            cost = COST_IN_WORD
+        elif any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER:
+            cost = COST_PHRASE
+        elif i in fwd and i in bwd:
+            cost = COST_WORD
+        elif i in fwd or i in bwd:
+            cost = COST_HALF_WORD
+        else:
+            cost = COST_IN_WORD
+        cost_at[i] = cost + (COST_IN_BOOK_TITLE if i in in_book else 0.0)
     k = -(-n // max_chars)
     best: tuple[float, list[int]] | None = None
     for lines in (k, k + 1):
         best = _best_split(text, lines, max_chars, cost_at, best)
-        if best and best[0] < 6:
+        if best and best[0] < COST_HALF_WORD:
             break
     if best is None:                          # nothing legal: cut evenly
         size = -(-n // k)
