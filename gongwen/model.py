@@ -59,6 +59,17 @@ class Seal:
     image: Path | None = None
 
 
+@dataclass(frozen=True)
+class SignatureSeal:
+    """签名章 (orders and the like): the signer's title beside a signature seal."""
+    title: str                 # 职务, e.g. 区长
+    name: str                  # printed where the seal goes when there is no image
+    image: Path | None = None
+
+
+FORMATS = ("文件", "信函", "命令", "纪要")   # 版式 (GB/T 9704 §7 and §9)
+
+
 @dataclass
 class Document:
     source: Path | None
@@ -83,6 +94,10 @@ class Document:
     cc: tuple[str, ...] = ()             # 抄送机关
     printer: str | None = None           # 印发机关
     print_date: _dt.date | None = None   # 印发日期
+    format: str = "文件"                 # 版式: 文件 | 信函 | 命令 | 纪要
+    order_number: str | None = None      # 令号 (命令格式), e.g. 第12号
+    signature_seal: SignatureSeal | None = None   # 签名章
+    attendance: tuple[tuple[str, str], ...] = ()  # 纪要: (出席/请假/列席, names)
     # Source lines of each field, for messages that point at the data.
     lines: dict[str, int] = field(default_factory=dict)
 

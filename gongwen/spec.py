@@ -125,3 +125,31 @@ def baseline_in_cell(cell_top: float, size_pt: float, pitch: float = LINE_PITCH)
     """Baseline of a glyph of size_pt whose em box is centred in a cell."""
     em = size_pt * PT
     return cell_top + (pitch - em) / 2 + EM_ASCENT * em
+
+# §9 — special formats
+# 信函: the mark's top edge 30 mm from the top of the paper; red double rules
+# 170 mm long, centred on the paper.  Thicknesses are not given by the standard:
+# house choice 0.6 mm (thick) and 0.2 mm (thin) with 0.6 mm between them.
+LETTER_MARK_TOP = 30.0
+LETTER_RULE_LENGTH = 170.0
+LETTER_RULE_GAP_BELOW_MARK = 4.0
+LETTER_BOTTOM_RULE_FROM_PAPER_BOTTOM = 20.0
+LETTER_RULE_THICK = 0.6
+LETTER_RULE_THIN = 0.2
+LETTER_RULE_SPACING = 0.6
+LETTER_ITEM_GAP = 7 / 8 * SIZE_PT["三号"] * PT     # items 7/8 of a 3号 height below the rules
+# 命令（令）: the mark's top edge 20 mm below the 版心 top; 令号 two empty lines
+# below it, the text two empty lines below the 令号.
+ORDER_MARK_TOP = TYPE_TOP + 20.0
+ORDER_NUMBER_GAP_LINES = 2
+ORDER_TEXT_GAP_LINES = 2
+# 签名章 (§7.3.5.3): two empty lines below the text, the seal 右空四字, the
+# signer's title 左空二字 from the seal; the date one empty line below, 右空四字.
+SIGNATURE_SEAL_GAP_LINES = 2
+SIGNATURE_SEAL_RIGHT_INDENT = 4
+SIGNATURE_SEAL_TITLE_GAP = 2
+SIGNATURE_SEAL_BOX = (40.0, 15.0)     # house choice: the seal image fits this box (mm)
+SIGNATURE_SEAL_DATE_GAP_LINES = 1
+# 纪要: attendance lists one empty line below the text, 左空二字.
+ATTENDANCE_GAP_LINES = 1
+ATTENDANCE_INDENT_CHARS = 2

@@ -23,7 +23,7 @@ def line_containing(y: float) -> int:
 def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     header = layout_header(doc, fonts, preprinted)
     titles = title_lines(doc)
-    first_line = line_containing(header.rule_y) + 1 + spec.TITLE_GAP_LINES
+    first_line = line_containing(header.body_top) + 1 + header.gap_lines
     flow = paginate(body_blocks(doc, fonts, titles), first_line)
 
     pages = [Page(i + 1) for i in range(flow.pages)]
@@ -40,12 +40,16 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
 
     imprint_page = None
     blank: list[int] = []
-    imprint = layout_imprint(doc, fonts)
+    letter = doc.format == "信函"
+    if letter:
+        pages[0].show_number = False          # §9.2: no page number on a letter's first page
+    imprint = layout_imprint(doc, fonts, letter)
     if imprint:
         last = len(pages)
         used = max((p.line for p in flow.placed if p.page == last - 1), default=0)
         fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1
-        if last % 2 == 0 and fits:
+        # The 版记 goes on an even page (the back of a sheet); a letter's needs only room.
+        if (last % 2 == 0 or letter) and fits:
             target = pages[-1]
         else:
             if last % 2 == 0:          # even but full: a blank odd page, then the 版记
@@ -79,7 +83,15 @@ def page_number(n: int, fonts: Fonts) -> list[TextRun]:
 
 def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
     """A seal image centred over 署名 and 成文日期, pressing on them a little
-    below its centre (§7.3.5.1)."""
+    below its centre (§7.3.5.1); a 签名章 image beside the signer's title."""
+    ss = doc.signature_seal
+    if ss is not None and ss.image is not None:
+        row = next((p for p in flow.placed if p.row.element == "签名章"), None)
+        if row is not None:
+            w, h = spec.SIGNATURE_SEAL_BOX
+            x = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * spec.CHAR_PITCH - w
+            cy = spec.line_top(row.line) + spec.LINE_PITCH / 2
+            pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, "签名章"))
     if doc.seal is None or doc.seal.image is None:
         return
     sig = [p for p in flow.placed if p.row.element in ("署名", "成文日期")]

@@ -20,6 +20,8 @@ def _rows(fonts: Fonts, spans: list[Span], element: str, first_indent: float = 0
 
 def title_lines(doc: Document) -> tuple[str, ...]:
     """The 标题 as printed: the data's own breaks, or balanced automatic ones."""
+    if not doc.title:
+        return ()
     if doc.title_lines:
         return doc.title_lines
     max_chars = int(W // (spec.TITLE_SIZE * spec.PT))
@@ -135,20 +137,66 @@ def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]
     return blocks + body
 
 
+def attendance_block(doc: Document, fonts: Fonts) -> Block | None:
+    """纪要 (§9.4): 出席 / 请假 / 列席, label in 黑体, names in 仿宋, wrapped lines
+    aligned after the colon."""
+    if not doc.attendance:
+        return None
+    trk = grid_tracking(BODY)
+    x_label = spec.TYPE_LEFT + spec.ATTENDANCE_INDENT_CHARS * CH
+    rows = []
+    for label, names in doc.attendance:
+        lab = shape([Span(f"{label}：", spec.HEITI)], fonts, BODY, trk)
+        x_names = x_label + line_width(lab)
+        g = shape([Span(names, spec.FANGSONG)], fonts, BODY, trk)
+        for i, ln in enumerate(break_lines(g, spec.TYPE_RIGHT - x_names)):
+            glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
+            if i == 0:
+                glyphs, xs = lab + glyphs, [x_label + x for x in natural(lab)] + xs
+            rows.append(Row("出席", glyphs, xs))
+    return Block(rows, gap_before=spec.ATTENDANCE_GAP_LINES)
+
+
+def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
+    """签名章 (§7.3.5.3): the signer's title, the signature seal (or the name where
+    no seal image is given) 右空四字, and the date one empty line below, 右空四字."""
+    ss = doc.signature_seal
+    if ss is None:
+        return None
+    trk = grid_tracking(BODY)
+    right = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * CH
+    name = shape([Span(ss.name, spec.FANGSONG)], fonts, BODY, trk)
+    seal_w = spec.SIGNATURE_SEAL_BOX[0] if ss.image else line_width(name)
+    seal_x = right - seal_w
+    title = shape([Span(ss.title, spec.FANGSONG)], fonts, BODY, trk)
+    title_x = seal_x - spec.SIGNATURE_SEAL_TITLE_GAP * CH - line_width(title)
+    glyphs, xs = list(title), [title_x + x for x in natural(title)]
+    if not ss.image:
+        glyphs, xs = glyphs + name, xs + [seal_x + x for x in natural(name)]
+    rows = [Row("签名章", glyphs, xs)]
+    if doc.date:
+        rows.append(Row("空行", [], []))
+        date = shape([Span(format_date(doc.date), spec.FANGSONG)], fonts, BODY, trk)
+        rows.append(Row("成文日期", date, [right - line_width(date) + x for x in natural(date)]))
+    return Block(rows, gap_before=spec.SIGNATURE_SEAL_GAP_LINES, min_gap_before=1, signature=True)
+
+
 def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...]) -> list[Block]:
-    blocks = [Block(_centred_rows(fonts, titles, "标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG),
-                    keep_together=True, keep_with_next=True)]
+    blocks = []
+    if titles:
+        blocks.append(Block(_centred_rows(fonts, titles, "标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG),
+                            keep_together=True, keep_with_next=True))
     if doc.addressees:
         blocks.append(Block(_rows(fonts, [Span(doc.addressees, spec.FANGSONG)], "主送机关"),
-                            gap_before=spec.ADDRESSEE_GAP_LINES))
+                            gap_before=spec.ADDRESSEE_GAP_LINES if titles else 0))
     body = _paragraph_blocks(fonts, doc.body)
-    if body and not doc.addressees:
+    if body and titles and not doc.addressees:
         body[0].gap_before = spec.ADDRESSEE_GAP_LINES
     blocks += body
-    note = attachment_note(doc, fonts)
-    if note:
-        blocks.append(note)
-    sig = signature_block(doc, fonts)
+    for extra in (attendance_block(doc, fonts), attachment_note(doc, fonts)):
+        if extra:
+            blocks.append(extra)
+    sig = signature_seal_block(doc, fonts) or signature_block(doc, fonts)
     if sig:
         blocks.append(sig)
     several = len(doc.attachments) > 1

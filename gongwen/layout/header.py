@@ -16,6 +16,8 @@ class Header:
     items: list[Item]
     lines: list[LaidLine]
     rule_y: float          # centre of the red rule (the 主体 is placed below it)
+    body_top: float = 0.0  # the 主体 starts TITLE_GAP_LINES empty lines below this
+    gap_lines: int = spec.TITLE_GAP_LINES
 
 
 def _line(fonts: Fonts, spans: list[Span], x: float, baseline: float, element: str,
@@ -67,6 +69,108 @@ def _em_width(fonts: Fonts, text: str) -> float:
 
 
 def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Header:
+    if doc.format == "信函":
+        return letter_header(doc, fonts, preprinted)
+    if doc.format == "命令":
+        return order_header(doc, fonts, preprinted)
+    return document_header(doc, fonts, preprinted)
+
+
+def _mark(doc: Document, fonts: Fonts, top: float, items: list[Item], lines: list[LaidLine],
+          preprinted: bool) -> float:
+    """Draw the 发文机关标志 (single or joint) with its top edge at `top`; return its bottom."""
+    size, hscale = mark_geometry(fonts, doc.organ_mark, doc.mark_suffix)
+    em = size * spec.PT
+    pitch = em * (1 + spec.JOINT_MARK_LINE_GAP)
+    stack = [shape([Span(n, spec.XIAOBIAOSONG)], fonts, size) for n in doc.organ_mark]
+    widths = [line_width(g) * hscale for g in stack]
+    suffix = shape([Span(doc.mark_suffix, spec.XIAOBIAOSONG)], fonts, size) if doc.mark_suffix else []
+    gap = 0.5 * em * hscale if suffix else 0.0
+    total = max(widths) + gap + line_width(suffix) * hscale
+    # A single mark is centred; a joint stack is left-aligned within a centred block.
+    x0 = spec.TYPE_CENTER_X - total / 2
+    drawn: list[Item] = []
+    for i, g in enumerate(stack):
+        y = top + i * pitch
+        drawn += runs(g, natural(g, hscale), x0, y + spec.EM_ASCENT * em, size, "发文机关标志",
+                      spec.RED_RGB, hscale)
+        lines.append(LaidLine("发文机关标志", doc.organ_mark[i], 1, None))
+    block_h = (len(stack) - 1) * pitch + em
+    if suffix:
+        y = top + (block_h - em) / 2          # 文件 centred on the stack
+        drawn += runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
+                      y + spec.EM_ASCENT * em, size, "发文机关标志", spec.RED_RGB, hscale)
+        lines[-1] = LaidLine("发文机关标志", doc.organ_mark[-1] + doc.mark_suffix, 1, None)
+    if not preprinted:                        # pre-printed paper already carries the mark
+        items += drawn
+    return top + block_h
+
+
+def _centred_line(doc_text: str, role: str, fonts: Fonts, cell_top: float, element: str) -> list[Item]:
+    g = shape([Span(doc_text, role)], fonts, BODY, grid_tracking(BODY))
+    x = spec.TYPE_CENTER_X - line_width(g) / 2
+    return runs(g, natural(g), x, spec.baseline_in_cell(cell_top, BODY), BODY, element)
+
+
+def _cell_bottom_glyphs(cell_top: float) -> float:
+    em = BODY * spec.PT
+    return cell_top + (spec.LINE_PITCH - em) / 2 + em
+
+
+def letter_header(doc: Document, fonts: Fonts, preprinted: bool) -> Header:
+    """信函格式 (§9.2): mark 30 mm from the paper top, red double rules above and
+    below, 份号/密级/紧急程度 顶格 left and the 发文字号 顶格 right under the rules."""
+    items: list[Item] = []
+    lines: list[LaidLine] = []
+    mark_bottom = _mark(doc, fonts, spec.LETTER_MARK_TOP, items, lines, preprinted) \
+        if doc.organ_mark else spec.LETTER_MARK_TOP
+    x0 = (spec.PAGE_WIDTH - spec.LETTER_RULE_LENGTH) / 2
+    x1 = x0 + spec.LETTER_RULE_LENGTH
+    thick, thin, gap = spec.LETTER_RULE_THICK, spec.LETTER_RULE_THIN, spec.LETTER_RULE_SPACING
+    top = mark_bottom + spec.LETTER_RULE_GAP_BELOW_MARK
+    rules_top = [Rule(x0, x1, top + thick / 2, thick, spec.RED_RGB, "信函分隔线"),
+                 Rule(x0, x1, top + thick + gap + thin / 2, thin, spec.RED_RGB, "信函分隔线")]
+    bottom = spec.PAGE_HEIGHT - spec.LETTER_BOTTOM_RULE_FROM_PAPER_BOTTOM
+    rules_bottom = [Rule(x0, x1, bottom - thick / 2, thick, spec.RED_RGB, "信函分隔线"),
+                    Rule(x0, x1, bottom - thick - gap - thin / 2, thin, spec.RED_RGB, "信函分隔线")]
+    if not preprinted:
+        items += rules_top + rules_bottom
+    line_bottom = top + thick + gap + thin
+    # Items start 7/8 of a 3号 height below the rules: that is the em top of line 1.
+    first_cell = line_bottom + spec.LETTER_ITEM_GAP - (spec.LINE_PITCH - BODY * spec.PT) / 2
+    cell = first_cell
+    last_cell = first_cell
+    for element, spans in top_items(doc):
+        r, _ = _line(fonts, spans, spec.TYPE_LEFT, spec.baseline_in_cell(cell, BODY), element)
+        items += r
+        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, None))
+        last_cell = cell
+        cell += spec.LINE_PITCH
+    if doc.doc_number:
+        g = shape([Span(doc.doc_number, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
+        items += runs(g, natural(g), spec.TYPE_RIGHT - line_width(g), spec.baseline_in_cell(first_cell, BODY),
+                      BODY, "发文字号")
+        lines.append(LaidLine("发文字号", doc.doc_number, 1, None))
+    return Header(items, lines, rules_top[-1].y, _cell_bottom_glyphs(last_cell))
+
+
+def order_header(doc: Document, fonts: Fonts, preprinted: bool) -> Header:
+    """命令（令）格式 (§9.3): mark 20 mm below the 版心 top, 令号 two empty lines
+    below it, the text two empty lines below the 令号; no red rule."""
+    items: list[Item] = []
+    lines: list[LaidLine] = []
+    bottom = _mark(doc, fonts, spec.ORDER_MARK_TOP, items, lines, preprinted) \
+        if doc.organ_mark else spec.ORDER_MARK_TOP
+    number = doc.order_number or doc.doc_number
+    if number:
+        cell = bottom + spec.ORDER_NUMBER_GAP_LINES * spec.LINE_PITCH
+        items += _centred_line(number, spec.FANGSONG, fonts, cell, "令号")
+        lines.append(LaidLine("令号", number, 1, None))
+        bottom = _cell_bottom_glyphs(cell)
+    return Header(items, lines, bottom, bottom, spec.ORDER_TEXT_GAP_LINES)
+
+
+def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Header:
     items: list[Item] = []
     lines: list[LaidLine] = []
 
@@ -78,30 +182,7 @@ def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Head
     # 发文机关标志
     mark_bottom = spec.MARK_TOP
     if doc.organ_mark:
-        size, hscale = mark_geometry(fonts, doc.organ_mark, doc.mark_suffix)
-        em = size * spec.PT
-        pitch = em * (1 + spec.JOINT_MARK_LINE_GAP)
-        stack = [shape([Span(n, spec.XIAOBIAOSONG)], fonts, size) for n in doc.organ_mark]
-        widths = [line_width(g) * hscale for g in stack]
-        suffix = shape([Span(doc.mark_suffix, spec.XIAOBIAOSONG)], fonts, size) if doc.mark_suffix else []
-        gap = 0.5 * em * hscale if suffix else 0.0
-        total = max(widths) + gap + line_width(suffix) * hscale
-        # A single mark is centred; a joint stack is left-aligned within a centred block.
-        x0 = spec.TYPE_CENTER_X - total / 2
-        for i, (g, w) in enumerate(zip(stack, widths)):
-            top = spec.MARK_TOP + i * pitch
-            items += runs(g, natural(g, hscale), x0, top + spec.EM_ASCENT * em, size, "发文机关标志",
-                          spec.RED_RGB, hscale)
-            lines.append(LaidLine("发文机关标志", doc.organ_mark[i], 1, None))
-        block_h = (len(stack) - 1) * pitch + em
-        if suffix:
-            top = spec.MARK_TOP + (block_h - em) / 2          # 文件 centred on the stack
-            items += runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
-                          top + spec.EM_ASCENT * em, size, "发文机关标志", spec.RED_RGB, hscale)
-            lines[-1] = LaidLine("发文机关标志", doc.organ_mark[-1] + doc.mark_suffix, 1, None)
-        mark_bottom = spec.MARK_TOP + block_h
-        if preprinted:                    # the paper already carries the mark
-            items = [i for i in items if getattr(i, "element", "") != "发文机关标志"]
+        mark_bottom = _mark(doc, fonts, spec.MARK_TOP, items, lines, preprinted)
 
     # 发文字号 (and 签发人): two empty lines below the mark.
     first_cell = mark_bottom + spec.MARK_GAP_LINES * spec.LINE_PITCH
@@ -138,4 +219,4 @@ def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Head
     rule_y = glyph_bottom + spec.RULE_GAP_BELOW_DOC_NUMBER + spec.HEADER_RULE_WIDTH / 2
     if doc.organ_mark and not preprinted:
         items.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, rule_y, spec.HEADER_RULE_WIDTH, spec.RED_RGB, "版头分隔线"))
-    return Header(items, lines, rule_y)
+    return Header(items, lines, rule_y, rule_y)

@@ -22,8 +22,9 @@ class Imprint:
         return out + self.rules
 
 
-def layout_imprint(doc: Document, fonts: Fonts) -> Imprint | None:
-    if not doc.cc and not doc.printer:
+def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False) -> Imprint | None:
+    """The 版记; a letter's (§9.2) has only 抄送, and no rules."""
+    if not doc.cc and (letter or not doc.printer):
         return None
     ch = spec.char_width(SIZE)
     trk = grid_tracking(SIZE)
@@ -40,7 +41,7 @@ def layout_imprint(doc: Document, fonts: Fonts) -> Imprint | None:
                 glyphs, xs = label + glyphs, [left + x for x in natural(label)] + xs
             group.append(("抄送机关", glyphs, xs))
         groups.append(group)
-    if doc.printer:
+    if doc.printer and not letter:
         group = []
         org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
         glyphs, xs = org, [left + x for x in natural(org)]
@@ -56,15 +57,18 @@ def layout_imprint(doc: Document, fonts: Fonts) -> Imprint | None:
     lines, rules = [], []
     k = first
     top = spec.line_top(first)
-    rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, top + spec.IMPRINT_OUTER_RULE / 2, spec.IMPRINT_OUTER_RULE))
+    if not letter:
+        rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, top + spec.IMPRINT_OUTER_RULE / 2,
+                          spec.IMPRINT_OUTER_RULE))
     for gi, group in enumerate(groups):
-        if gi:
+        if gi and not letter:
             rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.line_top(k), spec.IMPRINT_INNER_RULE))
         for element, glyphs, xs in group:
             base = spec.baseline_in_cell(spec.line_top(k), SIZE)
             lines.append((element, runs(glyphs, xs, 0.0, base, SIZE, element)))
             k += 1
     # The last rule's bottom edge lies on the bottom of the 版心.
-    rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.TYPE_BOTTOM - spec.IMPRINT_OUTER_RULE / 2,
-                      spec.IMPRINT_OUTER_RULE))
+    if not letter:
+        rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.TYPE_BOTTOM - spec.IMPRINT_OUTER_RULE / 2,
+                          spec.IMPRINT_OUTER_RULE))
     return Imprint(lines, rules, n)
