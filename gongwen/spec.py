@@ -153,3 +153,11 @@ SIGNATURE_SEAL_DATE_GAP_LINES = 1
 # 纪要: attendance lists one empty line below the text, 左空二字.
 ATTENDANCE_GAP_LINES = 1
 ATTENDANCE_INDENT_CHARS = 2
+
+# §8 — tables (house choices: the standard gives no numbers): text in 3号 on the
+# line grid so a table keeps the page's rhythm; borders 0.5 pt; half a 字 of
+# padding on each side of a cell; no column narrower than two 字.
+TABLE_BORDER = 0.5 * PT
+TABLE_CELL_PADDING_CHARS = 0.5
+TABLE_MIN_COLUMN_CHARS = 2
+TABLE_KEEP_HEADER_CHARS = 6            # headers this short never wrap

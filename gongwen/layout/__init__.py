@@ -7,7 +7,7 @@ import math
 from .. import spec
 from ..model import Document, Span
 from .body import body_blocks, title_lines
-from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun
+from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
 from .flow import paginate
 from .header import layout_header
 from .imprint import layout_imprint
@@ -33,10 +33,14 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         row = p.row
         base = spec.baseline_in_cell(spec.line_top(p.line), row.size)
         pages[p.page].items += runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
+        top = spec.line_top(p.line)
+        for d in row.decor:
+            pages[p.page].items.append(_shift(d, top))
         lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
     _place_seal(doc, flow, pages)
+    _insert_external(doc, flow, pages, lines)
 
     imprint_page = None
     blank: list[int] = []
@@ -67,6 +71,13 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         if page.show_number:
             page.items += page_number(page.number, fonts)
     return Layout(pages, lines, titles, {}, imprint_page, tuple(blank))
+
+
+def _shift(item, dy: float):
+    """A decoration placed relative to its row, moved onto the page."""
+    if isinstance(item, VRule):
+        return VRule(item.x, item.y0 + dy, item.y1 + dy, item.thickness, item.color, item.element)
+    return Rule(item.x0, item.x1, item.y + dy, item.thickness, item.color, item.element)
 
 
 def page_number(n: int, fonts: Fonts) -> list[TextRun]:
@@ -105,3 +116,48 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
     cx = (row.xs[0] + row.xs[-1] + row.glyphs[-1].advance) / 2
     d = spec.SEAL_DIAMETER
     pages[date.page].items.append(Image(doc.seal.image, cx - d / 2, cy - d / 2, d, d))
+
+
+def _insert_external(doc: Document, flow, pages: list[Page], lines: list[LaidLine]) -> None:
+    """An 附件 given as a PDF (`文件:`): its pages follow the 附件's label and
+    title page, one `external` page each, numbered on from the body (§7.3.7)."""
+    if not any(a.file for a in doc.attachments):
+        return
+    last: dict[int, int] = {}        # attachment index → last flow page holding its rows
+    k = -1
+    for p in flow.placed:
+        if p.row.element == "附件标签":
+            k += 1
+        if k >= 0:
+            last[k] = p.page
+    after: dict[int, list[Page]] = {}
+    for k, a in enumerate(doc.attachments):
+        if a.file is not None and k in last:
+            after.setdefault(last[k], []).extend(
+                Page(0, kind="external", external=(a.file, i))
+                for i in range(external_page_count(a.file, doc.source, doc.lines.get("附件"))))
+    order: list[Page] = []
+    for i, page in enumerate(pages):
+        order.append(page)
+        order += after.get(i, [])
+    renumber = {}
+    for n, page in enumerate(order, 1):
+        if page.kind != "external":
+            renumber[page.number] = n
+        page.number = n
+    for ln in lines:
+        ln.page = renumber.get(ln.page, ln.page)
+    pages[:] = order
+
+
+def external_page_count(path, source=None, line: int | None = None) -> int:
+    """Pages of an attachment PDF (the reader has already checked it opens)."""
+    import pikepdf
+    from ..errors import GongwenError, Problem
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception as e:                  # pikepdf raises several kinds on bad files
+        raise GongwenError(Problem(f"附件文件“{path}”无法读取（{type(e).__name__}）。",
+                                   "用 PDF 阅读器打开检查，或重新导出 PDF", field="附件",
+                                   file=source, line=line))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from .. import spec
 from ..model import Attachment, Document, Paragraph, Span, Table, format_date
+from .boxes import Rule, VRule
 from .flow import Block, Row
-from .text import Fonts, break_lines, break_title, grid_tracking, line_width, natural, shape
+from .text import Fonts, break_lines, break_title, clusters, grid_tracking, line_width, natural, shape
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -46,15 +47,70 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Bl
     out = []
     for p in blocks_in:
         if isinstance(p, Table):
-            # Tables are laid out as rows of text until the table layout lands (issue 7).
-            for cells in (p.header, *p.rows):
-                out.append(Block(_rows(fonts, [Span("　".join(cells), spec.FANGSONG)], "表格")))
+            out += table_blocks(fonts, p)
             continue
         element = "正文" if p.level == 0 else f"{'一二三四'[p.level - 1]}级标题"
         rows = _rows(fonts, list(p.spans), element, spec.PARAGRAPH_INDENT_CHARS * CH)
         whole_heading = p.level > 0 and len(p.spans) == 1
         out.append(Block(rows, keep_with_next=whole_heading))
     return out
+
+
+def table_blocks(fonts: Fonts, t: Table) -> list[Block]:
+    """A 表格 on the line grid: each table row is a block of grid lines, cells
+    wrap inside their column, borders drawn with the row, header repeated at
+    the top of every page the table continues on."""
+    trk = grid_tracking(BODY)
+    n = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
+    grid = [list(r) + [""] * (n - len(r)) for r in (t.header, *t.rows)]
+    pad = spec.TABLE_CELL_PADDING_CHARS * CH
+    shaped = [[shape([Span(c, spec.HEITI if i == 0 else spec.FANGSONG)], fonts, BODY, trk) for c in row]
+              for i, row in enumerate(grid)]
+    natural_w = [max(line_width(row[j]) for row in shaped) + 2 * pad for j in range(n)]
+    # A column is at least as wide as its widest unbreakable word (a phone number)
+    # and its header when that is short, so neither is split.
+    min_w = []
+    for j in range(n):
+        words = [c.width for row in shaped[1:] for c in clusters(row[j])]
+        head = line_width(shaped[0][j]) if len(grid[0][j]) <= spec.TABLE_KEEP_HEADER_CHARS else 0.0
+        min_w.append(max(spec.TABLE_MIN_COLUMN_CHARS * CH, head, *words) + 2 * pad)
+    if sum(min_w) > W:                     # too many columns: fall back to the plain minimum
+        min_w = [min(spec.TABLE_MIN_COLUMN_CHARS * CH + 2 * pad, W / n)] * n
+    # Share the rest of the 版心 width in proportion to each column's content.
+    extra = [max(0.0, natural_w[j] - min_w[j]) for j in range(n)]
+    spare = W - sum(min_w)
+    widths = [min_w[j] + (spare * extra[j] / sum(extra) if sum(extra) else spare / n) for j in range(n)]
+    edges = [spec.TYPE_LEFT]
+    for w in widths:
+        edges.append(edges[-1] + w)
+    edges[-1] = spec.TYPE_RIGHT
+    blocks: list[Block] = []
+    header_rows: list[Row] = []
+    for i, row in enumerate(shaped):
+        cell_lines = [break_lines(g, widths[j] - 2 * pad, 0.0, justify=False) if g else []
+                      for j, g in enumerate(row)]
+        height = max(1, *(len(c) for c in cell_lines))
+        rows = []
+        for k in range(height):
+            glyphs, xs = [], []
+            for j, lines in enumerate(cell_lines):
+                if k < len(lines):
+                    ln = lines[k]
+                    x0 = edges[j] + pad
+                    if i == 0:                      # header cells centred
+                        x0 += (widths[j] - 2 * pad - line_width(ln.glyphs)) / 2
+                    glyphs += ln.glyphs
+                    xs += [x0 + x for x in ln.xs]
+            rows.append(Row("表头" if i == 0 else "表格", glyphs, xs))
+        h = height * spec.LINE_PITCH
+        b = spec.TABLE_BORDER
+        rows[0].decor = ([Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, 0.0, b, element="表格"),
+                          Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, h, b, element="表格")]
+                         + [VRule(x, 0.0, h, b) for x in edges])
+        if i == 0:
+            header_rows = rows
+        blocks.append(Block(rows, keep_together=True, repeat=header_rows if i else []))
+    return blocks
 
 
 def attachment_note(doc: Document, fonts: Fonts) -> Block | None:

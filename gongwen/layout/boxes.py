@@ -33,6 +33,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class VRule:
+    """A vertical rule (table borders)."""
+    x: float
+    y0: float
+    y1: float
+    thickness: float
+    color: tuple[float, float, float] = spec.BLACK_RGB
+    element: str = "表格"
+
+
+@dataclass(frozen=True)
 class Image:
     path: Path
     x: float
@@ -42,7 +53,7 @@ class Image:
     element: str = "印章"
 
 
-Item = TextRun | Rule | Image
+Item = TextRun | Rule | VRule | Image
 
 
 @dataclass

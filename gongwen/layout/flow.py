@@ -21,6 +21,7 @@ class Row:
     xs: list[float]             # absolute x (mm) of each glyph
     size: float = spec.BODY_SIZE
     color: tuple[float, float, float] = spec.BLACK_RGB
+    decor: list = field(default_factory=list)   # Rule/VRule with y relative to the row's cell top
 
     @property
     def text(self) -> str:
@@ -36,6 +37,7 @@ class Block:
     keep_with_next: bool = False # heading: never the last line of a page
     new_page: bool = False       # 附件 start a new page
     signature: bool = False      # never alone on a page: carry body lines with it
+    repeat: list[Row] = field(default_factory=list)   # table header rows, repeated after a page break
 
 
 @dataclass
@@ -81,6 +83,9 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                 elif need <= n_lines:
                     new_page()
                     gap = 0
+                    for row in block.repeat:           # a table's header heads every page
+                        flow.placed.append(Placed(row, page, line))
+                        line += 1
         elif block.keep_with_next:
             nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
             need = len(block.rows) + (1 if nxt and not nxt.new_page and nxt.rows else 0)

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from .. import spec
-from ..layout.boxes import Image, Layout, Rule, TextRun
+from ..layout.boxes import Image, Layout, Rule, TextRun, VRule
 from ..model import Document, format_date
 
 MM = 1 / spec.PT   # points per mm
@@ -40,6 +40,8 @@ def render_pdf(lay: Layout, doc: Document, fonts) -> bytes:
                 _text(c, item, faces[item.face])
             elif isinstance(item, Rule):
                 _rule(c, item)
+            elif isinstance(item, VRule):
+                _vrule(c, item)
             elif isinstance(item, Image):
                 _image(c, item)
         c.showPage()
@@ -92,6 +94,13 @@ def _rule(c, r: Rule) -> None:
     c.setLineWidth(r.thickness * MM)
     c.setLineCap(0)
     c.line(r.x0 * MM, _y(r.y), r.x1 * MM, _y(r.y))
+
+
+def _vrule(c, r: VRule) -> None:
+    c.setStrokeColorRGB(*r.color)
+    c.setLineWidth(r.thickness * MM)
+    c.setLineCap(2)          # projecting caps close the corners where borders meet
+    c.line(r.x * MM, _y(r.y0), r.x * MM, _y(r.y1))
 
 
 def _image(c, im: Image) -> None:
