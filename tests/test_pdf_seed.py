@@ -6,6 +6,7 @@ rules drawn.  Distances are in millimetres from the top-left page corner.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -130,29 +131,47 @@ def test_numbers_and_email_stay_whole(seed_pdf):
 
 # --- 版头 ---------------------------------------------------------------------
 
-def test_mark_red_centred_35mm_below_type_top(seed_pdf):
+@functools.lru_cache(maxsize=8)
+def red_ink_rows(pdf_path, page_index=0, dpi=400):
+    """Rows (mm from the page top) that hold red ink, from a real rasterisation."""
+    import pypdfium2
+    doc = pypdfium2.PdfDocument(str(pdf_path))
+    img = doc[page_index].render(scale=dpi / 72).to_pil().convert("RGB")
+    doc.close()
+    w, h = img.size
+    px = img.load()
+    rows = []
+    for y in range(h):
+        if any(px[x, y][0] > 200 and px[x, y][1] < 140 and px[x, y][2] < 140 for x in range(0, w, 2)):
+            rows.append(y * 25.4 / dpi)
+    return rows
+
+
+def test_mark_red_centred_35mm_below_type_top(seed_pdf, seed_outputs):
     p = seed_pdf.pages[0]
     mark = [c for c in p.chars if is_red(c["non_stroking_color"])]
     assert text(mark) == "临淄区知识产权联席会议办公室文件"
     assert all(font(c).startswith("FandolSong-Bold") for c in mark)
-    assert em_top(mark[0]) == pytest.approx(spec.MARK_TOP, abs=0.1)
+    # the printed ink's top edge, measured on a 400 dpi rasterisation
+    rows = red_ink_rows(seed_outputs["pdf"])
+    assert rows[0] == pytest.approx(spec.MARK_TOP, abs=0.15)
     left, right = x_mm(min(c["x0"] for c in mark)), x_mm(max(c["x1"] for c in mark))
     assert left >= spec.TYPE_LEFT - 0.05 and right <= spec.TYPE_RIGHT + 0.05
     assert (left + right) / 2 == pytest.approx(spec.TYPE_CENTER_X, abs=0.3)
     assert right - left == pytest.approx(spec.TYPE_AREA_WIDTH, abs=1.0)   # long mark: fills the width
 
 
-def test_doc_number_and_red_rule(seed_pdf):
+def test_doc_number_and_red_rule(seed_pdf, seed_outputs):
     p = seed_pdf.pages[0]
-    mark = [c for c in p.chars if is_red(c["non_stroking_color"])]
-    mark_bottom = em_top(mark[0]) + mark[0]["size"] * spec.PT
     num = next(l for l in lines_of(p) if text(l) == "临知联办字〔2023〕3号")
     centre = (x_mm(num[0]["x0"]) + x_mm(num[-1]["x1"])) / 2
     assert centre == pytest.approx(spec.TYPE_CENTER_X, abs=0.5)
     assert all(font(c).startswith("FandolFang") and c["size"] == 16 for c in num)
-    # two empty lines between the mark and the 发文字号's line
-    assert em_top(num[0]) - (spec.LINE_PITCH - 16 * spec.PT) / 2 - mark_bottom == pytest.approx(
-        2 * spec.LINE_PITCH, abs=0.1)
+    # two empty lines between the mark's ink and the 发文字号's line
+    rows = [y for y in red_ink_rows(seed_outputs["pdf"]) if y < em_top(num[0])]
+    mark_bottom = rows[-1]
+    cell_top = em_top(num[0]) - (spec.LINE_PITCH - 16 * spec.PT) / 2
+    assert cell_top - mark_bottom == pytest.approx(2 * spec.LINE_PITCH, abs=0.15)
     rules = [l for l in p.lines + p.rects if is_red(l.get("stroking_color") or l.get("non_stroking_color"))]
     assert len(rules) == 1
     r = rules[0]

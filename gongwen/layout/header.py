@@ -76,9 +76,22 @@ def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Head
     return document_header(doc, fonts, preprinted)
 
 
+def _ink_extent(fonts: Fonts, text: str) -> tuple[float, float]:
+    """Highest and lowest ink of text's glyphs, in em above the baseline."""
+    tops, bottoms = [], []
+    for ch in text:
+        box = fonts.face_for(spec.XIAOBIAOSONG, ch).glyph_bounds(ch)
+        if box:
+            bottoms.append(box[1])
+            tops.append(box[3])
+    return (max(tops), min(bottoms)) if tops else (spec.EM_ASCENT, spec.EM_ASCENT - 1)
+
+
 def _mark(doc: Document, fonts: Fonts, top: float, items: list[Item], lines: list[LaidLine],
           preprinted: bool) -> float:
-    """Draw the 发文机关标志 (single or joint) with its top edge at `top`; return its bottom."""
+    """Draw the 发文机关标志 (single or joint) with the top of its ink at `top`
+    (a ruler on the printed page measures ink, not the font's em box); return
+    the bottom of its ink."""
     size, hscale = mark_geometry(fonts, doc.organ_mark, doc.mark_suffix)
     em = size * spec.PT
     pitch = em * (1 + spec.JOINT_MARK_LINE_GAP)
@@ -87,23 +100,24 @@ def _mark(doc: Document, fonts: Fonts, top: float, items: list[Item], lines: lis
     suffix = shape([Span(doc.mark_suffix, spec.XIAOBIAOSONG)], fonts, size) if doc.mark_suffix else []
     gap = 0.5 * em * hscale if suffix else 0.0
     total = max(widths) + gap + line_width(suffix) * hscale
+    ink_top, _ = _ink_extent(fonts, doc.organ_mark[0] + doc.mark_suffix)
+    _, ink_bottom = _ink_extent(fonts, doc.organ_mark[-1] + doc.mark_suffix)
+    first_base = top + ink_top * em
     # A single mark is centred; a joint stack is left-aligned within a centred block.
     x0 = spec.TYPE_CENTER_X - total / 2
     drawn: list[Item] = []
     for i, g in enumerate(stack):
-        y = top + i * pitch
-        drawn += runs(g, natural(g, hscale), x0, y + spec.EM_ASCENT * em, size, "发文机关标志",
+        drawn += runs(g, natural(g, hscale), x0, first_base + i * pitch, size, "发文机关标志",
                       spec.RED_RGB, hscale)
         lines.append(LaidLine("发文机关标志", doc.organ_mark[i], 1, None))
-    block_h = (len(stack) - 1) * pitch + em
-    if suffix:
-        y = top + (block_h - em) / 2          # 文件 centred on the stack
+    last_base = first_base + (len(stack) - 1) * pitch
+    if suffix:                                # 文件 centred on the stack
         drawn += runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
-                      y + spec.EM_ASCENT * em, size, "发文机关标志", spec.RED_RGB, hscale)
+                      (first_base + last_base) / 2, size, "发文机关标志", spec.RED_RGB, hscale)
         lines[-1] = LaidLine("发文机关标志", doc.organ_mark[-1] + doc.mark_suffix, 1, None)
     if not preprinted:                        # pre-printed paper already carries the mark
         items += drawn
-    return top + block_h
+    return last_base - ink_bottom * em
 
 
 def _centred_line(doc_text: str, role: str, fonts: Fonts, cell_top: float, element: str) -> list[Item]:
