@@ -1,0 +1,254 @@
+"""The standard's rules on notices other than the seed: joint and upward 版头,
+long titles, pagination of the signature block and the 版记, attachments,
+unsealed signatures, 避头尾, rare characters.
+
+Layout is measured directly (it is the geometry both writers draw); where the
+rule is about the printed file, the PDF is generated and read back.
+"""
+from __future__ import annotations
+
+import pytest
+
+from gongwen import spec
+from gongwen.layout.boxes import Rule, TextRun
+from gongwen.layout.text import NO_LINE_END, NO_LINE_START, break_title
+from gongwen.pipeline import build
+from gongwen.reader import read_string
+
+from conftest import run_generate, write_yaml
+
+BASE = """\
+发文机关标志: 淄博市临淄区市场监督管理局文件
+发文字号: 临市监发〔2024〕7号
+标题: 关于做好知识产权工作的通知
+主送机关: 各有关单位
+"""
+
+
+def lay(text: str):
+    return build(read_string(text))
+
+
+def runs_of(layout, element):
+    return [r for p in layout.pages for r in p.items if isinstance(r, TextRun) and r.element == element]
+
+
+def page_of(layout, element):
+    return next(p.number for p in layout.pages for r in p.items
+                if isinstance(r, TextRun) and r.element == element)
+
+
+def body(n_paragraphs: int, chars: int = 84) -> str:
+    """正文 of n paragraphs, each `chars` characters (3 full lines of 28 with the indent)."""
+    para = ("知识产权保护是激励创新的基本手段" * 10)[:chars - 1] + "。"
+    return "正文: |\n" + "".join(f"  {para}\n" for _ in range(n_paragraphs))
+
+
+# --- 版头 -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [2, 3, 4, 6])
+def test_joint_mark_fits_and_centres_wenjian(n):
+    organs = ["淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局",
+              "淄博市临淄区教育和体育局", "淄博市临淄区农业农村局", "淄博市临淄区商务局"][:n]
+    text = "发文机关标志:\n" + "".join(f"  - {o}\n" for o in organs) + BASE.split("\n", 1)[1] + body(1)
+    L = lay(text)
+    mark = runs_of(L, "发文机关标志")
+    names = [r for r in mark if r.text != "文件"]
+    wenjian = [r for r in mark if r.text == "文件"]
+    assert [r.text for r in names] == organs
+    assert len(wenjian) == 1
+    # host first, stacked top to bottom, left-aligned with each other
+    assert [r.baseline for r in names] == sorted(r.baseline for r in names)
+    assert len({round(r.xs[0], 3) for r in names}) == 1
+    # 文件 to the right of every name, vertically centred on the stack
+    assert wenjian[0].xs[0] > max(r.xs[-1] for r in names)
+    mid = (names[0].baseline + names[-1].baseline) / 2
+    assert wenjian[0].baseline == pytest.approx(mid, abs=0.01)
+    # nothing outside the 版心, and page 1 still carries body text
+    em = names[0].size * spec.PT
+    right = wenjian[0].xs[-1] + em * wenjian[0].hscale
+    assert names[0].xs[0] >= spec.TYPE_LEFT - 1e-6 and right <= spec.TYPE_RIGHT + 1e-6
+    assert any(l.element == "正文" and l.page == 1 for l in L.lines)
+
+
+def test_upward_header_signers_and_number():
+    text = BASE.replace("发文字号", "签发人:\n  - 张三\n  - 李四五\n发文字号") + body(1)
+    L = lay(text)
+    num = runs_of(L, "发文字号")[0]
+    signer_runs = runs_of(L, "签发人")
+    assert num.xs[0] == pytest.approx(spec.TYPE_LEFT + spec.CHAR_PITCH, abs=1e-6)
+    label = next(r for r in signer_runs if r.text == "签发人：")
+    names = [r for r in signer_runs if r.text in ("张三", "李四五")]
+    assert label.role == spec.FANGSONG and all(r.role == spec.KAITI for r in names)
+    assert names[0].xs[0] == pytest.approx(names[1].xs[0])            # aligned under the first name
+    widest = max(names, key=lambda r: len(r.text))
+    right = widest.xs[-1] + spec.CHAR_PITCH
+    assert right == pytest.approx(spec.TYPE_RIGHT - spec.CHAR_PITCH, abs=0.01)
+    # the 发文字号 sits on the last signer's line; the rule 4 mm under it
+    assert num.baseline == pytest.approx(names[-1].baseline)
+    rule = next(r for r in L.pages[0].items if isinstance(r, Rule) and r.element == "版头分隔线")
+    glyph_bottom = num.baseline + (1 - spec.EM_ASCENT) * 16 * spec.PT
+    assert rule.y - rule.thickness / 2 - glyph_bottom == pytest.approx(4.0, abs=0.01)
+
+
+def test_copy_number_secrecy_urgency_stack_from_line_1():
+    text = '份号: 12\n密级: 秘密\n保密期限: 1年\n紧急程度: 特急\n' + BASE + body(1)
+    L = lay(text)
+    rows = [runs_of(L, e)[0] for e in ("份号", "密级", "紧急程度")]
+    assert [r.text for r in rows] == ["000012", "秘密★1年", "特急"]
+    for k, r in enumerate(rows, start=1):
+        assert r.xs[0] == pytest.approx(spec.TYPE_LEFT)
+        assert r.baseline == pytest.approx(spec.baseline_in_cell(spec.line_top(k), 16))
+    assert rows[1].role == spec.HEITI and rows[2].role == spec.HEITI
+
+
+# --- 标题 ---------------------------------------------------------------------------
+
+LONG_TITLES = [
+    "关于印发《临淄区专利转化运用专项行动实施方案（2024—2025年）》和《临淄区知识产权质押融资风险补偿资金管理办法》的通知",
+    "临淄区人民政府关于申请设立省级知识产权保护工作站的请示",
+    "国务院办公厅关于印发“十四五”国家知识产权保护和运用规划的通知",
+    "淄博市临淄区市场监督管理局关于2023年度全区知识产权工作考核结果的通报",
+]
+
+
+@pytest.mark.parametrize("title", LONG_TITLES)
+def test_long_titles_break_balanced_and_whole(title):
+    lines = break_title(title, 20)
+    assert "".join(lines) == title
+    assert all(2 <= len(l) <= 20 for l in lines)
+    assert max(map(len, lines)) - min(map(len, lines)) <= 9
+    for l in lines[1:]:
+        assert l[0] not in NO_LINE_START
+    for l in lines[:-1]:
+        assert l[-1] not in NO_LINE_END
+    joined = "|".join(lines)
+    for whole in ("2024—2025", "“十四五”", "2023", "知识产权"):
+        if whole in title:
+            assert whole in joined
+
+
+def test_title_with_explicit_breaks_is_kept():
+    L = lay(BASE.replace("标题: 关于做好知识产权工作的通知", "标题: |\n  关于做好\n  知识产权工作的通知") + body(1))
+    assert L.title_lines == ("关于做好", "知识产权工作的通知")
+    assert [r.text for r in runs_of(L, "标题")] == ["关于做好", "知识产权工作的通知"]
+
+
+# --- 正文, 避头尾 -----------------------------------------------------------------
+
+def test_kinsoku_pushes_a_character_down():
+    # 27 characters after the two-character indent puts "，" at the start of line 2 unless mended
+    para = "一" * 26 + "二，三四五六七八九十。"
+    L = lay(BASE + f"正文: |\n  {para}\n")
+    lines = [l.text for l in L.lines if l.element == "正文"]
+    assert "".join(lines) == para
+    assert all(l[0] not in NO_LINE_START for l in lines)
+    assert lines[0].endswith("一") and lines[1].startswith("二，")
+    first = next(r for r in runs_of(L, "正文") if r.text.startswith("一"))
+    # the shortened line is still justified to the right edge of the 版心
+    assert first.xs[-1] + spec.CHAR_PITCH == pytest.approx(spec.TYPE_RIGHT, abs=0.01)
+
+
+def test_heading_never_last_line_of_a_page():
+    # 7 paragraphs of 3 lines fill page 1 up to its last line; a heading there must move on
+    for n in range(3, 9):
+        text = BASE + body(n) + "  # 工作要求\n  请认真落实。\n"
+        L = lay(text)
+        h = next(l for l in L.lines if l.element == "一级标题")
+        assert h.line != spec.LINES_PER_PAGE, n
+
+
+# --- signature block and 版记 ---------------------------------------------------
+
+def _ends(L, element):
+    return [l for l in L.lines if l.element == element]
+
+
+@pytest.mark.parametrize("n", range(3, 16))
+def test_signature_never_alone_and_imprint_on_even_page(n):
+    text = BASE + body(n) + "成文日期: 2024-03-05\n印章: true\n印发机关: 淄博市临淄区市场监督管理局办公室\n印发日期: 2024-03-05\n"
+    L = lay(text)
+    date = _ends(L, "成文日期")[0]
+    assert any(l.page == date.page and l.element == "正文" for l in L.lines), "signature alone on a page"
+    assert L.imprint_page is not None and L.imprint_page % 2 == 0
+    assert L.imprint_page == len(L.pages)
+    for p in L.pages:
+        has_text = any(isinstance(i, TextRun) and i.element not in ("页码", "印发机关", "抄送机关") for i in p.items)
+        numbered = any(isinstance(i, TextRun) and i.element == "页码" for i in p.items)
+        assert numbered == has_text, (n, p.number)
+    # the 版记's last rule rests on the bottom of the 版心
+    last_rule = max((i for i in L.pages[-1].items if isinstance(i, Rule)), key=lambda r: r.y)
+    assert last_rule.y + last_rule.thickness / 2 == pytest.approx(spec.TYPE_BOTTOM)
+
+
+def test_unsealed_signature_positions():
+    text = BASE + body(1) + "发文机关署名: 淄博市临淄区市场监督管理局\n成文日期: 2024-03-05\n"
+    L = lay(text)
+    name = runs_of(L, "署名")[0]
+    date = runs_of(L, "成文日期")[0]
+    name_right = name.xs[-1] + spec.CHAR_PITCH
+    assert name_right == pytest.approx(spec.TYPE_RIGHT - 2 * spec.CHAR_PITCH, abs=0.01)
+    assert date.xs[0] == pytest.approx(name.xs[0] + 2 * spec.CHAR_PITCH, abs=0.01)
+    assert date.baseline - name.baseline == pytest.approx(spec.LINE_PITCH)
+    body_last = max(l.line for l in L.lines if l.element == "正文")
+    assert _ends(L, "署名")[0].line == body_last + 2          # one empty line between
+
+
+def test_attachments_note_and_pages():
+    text = BASE + body(1) + """附件:
+  - 名称: 临淄区专利转化运用专项行动实施方案（2024—2025年）和配套的资金管理办法及申报指南
+    内容: |
+      为深入实施专利转化运用专项行动，制定本方案。
+  - 名称: 申报表
+    内容: |
+      单位名称：
+成文日期: 2024-03-05
+"""
+    L = lay(text)
+    note = [l for l in L.lines if l.element == "附件说明"]
+    assert note[0].text.startswith("附件：1.临淄区")
+    assert note[-1].text == "2.申报表"
+    runs = runs_of(L, "附件说明")
+    first = next(r for r in runs if r.text.startswith("附件"))
+    assert first.xs[0] == pytest.approx(spec.TYPE_LEFT + 2 * spec.CHAR_PITCH, abs=0.01)
+    # a wrapped name aligns with the first character of the name
+    name_x = first.xs[first.text.index("临淄区")]
+    wrapped = [r for r in runs if r is not first and not r.text.startswith("2.")]
+    assert wrapped and wrapped[0].xs[0] == pytest.approx(name_x, abs=0.01)
+    body_last = max(l.line for l in L.lines if l.element == "正文" and l.page == 1)
+    assert note[0].line == body_last + 2
+    labels = [l for l in L.lines if l.element == "附件标签"]
+    assert [l.text for l in labels] == ["附件1", "附件2"]
+    assert all(l.line == 1 for l in labels)
+    assert len({l.page for l in labels}) == 2
+    titles = [l for l in L.lines if l.element == "附件标题"]
+    assert titles[0].line == 3
+
+
+# --- fonts: rare characters -----------------------------------------------------
+
+def test_rare_character_uses_fallback_or_fails_clearly(tmp_path):
+    import os
+    noto = os.path.exists("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    src = write_yaml(tmp_path, BASE + "正文: |\n  联系人：王堃，地址：㵘水路。\n")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    if noto:
+        assert r.returncode == 0, r.stderr
+        import pdfplumber
+        with pdfplumber.open(tmp_path / "out" / "doc.pdf") as pdf:
+            chars = "".join(c["text"] for c in pdf.pages[0].chars)
+        assert "堃" in chars and "㵘" in chars
+    else:
+        assert r.returncode == 1
+        assert "堃" in r.stderr
+
+
+def test_uncovered_character_is_an_error_naming_it(tmp_path):
+    src = write_yaml(tmp_path, BASE + "正文: |\n  第一段。\n  私用区字符\ue000在此。\n")
+    out = tmp_path / "out"
+    r = run_generate(str(src), "--out", str(out))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "U+E000" in r.stderr
+    assert ":7" in r.stderr                       # the line of the character in the file
+    assert not out.exists() or not any(out.iterdir())
