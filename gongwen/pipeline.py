@@ -15,6 +15,7 @@ class Result:
     fonts: dict[str, str]                 # role → family used in the PDF
     pages: int
     warnings: list[Problem] = field(default_factory=list)
+    archived: object | None = None        # archive.Stored when the archive flow ran
 
 
 _FONTBOOK = None
@@ -76,6 +77,12 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); outputs are ordinary documents.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -90,8 +97,9 @@ def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "do
     lay = build(doc, preprinted)
     out: dict[str, bytes] = {}
     if "pdf" in formats:
+        from .pdfa import finish
         from .writers.pdf import render_pdf
-        out["pdf"] = render_pdf(lay, doc, fontbook())
+        out["pdf"] = finish(render_pdf(lay, doc, fontbook()), lay, doc)
     if "docx" in formats:
         try:
             from .writers.docx import render_docx
@@ -102,7 +110,11 @@ def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "do
     return out, lay
 
 
-def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool = False) -> Result:
+def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool = False, *,
+             archive: bool = False, reason: str | None = None) -> Result:
+    """Read, check, render, write.  With `archive`, out_dir is the build folder:
+    the outputs become a version in its archive (see archive.py) and the latest
+    copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
     from .reader import read
     doc = read(source)
     warnings: list[Problem] = []
@@ -117,6 +129,17 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
             raise GongwenError(errors)
         warnings = problems
     blobs, lay = render(doc, preprinted)
+    if archive:
+        from .archive import store
+        try:
+            stored = store(Path(out_dir), doc, Path(source), blobs, len(lay.pages), preprinted, reason)
+        except OSError as e:
+            import errno
+            why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",
+                   errno.ENOTDIR: "路径上有同名的文件", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or str(e))
+            raise GongwenError(Problem(f"无法写入存档文件夹“{out_dir}”：{why}（{e.filename or out_dir}）。",
+                                       "检查该文件夹的写权限和磁盘空间；已有的版本没有改动", file=source))
+        return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
     stem = Path(source).stem
     paths = []
     for ext, data in blobs.items():        # everything rendered before anything is written

@@ -11,7 +11,11 @@ need=()
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v java >/dev/null || need+=(default-jre-headless)
-[ -f /usr/share/java/pdfbox2.jar ] || need+=(libpdfbox2-java libactivation-java libjaxb-api-java)
+# PDFBox Preflight (tests/test_pdfa.py): preflight.jar ships in libpdfbox2-java, which brings
+# commons-logging; Preflight also needs javax.activation and JAXB on the class path.
+for jar in pdfbox2 preflight fontbox2 xmpbox commons-logging javax.activation jaxb-api; do
+  [ -f /usr/share/java/$jar.jar ] || { need+=(libpdfbox2-java libactivation-java libjaxb-api-java); break; }
+done
 ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -q

@@ -40,6 +40,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
     _place_seal(doc, flow, pages)
+    by_flow = list(pages)                      # flow page index → Page, before 附件 PDFs go in
     _insert_external(doc, flow, pages, lines)
 
     imprint_page = None
@@ -50,8 +51,8 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     imprint = layout_imprint(doc, fonts, letter)
     if imprint:
         last = len(pages)
-        used = max((p.line for p in flow.placed if p.page == last - 1), default=0)
-        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1
+        used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
+        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1 and pages[-1].kind != "external"
         # The 版记 goes on an even page (the back of a sheet); a letter's needs only room.
         if (last % 2 == 0 or letter) and fits:
             target = pages[-1]

@@ -83,7 +83,9 @@ def _text(c, run: TextRun, face) -> None:
         j = i
         for _, raw in face.rl_font.splitString(run.text[i:end], c._doc):
             t.setTextOrigin(xs[j], _y(run.baseline))
-            t.textOut(run.text[j:j + len(raw)])
+            # = t.textOut(…) without its string-width pass: that only moves the
+            # text cursor, and every chunk sets its own origin.
+            t._code.append(t._formatText(run.text[j:j + len(raw)]))
             j += len(raw)
         i = end
     c.drawText(t)
@@ -104,9 +106,95 @@ def _vrule(c, r: VRule) -> None:
 
 
 def _image(c, im: Image) -> None:
-    c.drawImage(str(im.path), im.x * MM, _y(im.y + im.height), im.width * MM, im.height * MM,
-                mask="auto", preserveAspectRatio=True, anchor="c")
+    source, mask = _hard_masked(im.path)
+    c.drawImage(source, im.x * MM, _y(im.y + im.height), im.width * MM, im.height * MM,
+                mask=mask, preserveAspectRatio=True, anchor="c")
+
+
+def _hard_masked(path: Path):
+    """A seal PNG's transparency as a colour-key mask: PDF/A-1 forbids soft
+    masks (alpha channels), not hard ones.  Pixels less than half opaque become
+    a key colour the opaque pixels do not use, and that colour is masked out.
+    Images without transparency are drawn as they are."""
+    from PIL import Image as PILImage, ImageChops
+    from reportlab.lib.utils import ImageReader
+
+    with PILImage.open(path) as img:
+        img.load()
+        if img.mode == "P" and "transparency" in img.info:
+            img = img.convert("RGBA")
+        if img.mode not in ("RGBA", "LA", "PA"):
+            return str(path), None
+        rgba = img.convert("RGBA")
+    opaque = rgba.getchannel("A").point(lambda a: 255 if a >= 128 else 0)
+    rgb = rgba.convert("RGB")
+    for key in ((255, 255, 255), (0, 255, 0), (0, 0, 255), (255, 0, 255), (1, 254, 3), (2, 253, 5)):
+        r, g, b = ImageChops.difference(rgb, PILImage.new("RGB", rgb.size, key)).split()
+        same = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v: 255 if v == 0 else 0)
+        if ImageChops.multiply(same, opaque).getbbox() is None:    # no opaque pixel has this colour
+            break
+    flat = PILImage.composite(rgb, PILImage.new("RGB", rgb.size, key), opaque)
+    return ImageReader(flat), [key[0], key[0], key[1], key[1], key[2], key[2]]
 
 
 def write_pdf(data: bytes, path: Path) -> None:
     path.write_bytes(data)
+
+
+def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers: list[str], progress=None) -> bytes:
+    """逐份编号 in one print-ready PDF: the layout's pages once per copy number,
+    each copy with its own 份号.  Every page is drawn once, as a form XObject,
+    and each copy places the forms and draws only its 份号 — 200 copies of a
+    6-page notice cost about what one copy does, and the file stays small.
+    `lay` must carry a 份号 (its runs are replaced per copy)."""
+    from reportlab import rl_config
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ..layout.header import copy_number_runs
+
+    def is_number(item) -> bool:
+        return isinstance(item, TextRun) and item.element == "份号"
+
+    numbered = {n: copy_number_runs(n, fonts) for n in numbers}
+    rl_config.invariant = 1
+    used = {r.face for p in lay.pages for r in p.items if isinstance(r, TextRun)}
+    used |= {r.face for runs in numbered.values() for r in runs}
+    faces = {key: fonts.by_key(key) for key in used}
+    for face in faces.values():
+        face.register()
+    initial = next(iter(sorted(used)), None)
+    buf = io.BytesIO()
+    kw = {"initialFontName": initial, "initialFontSize": spec.BODY_SIZE} if initial else {}
+    c = Canvas(buf, pagesize=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM), pageCompression=1,
+               invariant=1, **kw)
+    c.setTitle(doc.title)
+    c.setAuthor("、".join(doc.issuers) or "、".join(doc.organ_mark))
+    c.setSubject(doc.doc_number or "")
+    c.setCreator("gongwen (GB/T 9704-2012)")
+    c.setProducer("gongwen")
+
+    def draw(items) -> None:
+        for item in items:
+            if isinstance(item, TextRun):
+                _text(c, item, faces[item.face])
+            elif isinstance(item, Rule):
+                _rule(c, item)
+            elif isinstance(item, VRule):
+                _vrule(c, item)
+            elif isinstance(item, Image):
+                _image(c, item)
+
+    for i, page in enumerate(lay.pages):
+        c.beginForm(f"gwpage{i + 1}")
+        draw(item for item in page.items if not is_number(item))
+        c.endForm()
+    for k, n in enumerate(numbers, 1):
+        for i, page in enumerate(lay.pages):
+            c.doForm(f"gwpage{i + 1}")
+            if i == 0:
+                draw(numbered[n])
+            c.showPage()
+        if progress:
+            progress(k, len(numbers))
+    c.save()
+    return buf.getvalue()

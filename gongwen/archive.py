@@ -1,0 +1,564 @@
+"""The version archive in build/: every version issued, never overwritten.
+
+    build/
+      linzi-ip-week-2023.pdf / .docx     latest version, for convenience
+      临知联办字〔2023〕3号/               one folder per document, named by 发文字号
+        manifest.json                     every version: hashes, time, reason
+        v1/linzi-ip-week-2023.yaml        the data exactly as it was
+        v1/linzi-ip-week-2023.pdf / .docx the files made from it
+        v1/elements.json                  the document's text, element by element (for diff)
+        v2/…
+
+A version folder is written under a temporary name and renamed into place, the
+manifest after it, so a crash never leaves a half-written version.  The time of
+generation lives in the manifest only, never inside the PDF or DOCX.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GongwenError, Problem
+from .model import Document, Paragraph, Table, format_date
+
+MANIFEST = "manifest.json"
+ELEMENTS = "elements.json"
+FORMAT = 1
+
+
+# -- names ---------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]')
+
+
+def safe_name(text: str) -> str:
+    """A folder name any file system accepts: no path separators, no characters
+    Windows refuses, no leading/trailing dots or spaces.  Chinese stays as it is."""
+    name = _UNSAFE.sub("_", text.strip()).strip(" .")
+    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                                      *(f"LPT{i}" for i in range(1, 10))}:
+        name = "_" + name
+    return name[:120] or "_"
+
+
+def key_of(doc: Document | None, source: Path) -> str:
+    """The archive folder of a document: its 发文字号, else the data file's name."""
+    if doc is not None and doc.doc_number:
+        return safe_name(doc.doc_number)
+    return safe_name(Path(source).stem)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- what a version records ------------------------------------------------------
+
+def _block_text(b) -> str:
+    if isinstance(b, Table):
+        return "；".join("｜".join(row) for row in (b.header, *b.rows))
+    return b.text
+
+
+def _paragraphs(blocks) -> list[dict]:
+    return [{"level": getattr(b, "level", 0) if isinstance(b, Paragraph) else 0,
+             "text": _block_text(b), **({"table": True} if isinstance(b, Table) else {})}
+            for b in blocks]
+
+
+def _file_record(path: Path | None) -> dict | None:
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        digest = sha256(p.read_bytes())
+    except OSError:
+        digest = None
+    return {"file": p.name, "sha256": digest}
+
+
+def elements(doc: Document) -> dict:
+    """The document's content as a clerk names it, element by element."""
+    seal = None
+    if doc.seal is not None:
+        seal = {"image": _file_record(doc.seal.image)} if doc.seal.image else {"image": None}
+    return {
+        "份号": doc.copy_number,
+        "密级": doc.secrecy,
+        "保密期限": doc.secrecy_term,
+        "紧急程度": doc.urgency,
+        "发文机关标志": "、".join(doc.organ_mark) + (doc.mark_suffix or ""),
+        "发文字号": doc.doc_number,
+        "签发人": list(doc.signers),
+        "标题": doc.title,
+        "主送机关": doc.addressees,
+        "正文": _paragraphs(doc.body),
+        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file)}
+                 for a in doc.attachments],
+        "发文机关署名": list(doc.issuers),
+        "代章": doc.proxy_seal,
+        "成文日期": format_date(doc.date) if doc.date else None,
+        "印章": seal,
+        "附注": doc.note,
+        "抄送机关": list(doc.cc),
+        "印发机关": doc.printer,
+        "印发日期": format_date(doc.print_date) if doc.print_date else None,
+    }
+
+
+def _inputs(doc: Document) -> list[dict]:
+    """Files besides the data that went into the output (seal image, 附件 PDFs)."""
+    out = []
+    if doc.seal is not None and doc.seal.image:
+        out.append({"role": "印章", **_file_record(doc.seal.image)})
+    for a in doc.attachments:
+        if a.file is not None:
+            out.append({"role": f"附件{a.number}", **_file_record(a.file)})
+    return out
+
+
+# -- storing -------------------------------------------------------------------------
+
+@dataclass
+class Stored:
+    key: str
+    folder: Path                 # build/<key>
+    version: int                 # the version the latest copies now hold
+    new: bool                    # a new version was made by this call
+    latest: list[Path]           # build/<stem>.pdf, .docx
+    files: dict[str, Path]       # ext → file inside the version folder
+    note: str | None = None      # why a new version was made without a data change
+    reason_unused: bool = False  # --reason given, but nothing new to record it on
+
+
+def load_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not path.exists():
+        return {"format": FORMAT, "versions": []}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("versions"), list):
+            raise ValueError("no versions list")
+        return data
+    except (OSError, ValueError) as e:
+        raise GongwenError(Problem(f"存档清单“{path}”读不懂（{e}）。",
+                                   "不要手工改动 manifest.json；可从备份恢复它", file=path))
+
+
+@contextmanager
+def _locked(folder: Path):
+    """One generator at a time per document (two clerks pressing the button)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a+b") as f:
+        try:
+            import fcntl
+            fcntl.flock(f, fcntl.LOCK_EX)
+        except ImportError:               # Windows: no advisory lock; the rename still never overwrites
+            pass
+        yield
+
+
+def _next_number(folder: Path, manifest: dict) -> int:
+    used = [v["version"] for v in manifest["versions"]]
+    for p in folder.iterdir():
+        m = re.fullmatch(r"v(\d+)", p.name)
+        if m:
+            used.append(int(m.group(1)))     # a folder a crash left out of the manifest: never reuse it
+    return max(used, default=0) + 1
+
+
+def store(root: Path, doc: Document, source: Path, blobs: dict[str, bytes], pages: int,
+          preprinted: bool = False, reason: str | None = None) -> Stored:
+    """Archive one generation.  Unchanged data and output: nothing new is written
+    (the latest copies are refreshed if missing).  Otherwise the next version."""
+    from .pipeline import atomic_write
+    root = Path(root)
+    source = Path(source)
+    key = key_of(doc, source)
+    folder = root / key
+    data = source.read_bytes()
+    stem = source.stem
+    record = {
+        "source": {"file": source.name, "sha256": sha256(data)},
+        "inputs": _inputs(doc),
+        "options": {"preprinted": bool(preprinted)},
+        "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
+    }
+    with _locked(folder):
+        manifest = load_manifest(folder)
+        last = manifest["versions"][-1] if manifest["versions"] else None
+        same_data = last is not None and _data_of(last) == _data_of(record)
+        same_out = last is not None and {e: o["sha256"] for e, o in last.get("outputs", {}).items()} == \
+            {e: o["sha256"] for e, o in record["outputs"].items()}
+        if same_data and same_out:
+            version, new, note = last["version"], False, None
+            files = {ext: folder / o["file"] for ext, o in last["outputs"].items()}
+        else:
+            version, new = _next_number(folder, manifest), True
+            note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
+            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc)
+            entry = {
+                "version": version,
+                "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                "reason": reason or None,
+                **({"note": note} if note else {}),
+                "source": {**record["source"], "copy": f"v{version}/{stem}{source.suffix or '.yaml'}"},
+                "inputs": record["inputs"],
+                "options": record["options"],
+                "pages": pages,
+                "outputs": {ext: {"file": f"v{version}/{stem}.{ext}", **o}
+                            for ext, o in record["outputs"].items()},
+                "generator": _generator(),
+            }
+            manifest = {"format": FORMAT, "发文字号": doc.doc_number, "标题": doc.title,
+                        "versions": manifest["versions"] + [entry]}
+            atomic_write(folder / MANIFEST,
+                         (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        latest = []
+        for ext, blob in blobs.items():
+            p = root / f"{stem}.{ext}"
+            if not p.exists() or p.read_bytes() != blob:
+                atomic_write(p, blob)
+            latest.append(p)
+    return Stored(key, folder, version, new, latest, files, note,
+                  reason_unused=bool(reason) and not new)
+
+
+def _data_of(entry: dict) -> tuple:
+    """What identifies the data of a version: the bytes of the data file and of
+    every file it names, and the options (not the file names)."""
+    return (entry.get("source", {}).get("sha256"),
+            tuple((i.get("role"), i.get("sha256")) for i in entry.get("inputs", [])),
+            entry.get("options"))
+
+
+def _write_version(folder: Path, version: int, stem: str, suffix: str, data: bytes,
+                   blobs: dict[str, bytes], doc: Document) -> dict[str, Path]:
+    tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", suffix=".tmp", dir=folder))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)          # mkdtemp makes it private; an archive is for the office
+        files = {f"{stem}{suffix}": data, **{f"{stem}.{ext}": blob for ext, blob in blobs.items()},
+                 ELEMENTS: (json.dumps(elements(doc), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+        for name, content in files.items():
+            with open(tmp / name, "wb") as f:
+                f.write(content)
+                f.flush()
+                os.fsync(f.fileno())           # on disk before the rename makes the version visible
+        final = folder / f"v{version}"
+        os.rename(tmp, final)                # atomic; refuses to replace an existing version
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {ext: final / f"{stem}.{ext}" for ext in blobs}
+
+
+def _generator() -> dict:
+    import sys
+    out = {"python": sys.version.split()[0]}
+    for mod in ("reportlab", "pikepdf", "docx"):
+        m = sys.modules.get(mod)
+        v = getattr(m, "__version__", None) or getattr(m, "Version", None) if m else None
+        if isinstance(v, str):
+            out[mod] = v
+    return out
+
+
+# -- reading the archive ---------------------------------------------------------------
+
+def folder_for(target: Path, root: Path) -> Path:
+    """The archive folder of a data file (or the archive folder itself)."""
+    target = Path(target)
+    if target.is_dir() and (target / MANIFEST).exists():
+        return target
+    if not target.exists():
+        raise GongwenError(Problem(f"文件“{target}”不存在。", "写公文数据文件的路径，例如 data/xxx.yaml",
+                                   file=target))
+    if target.suffix.lower() in (".pdf", ".docx"):       # a generated file: find the version it is
+        digest = sha256(target.read_bytes())
+        for manifest in sorted(Path(root).glob(f"*/{MANIFEST}")):
+            try:
+                versions = json.loads(manifest.read_text(encoding="utf-8"))["versions"]
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if any(o.get("sha256") == digest for v in versions for o in v.get("outputs", {}).values()):
+                return manifest.parent
+        raise GongwenError(Problem(f"“{target}”不是存档里任何版本的文件（按 SHA-256 查找，存档在 {root}）。",
+                                   "写公文数据文件（.yaml）的路径", file=target))
+    try:
+        from .reader import read
+        key = key_of(read(target), target)
+    except GongwenError:                      # data now broken: the 发文字号 may still be readable
+        key = key_of(None, target)
+        try:
+            import yaml
+            raw = yaml.safe_load(target.read_text(encoding="utf-8-sig"))
+            if isinstance(raw, dict) and isinstance(raw.get("发文字号"), str) and raw["发文字号"].strip():
+                key = safe_name(raw["发文字号"])
+        except Exception:
+            pass
+    folder = Path(root) / key
+    if not (folder / MANIFEST).exists():
+        raise GongwenError(Problem(f"“{target}”还没有存档的版本（找不到 {folder / MANIFEST}）。",
+                                   f"先运行 python generate.py {target} 生成一次", file=target))
+    return folder
+
+
+def _when(entry: dict) -> str:
+    try:
+        return _dt.datetime.fromisoformat(entry["generated"]).strftime("%Y-%m-%d %H:%M:%S")
+    except (KeyError, ValueError):
+        return "时间不明"
+
+
+def history(folder: Path) -> list[str]:
+    """One line per version, oldest first, for `generate.py history`."""
+    m = load_manifest(folder)
+    versions = m["versions"]
+    name = m.get("发文字号") or folder.name
+    out = [f"{name}：共 {len(versions)} 个版本，存档在 {folder}{os.sep}"]
+    for i, v in enumerate(versions):
+        pdf = v.get("outputs", {}).get("pdf", {})
+        parts = [f"v{v['version']}", _when(v), f"{v.get('pages', '?')} 页",
+                 f"数据 {v['source']['file']}（sha256 {v['source']['sha256'][:12]}）"]
+        if pdf:
+            parts.append(f"PDF sha256 {pdf['sha256'][:12]}")
+        if v.get("reason"):
+            parts.append(f"原因：{v['reason']}")
+        if v.get("note"):
+            parts.append(v["note"])
+        if i == len(versions) - 1:
+            parts.append("← 最新")
+        out.append("  " + "  ".join(parts))
+    return out
+
+
+def _pick(versions: list[dict], label: str, folder: Path) -> dict:
+    m = re.fullmatch(r"[vV]?(\d+)", label.strip())
+    for v in versions:
+        if m and v["version"] == int(m.group(1)):
+            return v
+    have = "、".join(f"v{v['version']}" for v in versions) or "无"
+    raise GongwenError(Problem(f"存档“{folder}”里没有版本“{label}”（现有：{have}）。",
+                               "写 v1、v2 这样的版本号，可先用 history 查看", file=folder / MANIFEST))
+
+
+def _load_elements(folder: Path, entry: dict) -> dict:
+    path = folder / f"v{entry['version']}" / ELEMENTS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise GongwenError(Problem(f"版本 v{entry['version']} 的内容记录“{path}”读不出（{e}）。",
+                                   "存档被改动过；从备份恢复该版本文件夹", file=path))
+
+
+def diff(folder: Path, a: str | None = None, b: str | None = None) -> list[str]:
+    """What changed between two versions (default: the last two), in words."""
+    versions = load_manifest(folder)["versions"]
+    if a is None:
+        if len(versions) < 2:
+            n = len(versions)
+            raise GongwenError(Problem(f"存档“{folder}”只有 {n} 个版本，没有可比较的。",
+                                       "数据改动后再生成一次，就有了新版本", file=folder / MANIFEST))
+        va, vb = versions[-2], versions[-1]
+    else:
+        va, vb = _pick(versions, a, folder), _pick(versions, b or f"v{versions[-1]['version']}", folder)
+    ea, eb = _load_elements(folder, va), _load_elements(folder, vb)
+
+    def head(v):
+        extra = f"，原因：{v['reason']}" if v.get("reason") else ""
+        return f"v{v['version']}（{_when(v)}{extra}）"
+
+    changes = compare(ea, eb)
+    if va.get("options") != vb.get("options"):
+        pa, pb = va.get("options", {}).get("preprinted"), vb.get("options", {}).get("preprinted")
+        if pa != pb:
+            changes.append("版头：" + ("改为用预印红头纸，不印版头" if pb else "改为打印版头（不再用预印红头纸）"))
+    if va.get("pages") != vb.get("pages"):
+        changes.append(f"页数：{va.get('pages')} 页变为 {vb.get('pages')} 页")
+    out = [f"{head(va)} → {head(vb)}："]
+    if changes:
+        out += [f"  {c}" for c in changes]
+        out.append(f"共 {len(changes)} 处不同。")
+    elif {e: o["sha256"] for e, o in va["outputs"].items()} != {e: o["sha256"] for e, o in vb["outputs"].items()}:
+        out.append("  文字内容相同；生成的文件不同（字体或程序版本变了）。")
+    else:
+        out.append("  印出的内容相同（只改了数据文件里不印出的部分，如注释）。")
+    return out
+
+
+# -- comparing, element by element ---------------------------------------------------
+
+_SCALARS = ("份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "标题", "主送机关",
+            "代章", "成文日期", "附注", "印发机关", "印发日期")
+_LISTS = ("签发人", "发文机关署名", "抄送机关")
+_ORDER = ("份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
+          "正文", "发文机关署名", "代章", "成文日期", "印章", "附注", "附件", "抄送机关", "印发机关", "印发日期")
+
+
+def _q(s: str, limit: int = 60) -> str:
+    s = s if len(s) <= limit else s[:limit - 1] + "…"
+    return f"“{s}”"
+
+
+def compare(a: dict, b: dict) -> list[str]:
+    out: list[str] = []
+    for key in _ORDER:
+        x, y = a.get(key), b.get(key)
+        if x == y:
+            continue
+        if key in _SCALARS:
+            out.append(_scalar(key, x, y))
+        elif key in _LISTS:
+            out.append(_list(key, x or [], y or []))
+        elif key == "正文":
+            out += _paragraph_changes("正文", x or [], y or [])
+        elif key == "附件":
+            out += _attachments(x or [], y or [])
+        elif key == "印章":
+            out.append(_seal(x, y))
+    return out
+
+
+def _scalar(key: str, x, y) -> str:
+    if not x:
+        return f"{key}：新增 {_q(y)}"
+    if not y:
+        return f"{key}：删去 {_q(x)}"
+    if len(x) > 30 or len(y) > 30:
+        return f"{key}：" + "；".join(_phrases(x, y))
+    return f"{key}：{_q(x)} 改为 {_q(y)}"
+
+
+def _list(key: str, x: list, y: list) -> str:
+    added = [v for v in y if v not in x]
+    removed = [v for v in x if v not in y]
+    parts = []
+    if added:
+        parts.append("增加 " + "、".join(_q(v) for v in added))
+    if removed:
+        parts.append("去掉 " + "、".join(_q(v) for v in removed))
+    if not parts:
+        parts.append("顺序改为 " + "、".join(y))
+    return f"{key}：" + "；".join(parts)
+
+
+def _seal(x, y) -> str:
+    def say(s):
+        if s is None:
+            return "不盖章"
+        return "印章图片" if s.get("image") else "盖章（印后手工盖）"
+    if x and y and x.get("image") and y.get("image"):
+        return "印章：换了一张印章图片"
+    return f"印章：{say(x)} 改为 {say(y)}"
+
+
+def _where(paras: list[dict], i: int) -> str:
+    p = paras[i]
+    if p.get("level"):
+        return f"（{'一二三四'[p['level'] - 1]}级标题）"
+    for k in range(i - 1, -1, -1):
+        if paras[k].get("level"):
+            return f"（在“{paras[k]['text'][:20]}”下）"
+    return ""
+
+
+def _paragraph_changes(label: str, x: list[dict], y: list[dict]) -> list[str]:
+    """Paragraphs aligned by content: changed, added, removed — numbered as printed."""
+    out = []
+    ta, tb = [p["text"] for p in x], [p["text"] for p in y]
+    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            if [p.get("level") for p in x[i1:i2]] != [p.get("level") for p in y[j1:j2]]:
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    if x[i].get("level") != y[j].get("level"):
+                        out.append(f"{label}第 {j + 1} 段：层次改变{_where(y, j)}")
+            continue
+        pairs = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(pairs):
+            i, j = i1 + k, j1 + k
+            where = f"{label}第 {j + 1} 段{_where(y, j)}"
+            out.append(f"{where}：" + "；".join(_phrases(ta[i], tb[j])))
+        for j in range(j1 + pairs, j2):
+            out.append(f"{label}第 {j + 1} 段{_where(y, j)}：新增 {_q(tb[j])}")
+        for i in range(i1 + pairs, i2):
+            out.append(f"{label}原第 {i + 1} 段{_where(x, i)}：删去 {_q(ta[i])}")
+    return out
+
+
+def _word(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def _phrases(a: str, b: str) -> list[str]:
+    """Changes inside one paragraph, as whole numbers and words, in context."""
+    if len(a) <= 30 and len(b) <= 30:
+        return [f"{_q(a)} 改为 {_q(b)}"]
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if sm.ratio() < 0.5:
+        return [f"整段改写，原为 {_q(a)}，现为 {_q(b)}"]
+    regions: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            continue
+        if regions and i1 - regions[-1][1] <= 3:
+            regions[-1][1], regions[-1][3] = i2, j2
+        else:
+            regions.append([i1, i2, j1, j2])
+    if len(regions) > 4:
+        return [f"多处改动，现为 {_q(b, 120)}"]
+    out = []
+    for i1, i2, j1, j2 in regions:
+        # widen to whole numbers / Latin words: "20日至26" rather than "0"…"6"
+        while i1 > 0 and j1 > 0 and a[i1 - 1] == b[j1 - 1] and _word(a[i1 - 1]):
+            i1, j1 = i1 - 1, j1 - 1
+        while i2 < len(a) and j2 < len(b) and a[i2] == b[j2] and _word(a[i2]):
+            i2, j2 = i2 + 1, j2 + 1
+        old, new = a[i1:i2], b[j1:j2]
+        before = a[max(0, i1 - 6):i1]
+        if not old:
+            out.append(f"在 {_q(before)} 后加上 {_q(new)}" if before else f"在段首加上 {_q(new)}")
+        elif not new:
+            out.append(f"删去 {_q(old)}")
+        else:
+            out.append(f"{_q(old)} 改为 {_q(new)}")
+    return out
+
+
+def _attachments(x: list[dict], y: list[dict]) -> list[str]:
+    out = []
+    for n in range(max(len(x), len(y))):
+        label = f"附件{n + 1}"
+        if n >= len(x):
+            out.append(f"新增{label} {_q(y[n]['名称'])}")
+            continue
+        if n >= len(y):
+            out.append(f"删去{label} {_q(x[n]['名称'])}")
+            continue
+        p, q = x[n], y[n]
+        if p["名称"] != q["名称"]:
+            out.append(f"{label}名称：{_q(p['名称'])} 改为 {_q(q['名称'])}")
+        if p["内容"] != q["内容"]:
+            out += _paragraph_changes(f"{label}", p["内容"], q["内容"])
+        fp, fq = p.get("文件"), q.get("文件")
+        if fp != fq:
+            if fp and fq:
+                same_name = fp["file"] == fq["file"]
+                out.append(f"{label}的 PDF 文件" + ("内容变了" if same_name else
+                                                   f"由 {_q(fp['file'])} 换成 {_q(fq['file'])}"))
+            elif fq:
+                out.append(f"{label}改为附上 PDF 文件 {_q(fq['file'])}")
+            else:
+                out.append(f"{label}不再附 PDF 文件 {_q(fp['file'])}，改为写出的内容")
+    return out

@@ -1,0 +1,338 @@
+"""The PDF as archived: PDF/A-1b, bookmarks, page labels, appended 附件 PDFs.
+
+`finish` takes the bytes the ReportLab writer drew and returns the final file.
+It changes structure and metadata only; every glyph and rule stays as drawn:
+
+* ReportLab's empty `/Trans` page entries are removed (PDF/A-1 forbids them);
+* each `external` page of the layout gets its 附件 PDF page underneath the page
+  number already drawn on it (scaled to A4 if it is another size);
+* an outline (书签) for 正文, its 一级标题, each 附件 and the 版记;
+* page labels equal to the printed page numbers (pages without one, the blank
+  page and the 版记-only page, are labelled 空白页 / 版记);
+* document information and a matching XMP packet: 标题 as title, 发文机关 as
+  author, 发文字号 as subject, 发文字号 and 成文日期 as keywords, the 成文日期
+  as creation date (never the clock), PDF/A-1b identification;
+* an sRGB output intent (the profile shipped with pikepdf);
+* saved as PDF 1.4 without object streams and with a document ID derived from
+  the content, so the same data gives the same bytes on any day.
+
+This is what `pikepdf.pdfa.prepare` + `pikepdf.pdfa.save` would do to our
+files, done directly: the validator behind `pikepdf.pdfa.save` costs about
+0.3 s per document (import and one re-parse), so it runs only when a 附件 PDF
+from outside is appended — the one input we do not control.  Our own output is
+validated by the tests, with that validator and with PDFBox Preflight.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from . import spec
+from .errors import GongwenError, Problem
+from .model import Document, format_date
+
+MM = 1 / spec.PT                       # points per mm
+CREATOR = "gongwen (GB/T 9704-2012)"
+PRODUCER = "gongwen"
+# 成文日期 carry no time; they are dated at midnight, China Standard Time.
+TZ = _dt.timezone(_dt.timedelta(hours=8))
+
+
+def escape(text: str) -> str:
+    """XML text (xml.sax.saxutils would pull in urllib: 20 ms of imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def save_kwargs() -> dict:
+    """The pikepdf.Pdf.save settings PDF/A-1b needs: `pikepdf.pdfa.resolve_save_kwargs(
+    "1b", deterministic_id=True)` returns exactly these (a test keeps them equal)."""
+    import pikepdf
+    return dict(
+        preserve_pdfa=True, encryption=None, qdf=False, normalize_content=False,
+        stream_decode_level=pikepdf.StreamDecodeLevel.generalized, fix_metadata_version=False,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable, force_version="1.4",
+        compress_streams=True, recompress_flate=False, linearize=False, progress=None,
+        deterministic_id=True, static_id=False, min_version="")
+
+
+def finish(data: bytes, lay, doc: Document) -> bytes:
+    """The archived PDF/A-1b bytes of a drawn layout."""
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(data))
+    for page in pdf.pages:
+        if "/Trans" in page.obj:
+            del page.obj["/Trans"]
+    externals = _underlay_externals(pdf, lay)
+    _outline(pdf, lay, doc)
+    _page_labels(pdf, lay)
+    _metadata(pdf, doc.title, _author(doc), doc.doc_number, _keywords(doc), doc.date)
+    _output_intent(pdf)
+    out = io.BytesIO()
+    pdf.save(out, **save_kwargs())
+    pdf.close()
+    result = out.getvalue()
+    if externals:
+        _verify_with_externals(result, doc, externals)
+    return result
+
+
+# -- metadata ----------------------------------------------------------------
+
+def _author(doc: Document) -> str:
+    # PDF/A-1 wants exactly one dc:creator matching /Author: joint issuers are one string.
+    return "、".join(doc.issuers) or "、".join(doc.organ_mark)
+
+
+def _keywords(doc: Document) -> str:
+    return " ".join(x for x in (doc.doc_number, format_date(doc.date) if doc.date else None) if x)
+
+
+def _metadata(pdf, title: str, author: str, subject: str | None, keywords: str,
+              date: _dt.date | None) -> None:
+    """Document information and the XMP packet, with the same values (PDF/A-1 §6.7.3)."""
+    import pikepdf
+    info: dict[str, str] = {"/Title": title, "/Author": author, "/Creator": CREATOR, "/Producer": PRODUCER}
+    if subject:
+        info["/Subject"] = subject
+    if keywords:
+        info["/Keywords"] = keywords
+    stamp = None
+    if date is not None:
+        when = _dt.datetime(date.year, date.month, date.day, tzinfo=TZ)
+        stamp = when.isoformat()
+        info["/CreationDate"] = info["/ModDate"] = when.strftime("D:%Y%m%d%H%M%S+08'00'")
+    d = pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items() if v})
+    pdf.trailer.Info = pdf.make_indirect(d)
+
+    def alt(v: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(v)}</rdf:li></rdf:Alt>'
+
+    props = [f"<dc:title>{alt(title)}</dc:title>"]
+    if author:
+        props.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
+    if subject:
+        props.append(f"<dc:description>{alt(subject)}</dc:description>")
+    if keywords:
+        props.append(f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
+    props.append(f"<xmp:CreatorTool>{escape(CREATOR)}</xmp:CreatorTool>")
+    props.append(f"<pdf:Producer>{escape(PRODUCER)}</pdf:Producer>")
+    if stamp:
+        props += [f"<xmp:CreateDate>{stamp}</xmp:CreateDate>",
+                  f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
+                  f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"]
+    props += ["<pdfaid:part>1</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>"]
+    body = "\n      ".join(props)
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '    <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
+        f'      {body}\n'
+        '    </rdf:Description>\n'
+        '  </rdf:RDF>\n'
+        '</x:xmpmeta>\n'
+        '<?xpacket end="w"?>')
+    pdf.Root.Metadata = pdf.make_stream(packet.encode("utf-8"), Type=pikepdf.Name.Metadata,
+                                        Subtype=pikepdf.Name.XML)
+
+
+@lru_cache(maxsize=1)
+def _srgb() -> bytes:
+    import pikepdf
+    return (Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc").read_bytes()
+
+
+def _output_intent(pdf) -> None:
+    import pikepdf
+    icc = pikepdf.Stream(pdf, _srgb())
+    icc.N = 3
+    intent = pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
+                                OutputConditionIdentifier=pikepdf.String("sRGB"),
+                                Info=pikepdf.String("sRGB"), DestOutputProfile=pdf.make_indirect(icc))
+    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
+
+
+# -- navigation ----------------------------------------------------------------
+
+def page_labels(lay) -> list[str]:
+    """The label of each page: its printed number, or what it is when none is printed."""
+    names = {"blank": "空白页", "imprint": "版记"}
+    return [str(p.number) if p.show_number else names.get(p.kind, str(p.number)) for p in lay.pages]
+
+
+def _page_labels(pdf, lay) -> None:
+    """/PageLabels ranges: decimal runs where numbers are printed, a prefix-only
+    label (空白页, 版记) on pages that carry none."""
+    import pikepdf
+    nums: list = []
+    labels = page_labels(lay)
+    expect = None                        # the number the current decimal run gives next
+    for i, page in enumerate(lay.pages):
+        if not page.show_number:
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(labels[i]))]
+            expect = None
+        elif expect != page.number:
+            nums += [i, pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)]
+            expect = page.number + 1
+        else:
+            expect += 1
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+
+
+def bookmarks(lay, doc: Document) -> list[tuple[str, int, float | None, list]]:
+    """(title, page index, top in mm or None, children) of each outline entry."""
+    def first(pred) -> tuple[int, float | None] | None:
+        for ln in lay.lines:
+            if pred(ln):
+                return ln.page - 1, (spec.line_top(ln.line) if ln.line else None)
+        return None
+
+    out: list[tuple[str, int, float | None, list]] = []
+    title = first(lambda ln: ln.element == "标题")
+    if title:
+        heads = [p.text for p in doc.body if getattr(p, "level", 0) == 1]
+        starts, prev = [], None
+        attach_start = next((ln for ln in lay.lines if ln.element == "附件标签"), None)
+        for ln in lay.lines:
+            if ln is attach_start:
+                break
+            if ln.element == "一级标题" and prev != "一级标题":
+                starts.append(ln)
+            prev = ln.element
+        kids = [(heads[k] if len(heads) == len(starts) else ln.text, ln.page - 1,
+                 spec.line_top(ln.line) if ln.line else None, []) for k, ln in enumerate(starts)]
+        out.append((f"正文　{doc.title}", *title, kids))
+    several = len(doc.attachments) > 1
+    labels = [ln for ln in lay.lines if ln.element == "附件标签"]
+    for a, ln in zip(doc.attachments, labels):
+        name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
+        out.append((name, ln.page - 1, spec.line_top(ln.line) if ln.line else None, []))
+    if lay.imprint_page:
+        imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("抄送机关", "印发机关"))
+        out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
+    return out
+
+
+def _outline(pdf, lay, doc: Document) -> None:
+    import pikepdf
+    entries = bookmarks(lay, doc)
+    if not entries:
+        return
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+
+    def add(parent, items) -> int:
+        objs = []
+        for title, page, top, kids in items:
+            y = (spec.PAGE_HEIGHT - top) * MM if top is not None else spec.PAGE_HEIGHT * MM
+            o = pdf.make_indirect(pikepdf.Dictionary(
+                Title=pikepdf.String(title), Parent=parent,
+                Dest=pikepdf.Array([pdf.pages[page].obj, pikepdf.Name.XYZ, 0, round(y, 2), 0])))
+            objs.append(o)
+            if kids:
+                o.Count = add(o, kids)
+        for a, b in zip(objs, objs[1:]):
+            a.Next, b.Prev = b, a
+        parent.First, parent.Last = objs[0], objs[-1]
+        return len(objs) + sum(int(o.get("/Count", 0)) for o in objs)
+
+    root.Count = add(root, entries)
+    pdf.Root.Outlines = root
+    pdf.Root.PageMode = pikepdf.Name.UseOutlines
+
+
+# -- 附件 given as PDF files ---------------------------------------------------------
+
+def _underlay_externals(pdf, lay) -> list[Path]:
+    """Put each external page under the page drawn for it (which carries only
+    the page number), scaled to fit the A4 page and centred."""
+    import pikepdf
+    opened: dict[Path, object] = {}
+    files: list[Path] = []
+    try:
+        for i, page in enumerate(lay.pages):
+            if page.kind != "external" or page.external is None:
+                continue
+            path, k = page.external
+            if path not in opened:
+                opened[path] = pikepdf.open(path)
+                files.append(path)
+            form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
+            _underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
+    finally:
+        for src in opened.values():
+            src.close()
+    return files
+
+
+def _underlay(page, form, name: str) -> None:
+    """Page.add_underlay with a fixed resource name (pikepdf picks a random one,
+    and the same data must give the same bytes)."""
+    import pikepdf
+    placed = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+    rect = pikepdf.Rectangle(0, 0, spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM)
+    page.contents_add(page.calc_form_xobject_placement(form, placed, rect, allow_shrink=True,
+                                                       allow_expand=True), prepend=True)
+    page.contents_coalesce()
+
+
+def _verify_with_externals(data: bytes, doc: Document, files: list[Path]) -> None:
+    """Validate the final bytes; when they fail, find which 附件 PDF is why."""
+    import pikepdf.pdfa
+    report = pikepdf.pdfa.validate_written(io.BytesIO(data), "1b")
+    if report.passed:
+        return
+    problems = []
+    for a in doc.attachments:
+        if a.file is None:
+            continue
+        findings = attachment_findings(a.file)
+        if findings:
+            problems.append(Problem(
+                f"附件“{a.name}”的 PDF 文件“{a.file}”不能并入 PDF/A 存档文件：{findings}",
+                "在 WPS 或 Word 里“另存为/输出为 PDF”时勾选“PDF/A”（或用 Acrobat 转成 PDF/A-1b），"
+                "再把新文件写在“文件:”里", field="附件", file=doc.source, line=doc.lines.get("附件")))
+    if not problems:                     # our own part failed: a bug, not the user's data
+        first = "; ".join(f"{f.rule} {f.where}: {f.message}" for f in report.findings[:3])
+        problems.append(Problem(f"生成的 PDF 未通过 PDF/A-1b 检查（{first}）。这是程序的问题。",
+                                "请把数据文件和附件报告给维护者", file=doc.source))
+    raise GongwenError(problems)
+
+
+_PLAIN = (  # what a finding means, for a clerk (first match wins)
+    (("DeviceCMYK", "CMYK"), "用了 CMYK 颜色（存档 PDF 只能用 RGB 或灰度）"),
+    (("embed", "FontFile"), "有字体没有嵌入"),
+    (("transparen", "SMask", "/Group", "blend", "CA", "ca "), "含透明效果（PDF/A-1 不允许）"),
+    (("JavaScript", "/JS", "Action", "/AA"), "含脚本或动作"),
+    (("Encrypt",), "加了密"),
+    (("LZW",), "用了 LZW 压缩"),
+    (("ICC", "ICCBased"), "颜色配置文件不合要求"),
+)
+
+
+def attachment_findings(path: Path) -> str:
+    """Why one 附件 PDF, underlaid as `finish` does, is not PDF/A-1b ('' if it is)."""
+    import pikepdf
+    import pikepdf.pdfa
+    with pikepdf.open(path) as src, pikepdf.new() as pdf:
+        for k in range(len(src.pages)):
+            pdf.add_blank_page(page_size=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM))
+            form = pdf.copy_foreign(src.pages[k].as_form_xobject())
+            _underlay(pdf.pages[k], form, f"/GwAttachmentPage{k + 1}")
+        _metadata(pdf, Path(path).stem, "", None, "", None)
+        _output_intent(pdf)
+        out = io.BytesIO()
+        pdf.save(out, **save_kwargs())
+    report = pikepdf.pdfa.validate_written(io.BytesIO(out.getvalue()), "1b")
+    if report.passed:
+        return ""
+    reasons: list[str] = []
+    for f in report.findings:
+        text = f"{f.rule} {f.message}"
+        plain = next((p for keys, p in _PLAIN if any(k in text for k in keys)), None)
+        reasons.append(plain or f"不符合 PDF/A-1b（{f.message}）")
+    uniq = list(dict.fromkeys(reasons))
+    return "；".join(uniq[:4]) + ("等" if len(uniq) > 4 else "") + "。"

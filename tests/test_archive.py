@@ -1,0 +1,251 @@
+"""The version archive in build/: v1, v2 … with a manifest, never overwritten;
+`history` and `diff` as a clerk reads them.  Every test runs generate.py for
+real into a temporary archive folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_DATA, run_generate
+
+KEY = "临知联办字〔2023〕3号"
+OLD_TIME = "2023年4月20日至26日。"
+NEW_TIME = "2023年4月21日至27日。"
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def gen(src: Path, archive: Path, *extra: str):
+    r = run_generate(str(src), "--archive", str(archive), *extra)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    return r
+
+
+def manifest(archive: Path) -> dict:
+    return json.loads((archive / KEY / "manifest.json").read_text(encoding="utf-8"))
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    src = tmp_path / "data" / "linzi-ip-week-2023.yaml"
+    src.parent.mkdir()
+    shutil.copy(SEED_DATA, src)
+    return src
+
+
+@pytest.fixture(scope="module")
+def corrected(tmp_path_factory):
+    """v1 from the seed, an unchanged regeneration, then a corrected 活动时间 as v2."""
+    base = tmp_path_factory.mktemp("corrected")
+    src = base / "linzi-ip-week-2023.yaml"
+    shutil.copy(SEED_DATA, src)
+    archive = base / "build"
+    first = gen(src, archive)
+    v1_files = snapshot(archive / KEY / "v1")
+    v1_manifest = manifest(archive)
+    again = gen(src, archive)
+    text = src.read_text(encoding="utf-8")
+    assert OLD_TIME in text
+    src.write_text(text.replace(OLD_TIME, NEW_TIME), encoding="utf-8")
+    second = gen(src, archive, "--reason", "更正活动时间")
+    return dict(src=src, archive=archive, first=first, again=again, second=second,
+                v1_files=v1_files, v1_manifest=v1_manifest)
+
+
+def test_first_generation_is_v1_with_a_true_manifest(corrected):
+    archive = corrected["archive"]
+    v1 = corrected["v1_manifest"]["versions"]
+    assert [v["version"] for v in v1] == [1]
+    entry = v1[0]
+    folder = archive / KEY
+    assert entry["source"]["sha256"] == hashlib.sha256(SEED_DATA.read_bytes()).hexdigest()
+    assert (folder / entry["source"]["copy"]).read_bytes() == SEED_DATA.read_bytes()
+    assert set(entry["outputs"]) >= {"pdf"}
+    for ext, out in entry["outputs"].items():
+        assert out["file"] == f"v1/linzi-ip-week-2023.{ext}"
+        assert hashlib.sha256(corrected["v1_files"][out["file"][3:]][0]).hexdigest() == out["sha256"]
+    assert entry["reason"] is None and entry["pages"] == 6
+    assert "v1" in corrected["first"].stderr and "新版本" in corrected["first"].stderr
+
+
+def test_the_readme_path_holds_the_latest_version(corrected):
+    archive = corrected["archive"]
+    printed = corrected["second"].stdout.split()
+    latest = archive / "linzi-ip-week-2023.pdf"
+    assert str(latest) in printed
+    assert sha(latest) == manifest(archive)["versions"][-1]["outputs"]["pdf"]["sha256"]
+
+
+def test_unchanged_data_makes_no_new_version(corrected):
+    assert "仍是 v1" in corrected["again"].stderr
+    assert corrected["v1_manifest"]["versions"] == manifest(corrected["archive"])["versions"][:1]
+
+
+def test_changed_body_makes_v2_and_leaves_v1_untouched(corrected):
+    archive = corrected["archive"]
+    m = manifest(archive)
+    assert [v["version"] for v in m["versions"]] == [1, 2]
+    v1, v2 = m["versions"]
+    assert v1 == corrected["v1_manifest"]["versions"][0]            # v1's record: same hashes
+    assert snapshot(archive / KEY / "v1") == corrected["v1_files"]  # v1's files: same bytes, never rewritten
+    assert v2["reason"] == "更正活动时间"
+    assert v2["source"]["sha256"] == sha(corrected["src"])
+    assert v2["outputs"]["pdf"]["sha256"] != v1["outputs"]["pdf"]["sha256"]
+    for out in v2["outputs"].values():
+        assert sha(archive / KEY / out["file"]) == out["sha256"]
+    assert "v2" in corrected["second"].stderr and "更正活动时间" in corrected["second"].stderr
+
+
+def test_generation_time_lives_only_in_the_manifest(corrected):
+    archive = corrected["archive"]
+    m = manifest(archive)
+    for v in m["versions"]:
+        stamp = v["generated"]                          # e.g. 2026-11-25T10:54:52+08:00
+        day = stamp[:10]
+        for out in v["outputs"].values():
+            data = (archive / KEY / out["file"]).read_bytes()
+            assert day.encode() not in data and day.replace("-", "").encode() not in data
+
+
+def test_history_lists_versions_with_reason(corrected):
+    r = run_generate("history", str(corrected["src"]), "--archive", str(corrected["archive"]))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{KEY}：共 2 个版本")
+    assert lines[1].lstrip().startswith("v1") and "6 页" in lines[1]
+    assert lines[2].lstrip().startswith("v2") and "原因：更正活动时间" in lines[2] and "最新" in lines[2]
+    v = manifest(corrected["archive"])["versions"]
+    assert v[1]["outputs"]["pdf"]["sha256"][:12] in lines[2]
+
+
+def test_history_of_a_generated_pdf_finds_its_document(corrected):
+    v1_pdf = corrected["archive"] / KEY / "v1" / "linzi-ip-week-2023.pdf"
+    r = run_generate("history", str(v1_pdf), "--archive", str(corrected["archive"]))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"{KEY}：共 2 个版本")
+
+
+def test_diff_names_the_changed_paragraph_in_words(corrected):
+    r = run_generate("diff", str(corrected["src"]), "--archive", str(corrected["archive"]))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "v1" in out and "v2" in out and "更正活动时间" in out
+    assert f"正文第 5 段（在“二、活动时间”下）：“{OLD_TIME}” 改为 “{NEW_TIME}”" in out
+    assert "共 1 处不同" in out
+    same = run_generate("diff", str(corrected["src"]), "v2", "v1", "--archive", str(corrected["archive"]))
+    assert f"“{NEW_TIME}” 改为 “{OLD_TIME}”" in same.stdout
+
+
+def test_diff_of_unknown_version_says_which_exist(corrected):
+    r = run_generate("diff", str(corrected["src"]), "v1", "v7", "--archive", str(corrected["archive"]))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "v7" in r.stderr and "v1、v2" in r.stderr
+
+
+def test_history_without_archive_says_how_to_make_one(seed_copy, tmp_path):
+    r = run_generate("history", str(seed_copy), "--archive", str(tmp_path / "empty"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "还没有存档" in r.stderr and "generate.py" in r.stderr
+
+
+def test_out_is_a_plain_export(seed_copy, tmp_path):
+    out = tmp_path / "export"
+    r = run_generate(str(seed_copy), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"linzi-ip-week-2023.{e}" for e in ("pdf", "docx") if (out / f"linzi-ip-week-2023.{e}").exists())
+    assert not (out / KEY).exists()
+
+
+def test_a_version_left_by_a_crash_is_never_reused(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    # a crash after renaming v2 into place but before the manifest was updated
+    orphan = archive / KEY / "v2"
+    orphan.mkdir()
+    (orphan / "half.pdf").write_bytes(b"%PDF-1.4 broken")
+    (archive / KEY / ".v3.xyz.tmp").mkdir()                   # and a temporary folder
+    seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace(OLD_TIME, NEW_TIME), encoding="utf-8")
+    r = gen(seed_copy, archive)
+    assert "v3" in r.stderr
+    assert [v["version"] for v in manifest(archive)["versions"]] == [1, 3]
+    assert (orphan / "half.pdf").read_bytes() == b"%PDF-1.4 broken"
+    assert (archive / KEY / "v3" / "linzi-ip-week-2023.pdf").read_bytes().startswith(b"%PDF-1.4")
+
+
+def test_unwritable_archive_is_a_message_not_a_traceback(seed_copy, tmp_path):
+    blocker = tmp_path / "build"
+    blocker.write_text("a file where the build folder should be")
+    r = run_generate(str(seed_copy), "--archive", str(blocker))
+    assert r.returncode == 1
+    assert "Traceback" not in r.stderr
+    assert "无法写入存档文件夹" in r.stderr and "同名的文件" in r.stderr and "未生成任何文件" in r.stderr
+
+
+def test_attachment_file_change_is_a_new_version_and_diff_says_so(tmp_path):
+    from test_pdfa import TRAINING, _attachment_pdf
+    d = tmp_path / "data"
+    d.mkdir()
+    _attachment_pdf(d / "回执.pdf", 1)
+    src = d / "training.yaml"
+    src.write_text(TRAINING.format(file="回执.pdf"), encoding="utf-8")
+    archive = tmp_path / "build"
+    gen(src, archive)
+    _attachment_pdf(d / "回执.pdf", 2, text="回执表")              # same data file, new 附件 PDF
+    r = gen(src, archive, "--reason", "回执改为两页")
+    assert "v2" in r.stderr
+    out = run_generate("diff", str(src), "--archive", str(archive)).stdout
+    assert "附件2的 PDF 文件内容变了" in out
+    assert "页数：6 页变为 8 页" in out        # one more 附件 page, and the 版记 moves to an even page
+
+
+def test_safe_names_for_folders():
+    from gongwen.archive import safe_name
+    assert safe_name("临知联办字〔2023〕3号") == "临知联办字〔2023〕3号"
+    assert safe_name('国办发/2023:"5"号') == "国办发_2023__5_号"
+    assert safe_name("  ..con.. ") == "_con"
+    assert "/" not in safe_name("../../etc/passwd") and not safe_name("../x").startswith(".")
+
+
+@pytest.mark.parametrize("old,new,expect", [
+    ("在第23个世界知识产权日来临之际，为全面贯彻党的二十大精神，经研究决定，于2023年4月20日至26日在全区开展宣传周活动。",
+     "在第23个世界知识产权日来临之际，为全面贯彻党的二十大精神，经研究决定，于2023年4月21日至27日在全区开展宣传周活动。",
+     "“20日至26” 改为 “21日至27”"),
+    ("区知识产权联席会议各成员单位知识产权宣传周工作开展情况，请于4月29日前报区知识产权联席会议办公室。",
+     "区知识产权联席会议各成员单位知识产权宣传周工作开展情况，请于4月29日前书面报区知识产权联席会议办公室。",
+     "在 “4月29日前” 后加上 “书面”"),
+    ("区知识产权联席会议各成员单位知识产权宣传周工作开展情况，请于4月29日前报区知识产权联席会议办公室。",
+     "区知识产权联席会议各成员单位宣传周工作开展情况，请于4月29日前报区知识产权联席会议办公室。",
+     "删去 “知识产权”"),
+])
+def test_changes_inside_a_long_paragraph_read_as_words(old, new, expect):
+    from gongwen.archive import compare
+    a = {"正文": [{"level": 0, "text": old}]}
+    b = {"正文": [{"level": 0, "text": new}]}
+    (line,) = compare(a, b)
+    assert line.startswith("正文第 1 段：")
+    assert expect in line
+
+
+def test_paragraph_added_and_removed_are_numbered_as_printed():
+    from gongwen.archive import compare
+    a = {"正文": [{"level": 0, "text": "甲。"}, {"level": 1, "text": "一、要求"}, {"level": 0, "text": "乙。"}]}
+    b = {"正文": [{"level": 0, "text": "甲。"}, {"level": 1, "text": "一、要求"}, {"level": 0, "text": "乙。"},
+                  {"level": 0, "text": "丙。"}], "成文日期": "2023年4月19日"}
+    a["成文日期"] = "2023年4月18日"
+    assert compare(a, b) == ["正文第 4 段（在“一、要求”下）：新增 “丙。”",
+                             "成文日期：“2023年4月18日” 改为 “2023年4月19日”"]
+    assert compare(b, a)[0] == "正文原第 4 段（在“一、要求”下）：删去 “丙。”"
