@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import gc
+    # A run allocates many small objects (glyphs, runs, parsed tables) and frees
+    # few: collecting every 700 allocations costs about 5 % of a run's time.
+    gc.set_threshold(50_000, 20, 20)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "check":
@@ -108,15 +112,20 @@ def _check(argv: list[str]) -> int:
         print(f"{args.file}: 内部错误（{type(e).__name__}），这是程序的问题，不是数据的问题。"
               "请把数据文件报告给维护者（设 GONGWEN_DEBUG=1 可看详细信息）。", file=sys.stderr)
         return 2
-    for prob in problems:
-        print(prob.format())
     errors = [x for x in problems if x.severity == "error"]
     warnings = [x for x in problems if x.severity != "error"]
-    if not problems:
-        print(f"{args.file}: 未发现问题。")
-        return 0
-    print(f"{args.file}: {len(errors)} 个错误，{len(warnings)} 个警告。"
-          + ("（--strict：警告按错误处理）" if args.strict and warnings else ""))
+    try:
+        for prob in problems:
+            print(prob.format())
+        if not problems:
+            print(f"{args.file}: 未发现问题。")
+        else:
+            print(f"{args.file}: {len(errors)} 个错误，{len(warnings)} 个警告。"
+                  + ("（--strict：警告按错误处理）" if args.strict and warnings else ""))
+        sys.stdout.flush()
+    except BrokenPipeError:            # `generate.py check x.yaml | head`
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if errors or (args.strict and warnings) else 0
 
 

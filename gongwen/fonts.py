@@ -146,6 +146,8 @@ class Face:
     # Returns what ReportLab parses: a TrueType path or bytes, and a face index.
     # Set for fonts that need a conversion (CFF) or are built in memory.
     _source: Callable[[], tuple[Path | bytes, int]] | None = field(default=None, repr=False)
+    # Where ReportLab's parse of a font file is cached (see fontcache.py); None: never.
+    cache_dir: Path | None = field(default=None, repr=False)
 
     # -- parsing ---------------------------------------------------------
     @property
@@ -158,7 +160,9 @@ class Face:
             if isinstance(src, bytes):
                 font = TTFont(self.key, io.BytesIO(src), subfontIndex=index)
             else:
-                font = TTFont(self.key, str(src), subfontIndex=index)
+                from .fontcache import load_ttfont
+                cache = None if os.environ.get("GONGWEN_NO_FONT_CACHE") else self.cache_dir
+                font = load_ttfont(self.key, Path(src), index, cache)
             _PARSED[self.key] = font
         return font
 
@@ -188,17 +192,26 @@ class Face:
         Controls advance 0 even where a font maps them (Fandol maps U+0000–U+001F
         to its space glyph);
         blanks take the font's width, or 0.25 em (space) / 1 em (U+3000)."""
+        try:
+            return self.__advances[ch]           # layout and writer ask per character
+        except KeyError:
+            pass
+        except AttributeError:
+            self.__advances = {}
         to_glyph, widths = self._maps
         cp = ord(ch)
         if cp < 0x20 or 0x7F <= cp < 0xA0:
-            return 0.0
-        if to_glyph.get(cp, 0):
-            return widths[cp] / 1000.0          # ReportLab scales to 1000 units/em
-        if ch in _BLANK_DEFAULT:
-            return _BLANK_DEFAULT[ch]
-        if is_invisible(ch):
-            return 0.0
-        raise MissingGlyph(ch)
+            adv = 0.0
+        elif to_glyph.get(cp, 0):
+            adv = widths[cp] / 1000.0           # ReportLab scales to 1000 units/em
+        elif ch in _BLANK_DEFAULT:
+            adv = _BLANK_DEFAULT[ch]
+        elif is_invisible(ch):
+            adv = 0.0
+        else:
+            raise MissingGlyph(ch)
+        self.__advances[ch] = adv
+        return adv
 
     def width(self, text: str) -> float:
         """Sum of the advances of text, in em."""
@@ -507,7 +520,7 @@ class FontBook:
         if cand.cff:
             source = self._converted_source(cand)
         return Face(key=key, family=family, path=cand.path, official=True,
-                    index=cand.index, _source=source)
+                    index=cand.index, _source=source, cache_dir=self.cache_dir)
 
     def _converted_source(self, cand: _Candidate) -> Callable[[], tuple[Path | bytes, int]]:
         """A CFF font converted once to TrueType in cache_dir (or in memory)."""
@@ -544,7 +557,8 @@ class FontBook:
                 raise GongwenError(Problem(
                     message=f"缺少{role}的替代字体文件 {path}",
                     hint="运行 python tools/convert_fonts.py 生成 fonts/ 中的 Fandol 字体"))
-            face = Face(key=f"gw-{Path(filename).stem}", family=family, path=path, official=False)
+            face = Face(key=f"gw-{Path(filename).stem}", family=family, path=path, official=False,
+                        cache_dir=self.cache_dir)
             self._substitutes[role] = face
         return face
 

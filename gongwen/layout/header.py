@@ -39,6 +39,14 @@ def top_items(doc: Document) -> list[tuple[str, list[Span]]]:
     return out
 
 
+def copy_number_runs(number: str, fonts: Fonts) -> list:
+    """The 份号 as layout_header places it (first item, line 1): for numbered
+    copies, which share everything else of one layout."""
+    r, _ = _line(fonts, [Span(number, spec.FANGSONG)], spec.TYPE_LEFT,
+                 spec.baseline_in_cell(spec.line_top(1), BODY), "份号")
+    return r
+
+
 def mark_geometry(fonts: Fonts, names: tuple[str, ...], suffix: str) -> tuple[float, float]:
     """Size (pt) and horizontal scale of the 发文机关标志 so it fits the 版心.
 

@@ -8,6 +8,7 @@ justified so that every full line reaches both edges of the 版心.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
@@ -47,9 +48,9 @@ class Cluster:
     glyphs: list[Glyph]
     space: bool = False
 
-    @property
-    def width(self) -> float:
-        return sum(g.advance for g in self.glyphs)
+    def __post_init__(self) -> None:
+        # Summed once: break_lines asks for it many times per cluster.
+        self.width: float = sum(g.advance for g in self.glyphs)
 
     @property
     def first(self) -> str:
@@ -80,13 +81,34 @@ def grid_tracking(size_pt: float) -> float:
 def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float = 0.0) -> list[Glyph]:
     em = size_pt * spec.PT
     out = []
+    cache = _face_cache(fonts)
     for span in spans:
+        role = span.role
         for ch in span.text:
             if ch in "\r\n\t":
                 ch = " "
-            face = fonts.face_for(span.role, ch)
-            out.append(Glyph(ch, face.key, span.role, face.advance(ch) * em + tracking))
+            hit = cache.get((role, ch)) if cache is not None else None
+            if hit is None:
+                face = fonts.face_for(role, ch)
+                hit = (face.key, face.advance(ch))
+                if cache is not None and getattr(face, "chars", None) is None:
+                    cache[(role, ch)] = hit     # fallback subsets change as they grow: never cached
+            out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking))
     return out
+
+
+def _face_cache(fonts) -> dict | None:
+    """(role, ch) → (face key, advance in em) for a FontBook: which face sets a
+    character in a role, and its advance, never change for a book's role and
+    substitute faces, and looking them up per character is most of shaping."""
+    cache = getattr(fonts, "_shape_cache", None)
+    if cache is None and type(fonts).__name__ == "FontBook":
+        cache = {}
+        try:
+            fonts._shape_cache = cache
+        except AttributeError:
+            return None
+    return cache
 
 
 def clusters(glyphs: list[Glyph]) -> list[Cluster]:
@@ -137,9 +159,9 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
     current: list[Cluster] = []
     used = 0.0
     avail = width - first_indent
-    queue = list(split)
+    queue = deque(split)
     while queue:
-        c = queue.pop(0)
+        c = queue.popleft()
         if c.space and not current:
             continue                      # no space at the start of a line
         if used + c.width <= avail + EPS or not current:
@@ -154,7 +176,8 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
             following = current[cut]
         if cut == 0:                      # nothing legal: break where it overflows
             cut = len(current)
-        queue = current[cut:] + [c] + queue
+        queue.appendleft(c)
+        queue.extendleft(reversed(current[cut:]))
         lines.append(current[:cut])
         current, used, avail = [], 0.0, width
     if current:

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Benchmark: medians of cold processes, as a user runs them.
+
+    python bench/run.py              # full run (about a minute and a half)
+    python bench/run.py --quick      # fewer repetitions
+    python bench/run.py --markdown   # the table as Markdown, for the README
+    python generate.py bench         # the same, through the entry point
+
+Every figure is the wall time of a whole new process (`python generate.py …`),
+interpreter start-up included, and its median over several runs; peak memory is
+the largest resident set of that process tree (``os.wait4`` of each child:
+the process and the children it waited for).  Scenarios:
+
+* the seed notice (data/linzi-ip-week-2023.yaml) → PDF + DOCX (``--out``);
+* 100 notices in one batch (data/batch/notice-template.yaml, 100 rows), with
+  the default process count and with ``--jobs 1``;
+* a 50-page and a 100-page notice (the seed's paragraphs repeated), to see the
+  time per page and whether it grows linearly;
+* 200 numbered copies (``--copies 1-200``), merged and as separate PDFs.
+
+Before timing, one untimed run writes the compiled bytecode and the font cache
+(fonts/.cache/), as any first run on a machine does.  ``PYTHONDONTWRITEBYTECODE``
+is removed from the children's environment for the same reason: with it, every
+run compiles the program's sources again (about 50 ms).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "linzi-ip-week-2023.yaml"
+TEMPLATE = ROOT / "data" / "batch" / "notice-template.yaml"
+UNITS = ROOT / "data" / "batch" / "units.csv"
+
+TARGETS = {      # issue 8
+    "seed": 0.3,             # s, cold, PDF + DOCX
+    "batch_rate": 20.0,      # notices per second
+    "long100": 3.0,          # s, 100-page notice
+    "rss": 150.0,            # MB
+}
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        import reportlab
+        rl = reportlab.Version
+    except ImportError:
+        rl = "?"
+    try:
+        mem = next(int(l.split()[1]) // 1024 for l in Path("/proc/meminfo").read_text().splitlines()
+                   if l.startswith("MemTotal"))
+    except (OSError, StopIteration):
+        mem = 0
+    return {"nproc": cores, "cpu": model or platform.processor() or "?", "python": platform.python_version(),
+            "implementation": platform.python_implementation(), "os": platform.platform(terse=True),
+            "reportlab": rl, "memory_mb": mem}
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def child_env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("GONGWEN_NO_FONT_CACHE", None)
+    return env
+
+
+def run(args: list[str], env: dict) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS in MB, stderr, CPU seconds) of one cold `python generate.py …`."""
+    cmd = [sys.executable, str(ROOT / "generate.py"), *args]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stderr.close()
+    text = err.decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(args)} failed ({p.returncode}):\n{text}")
+    rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
+    return wall, rss, text, usage.ru_utime + usage.ru_stime
+
+
+def measure(name: str, args: list[str], runs: int, env: dict) -> dict:
+    walls, rss, cpu, err = [], [], [], ""
+    for _ in range(runs):
+        w, r, err, c = run(args, env)
+        walls.append(w)
+        rss.append(r)
+        cpu.append(c)
+    m = re.search(r"共 (\d+) 页", err)
+    out = {"name": name, "runs": runs, "median": statistics.median(walls), "min": min(walls),
+           "max": max(walls), "cpu": statistics.median(cpu), "rss_mb": max(rss),
+           "pages": int(m.group(1)) if m else None}
+    print(f"  {name}: median {out['median']:.3f} s (min {out['min']:.3f}, max {out['max']:.3f}, "
+          f"{runs} runs), CPU {out['cpu']:.3f} s, peak RSS {out['rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+    return out
+
+
+# -- data ----------------------------------------------------------------------
+
+def long_notice(paragraphs: int) -> str:
+    """The seed with its body paragraphs repeated, a level-1 heading every six."""
+    seed = SEED.read_text(encoding="utf-8")
+    head, rest = seed.split("正文: |", 1)
+    body, tail = rest.split("\n发文机关署名", 1)
+    paras = [l.strip() for l in body.splitlines() if len(l.strip()) > 40]
+    lines = []
+    for i in range(paragraphs):
+        if i % 6 == 0:
+            lines.append(f"# 第{i // 6 + 1}部分工作安排")
+        lines.append(paras[i % len(paras)])
+    return head + "正文: |\n" + "\n".join("  " + l for l in lines) + "\n发文机关署名" + tail
+
+
+def make_long(pages: int, folder: Path, env: dict) -> Path:
+    """A notice of about `pages` pages (calibrated on a first try)."""
+    path = folder / f"long-{pages}.yaml"
+    n = pages * 5                                   # about 4.7 seed paragraphs per page
+    for _ in range(4):
+        path.write_text(long_notice(n), encoding="utf-8")
+        _, _, err, _ = run([str(path), "--out", str(folder / "out-cal")], env)
+        got = int(re.search(r"共 (\d+) 页", err).group(1))
+        if abs(got - pages) <= 1:
+            break
+        n = max(1, round(n * pages / got))
+    return path
+
+
+def make_rows(count: int, folder: Path) -> Path:
+    """`count` rows from data/batch/units.csv, cycled, with distinct names and 份号."""
+    import csv
+    with open(UNITS, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    path = folder / f"rows-{count}.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        for i in range(count):
+            r = dict(rows[i % len(rows)])
+            r["单位"] = f"{r['单位']}（第{i // len(rows) + 1}组）" if i >= len(rows) else r["单位"]
+            r["份号"] = f"{i + 1:06d}"
+            r["文号"] = str(100 + i)
+            w.writerow(r)
+    return path
+
+
+# -- report ----------------------------------------------------------------------
+
+def table(results: dict, info: dict, markdown: bool) -> str:
+    seed, b, b1 = results["seed"], results["batch"], results["batch1"]
+    l50, l100 = results["long50"], results["long100"]
+    per_page = (l100["median"] - l50["median"]) / (l100["pages"] - l50["pages"])
+    cpu_page = (l100["cpu"] - l50["cpu"]) / (l100["pages"] - l50["pages"])
+    fixed = l50["cpu"] - cpu_page * l50["pages"]
+    def row(label, r, time_text=None, target=""):
+        return (label, time_text or f"{r['median']:.3f} s", f"{r['cpu']:.3f} s", target, r["rss_mb"])
+
+    rows = [
+        row("seed notice, cold, " + "+".join(results["seed_formats"]).upper(), seed, target=f"≤ {TARGETS['seed']} s"),
+        row(f"100 notices, batch, {results['batch_jobs']} processes", b,
+            f"{b['median']:.2f} s = {100 / b['median']:.0f}/s", f"≥ {TARGETS['batch_rate']:.0f}/s"),
+        row("100 notices, batch, --jobs 1", b1, f"{b1['median']:.2f} s = {100 / b1['median']:.0f}/s"),
+        row(f"{l50['pages']}-page notice, cold", l50),
+        row(f"{l100['pages']}-page notice, cold", l100, target=f"≤ {TARGETS['long100']} s"),
+        ("  per extra page (from the two above)", f"{per_page * 1000:.1f} ms", f"{cpu_page * 1000:.1f} ms",
+         "linear", None),
+        row("200 numbered copies, one merged PDF", results["copies_merged"]),
+        row("200 numbered copies, separate PDFs", results["copies"],
+            f"{results['copies']['median']:.2f} s = {200 / results['copies']['median']:.0f}/s"),
+    ]
+    peak = max(r[4] for r in rows if r[4] is not None)
+    if markdown:
+        out = ["| scenario (median of cold runs) | wall time | CPU time | target | peak RSS |",
+               "|---|---|---|---|---|"]
+        out += [f"| {a} | {t} | {c} | {g} | {'' if r is None else f'{r:.0f} MB'} |" for a, t, c, g, r in rows]
+    else:
+        w = max(len(r[0]) for r in rows)
+        out = [f"{'scenario (median of cold runs)':<{w}}  {'wall time':>18}  {'CPU time':>9}  {'target':>9}  peak RSS"]
+        out += [f"{a:<{w}}  {t:>18}  {c:>9}  {g:>9}  {'' if r is None else f'{r:.0f} MB'}"
+                for a, t, c, g, r in rows]
+    out.append("")
+    out.append(f"peak memory of any process: {peak:.0f} MB (target ≤ {TARGETS['rss']:.0f} MB); "
+               f"CPU time of a long notice ≈ {fixed:.2f} s + {cpu_page * 1000:.1f} ms per page")
+    out.append(f"machine: {info['nproc']} cores ({info['cpu']}), {info['memory_mb'] // 1024} GB, "
+               f"{info['implementation']} {info['python']}, ReportLab {info['reportlab']}, {info['os']}; "
+               f"load average before/after: {results['load_before']} / {results['load_after']}")
+    if results["seed_formats"] == ["pdf"]:
+        out.append("note: no DOCX writer was available; the seed figure is PDF only")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--runs", type=int, default=11, help="runs of the seed (others scale from it; default 11)")
+    p.add_argument("--quick", action="store_true", help="fewer runs (5 seed, 2 of the others)")
+    p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    p.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
+    args = p.parse_args(argv)
+    runs = 5 if args.quick else max(3, args.runs)
+    few = 2 if args.quick else max(3, runs // 3)
+    env = child_env()
+    info = machine()
+    results: dict = {"load_before": loadavg(), "machine": info}
+    print(f"bench: {info['nproc']} cores, {info['cpu']}, Python {info['python']}; "
+          f"load {results['load_before']}", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
+        tmp = Path(tmp)
+        seed_out = tmp / "seed"
+        run([str(SEED), "--out", str(seed_out)], env)          # bytecode, font cache
+        results["seed_formats"] = sorted((p.suffix[1:] for p in seed_out.iterdir()), key=lambda x: x != "pdf")
+        results["seed"] = measure("seed", [str(SEED), "--out", str(seed_out)], runs, env)
+        rows = make_rows(100, tmp)
+        batch_args = ["batch", str(TEMPLATE), str(rows), "--out", str(tmp / "batch"), "--quiet"]
+        results["batch_jobs"] = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        results["batch"] = measure("batch100", batch_args, few, env)
+        results["batch1"] = measure("batch100-jobs1", batch_args + ["--jobs", "1"], few, env)
+        for pages in (50, 100):
+            path = make_long(pages, tmp, env)
+            results[f"long{pages}"] = measure(f"long{pages}", [str(path), "--out", str(tmp / "long")], few, env)
+        results["copies_merged"] = measure(
+            "copies-merged", [str(SEED), "--copies", "1-200", "--copies-merged", "--out", str(tmp / "cm")], few, env)
+        results["copies"] = measure("copies", [str(SEED), "--copies", "1-200", "--out", str(tmp / "cs")], few, env)
+    results["load_after"] = loadavg()
+    print(table(results, info, args.markdown))
+    print(f"command: python bench/run.py{' --quick' if args.quick else ''}"
+          f"{'' if args.quick or args.runs == 11 else f' --runs {args.runs}'}")
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
