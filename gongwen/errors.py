@@ -16,7 +16,10 @@ class Problem:
     severity: str = "error"      # "error" or "warning"
 
     def format(self) -> str:
-        where = str(self.file) if self.file else "<输入>"
+        """`file:line:col: 错误【field】message` and, when there is a fix, an indented
+        `应为：hint` line.  Characters that would break the lines or hide
+        (controls, zero-width marks) are shown as their code, e.g. <U+000D>."""
+        where = _visible(str(self.file)) if self.file else "<输入>"
         if self.line:
             where += f":{self.line}"
             if self.column:
@@ -24,11 +27,23 @@ class Problem:
         kind = "错误" if self.severity == "error" else "警告"
         head = f"{where}: {kind}"
         if self.field:
-            head += f"【{self.field}】"
-        text = f"{head}{self.message}"
+            head += f"【{_visible(str(self.field))}】"
+        text = f"{head}{_visible(self.message)}"
         if self.hint:
-            text += f"\n    应为：{self.hint}"
+            text += f"\n    应为：{_visible(self.hint)}"
         return text
+
+
+def _visible(text: str) -> str:
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == "\u3000":
+            out.append(ch)
+        else:
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out)
 
 
 class GongwenError(Exception):

@@ -14,16 +14,41 @@ from typing import Any
 
 from . import markup
 from .errors import GongwenError, Problem
-from .model import Attachment, Document, Paragraph, Seal, Span, Table
+from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table
 from . import spec
 from .yamlsource import Located, LocatedList, Pos, load, read_text
 
+# Jinja2 in the data is for filling in 变量 (`{{ 会议名称 }}`), with if/for at
+# most.  The sandbox stops attribute tricks; these limits stop a template from
+# eating the machine: a whitelist of harmless filters, no {% set %}/macros/
+# method calls, no loop inside a loop, arithmetic that cannot build huge
+# values, a cap on the expanded text and (in the main thread) a time limit.
+JINJA_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last",
+                 "length", "list", "lower", "max", "min", "reverse", "round", "sort", "string",
+                 "sum", "title", "trim", "unique", "upper", "wordcount", "items", "dictsort")
+JINJA_MAX_OUTPUT = 500_000       # characters one field may expand to
+JINJA_MAX_RANGE = 1_000
+JINJA_TIME_LIMIT = 2.0           # seconds per field …
+JINJA_TOTAL_TIME = 5.0           # … and for the whole document
+MAX_VARIABLE_CHARS = 20_000      # all 变量 values together
+MAX_VARIABLE_ITEMS = 2_000
+MAX_CONCAT = 50                  # operands of one ~ chain
+# House limits that keep generation quick on any input.  200 000 characters
+# are some 330 pages; a title set on lines automatically (and an attachment's
+# name, which is also set as a title) longer than 100 characters would be
+# five or more lines of 二号 and makes the balanced title breaker slow.
+MAX_TEXT_CHARS = 200_000
+MAX_AUTO_TITLE_CHARS = 100
+
 TEXT_FIELDS = ("发文字号", "份号", "密级", "保密期限", "紧急程度", "标题", "主送机关", "正文",
-               "代章", "附注", "印发机关")
+               "代章", "附注", "印发机关", "版式", "令号")
 LIST_OR_TEXT_FIELDS = ("发文机关标志", "签发人", "发文机关署名", "抄送机关")
 DATE_FIELDS = ("成文日期", "印发日期")
-KNOWN_KEYS = TEXT_FIELDS + LIST_OR_TEXT_FIELDS + DATE_FIELDS + ("附件", "印章", "变量")
+ATTENDANCE = ("出席", "请假", "列席")          # 纪要 (§9.4)
+KNOWN_KEYS = TEXT_FIELDS + LIST_OR_TEXT_FIELDS + DATE_FIELDS + ("附件", "印章", "签名章") + ATTENDANCE + ("变量",)
 REQUIRED = ("发文机关标志", "标题", "正文")
+NO_TITLE_FORMATS = ("命令", "纪要")            # these may carry no 标题
+SIGNATURE_SEAL_KEYS = ("职务", "姓名", "图片")
 
 # Words clerks commonly write for a field, for the did-you-mean hint.
 ALIASES = {
@@ -31,10 +56,14 @@ ALIASES = {
     "日期": "成文日期", "落款": "发文机关署名", "署名": "发文机关署名", "发文机关": "发文机关署名",
     "题目": "标题", "内容": "正文", "红头": "发文机关标志", "机关标志": "发文机关标志", "盖章": "印章",
     "备注": "附注", "印发": "印发机关", "签发": "签发人", "紧急": "紧急程度", "密级和保密期限": "密级",
-    "附件说明": "附件", "份数": "份号",
+    "附件说明": "附件", "份数": "份号", "格式": "版式", "命令号": "令号", "签名": "签名章",
+    "出席人员": "出席", "请假人员": "请假", "列席人员": "列席", "参会人员": "出席",
 }
 
 _DATE_ISO = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$")
+_CN_DATE_DIGITS = "〇一二三四五六七八九"      # 零 and ○ are read as 〇 too
+_DATE_CN_NUMERALS = re.compile(r"^\s*([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                               r"\s*([一二三四五六七八九十]{1,3})\s*日\s*$")
 _DATE_CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 
 
@@ -58,26 +87,19 @@ class _Ctx:
 
     # -- Jinja2 ---------------------------------------------------------
     def render(self, key: str, text: str, line: int | None = None) -> str:
-        if "{{" not in text and "{%" not in text:
+        if "{{" not in text and "{%" not in text and "{#" not in text:
             return text
-        import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
         if self._jinja is None:
-            self._jinja = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                               keep_trailing_newline=True)
+            self._jinja = _Templates()
         base = line or (self.pos(key).line if self.pos(key) else None)
-        try:
-            return self._jinja.from_string(text).render(self.variables)
-        except jinja2.TemplateSyntaxError as e:
-            at = base + (e.lineno or 1) - 1 if base else None
-            self.error(key, f"模板语法错误：{e.message}", "检查 {{ }} 与 {% %} 是否成对", line=at)
-        except jinja2.UndefinedError as e:
-            name = re.search(r"'([^']+)' is undefined", str(e))
-            shown = name.group(1) if name else str(e)
-            self.error(key, f"模板里的变量“{shown}”没有定义。",
-                       f"在“变量:”下加一行 `{shown}: …`，或改正变量名")
-        except Exception as e:  # sandbox violations, type errors inside expressions
-            self.error(key, f"模板无法展开：{e}", "模板里只写变量名和简单表达式")
+        out, problem = self._jinja.render(text, self.variables)
+        if problem is None:
+            return out
+        message, hint, offset = problem
+        if offset is None:
+            offset = _line_mentioning(text, message)
+        at = base + offset - 1 if base and offset else base
+        self.error(key, message, hint, line=at)
         return text
 
     # -- typed getters --------------------------------------------------
@@ -85,12 +107,11 @@ class _Ctx:
         v = self.data.get(key)
         if v is None:
             return None
-        if isinstance(v, bool) or isinstance(v, (dict, list)):
-            kind = "列表" if isinstance(v, list) else "映射" if isinstance(v, dict) else "真假值"
-            self.error(key, f"应是一段文字，这里写成了{kind}。", f"`{key}: 文字内容`")
+        if isinstance(v, bool) or not isinstance(v, (str, int, float, _dt.date)):
+            self.error(key, f"应是一段文字，这里写成了{_kind(v)}。", f"`{key}: 文字内容`")
             return None
-        if isinstance(v, (_dt.date, int, float)):
-            v = str(v)
+        if not isinstance(v, str):
+            v = self.data.raw.get(key, str(v)) if isinstance(self.data, Located) else str(v)
         return self.render(key, v).strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -103,15 +124,22 @@ class _Ctx:
         elif isinstance(v, list):
             items = list(v)
             lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
+            raws = list(v.item_raw) if isinstance(v, LocatedList) else [None] * len(v)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            items, lines = [self.data.raw.get(key, str(v))], [None]
         else:
-            self.error(key, "应是文字或文字列表。", f"`{key}: 名称`，多个时每行写 `  - 名称`")
+            self.error(key, f"应是文字或文字列表，这里写成了{_kind(v)}。", f"`{key}: 名称`，多个时每行写 `  - 名称`")
             return ()
+        if isinstance(v, str) or not isinstance(v, list):
+            raws = [None]
         out = []
-        for item, line in zip(items, lines):
-            if isinstance(item, (dict, list)) or item is None or isinstance(item, bool):
-                self.error(key, "列表里每一项应是一段文字。", "`  - 名称`", line=line)
+        for item, line, raw in zip(items, lines, raws):
+            if item is None:
                 continue
-            out.append(self.render(key, str(item), line).strip())
+            if isinstance(item, bool) or not isinstance(item, (str, int, float, _dt.date)):
+                self.error(key, f"列表里每一项应是一段文字，这里写成了{_kind(item)}。", "`  - 名称`", line=line)
+                continue
+            out.append(self.render(key, raw if raw is not None else str(item), line).strip())
         return tuple(x for x in out if x)
 
     def date(self, key: str) -> _dt.date | None:
@@ -132,8 +160,247 @@ class _Ctx:
                 except ValueError:
                     self.error(key, f"日期“{v.strip()}”不存在。", "写成真实的日期，例如 2023-04-18")
                     return None
-        self.error(key, f"无法识别的日期“{v}”。", "写成 2023-04-18 或 2023年4月18日")
+        shown = v.strip() if isinstance(v, str) else self.data.raw.get(key) or _kind(v)
+        m = _DATE_CN_NUMERALS.match(shown) if isinstance(shown, str) else None
+        if m:
+            y = "".join(str(_CN_DATE_DIGITS.index(ch)) if ch in _CN_DATE_DIGITS else "0" for ch in m.group(1))
+            mo, d = (markup._parse_chinese_number(g) for g in m.group(2, 3))
+            self.error(key, f"日期“{shown}”用了汉字数字；成文日期用阿拉伯数字标全年、月、日。",
+                       f"{int(y)}年{mo}月{d}日")
+            return None
+        self.error(key, f"无法识别的日期“{str(shown)[:40]}”。", "写成 2023-04-18 或 2023年4月18日")
         return None
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "真假值"
+    if isinstance(v, list):
+        return "列表"
+    if isinstance(v, dict):
+        return "“名称: 值”的映射"
+    if isinstance(v, (int, float)):
+        return "数字"
+    if isinstance(v, _dt.date):
+        return "日期"
+    return "无法识别的内容"
+
+
+def _line_mentioning(text: str, message: str) -> int | None:
+    """1-based line of text holding the name quoted in message (“…”)."""
+    m = re.search(r"“([^”]+)”", message)
+    if not m:
+        return None
+    name = m.group(1)
+    for n, line in enumerate(text.splitlines(), 1):
+        if name in line and ("{{" in line or "{%" in line):
+            return n
+    return None
+
+
+class _TemplateTooBig(Exception):
+    pass
+
+
+class _TemplateTimeout(Exception):
+    pass
+
+
+class _Templates:
+    """The sandboxed Jinja2 environment for the data's templates."""
+
+    def __init__(self):
+        import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
+
+        def small_range(*args):
+            if len(args) > 3 or not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+                raise _Unsafe("range() 只接受整数")
+            r = range(*args)
+            if len(r) > JINJA_MAX_RANGE:
+                raise _Unsafe(f"range() 最多 {JINJA_MAX_RANGE} 个数")
+            return r
+
+        class Env(SandboxedEnvironment):
+            intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+            def call_binop(self, context, operator, left, right):
+                return _safe_binop(operator, left, right)
+
+        env = Env(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+        env.filters = {k: v for k, v in env.filters.items() if k in JINJA_FILTERS}
+        env.globals = {"range": small_range}
+        self.env = env
+        self.jinja2 = jinja2
+        self.spent = 0.0          # seconds of rendering so far in this document
+
+    def render(self, text: str, variables: dict) -> tuple[str, tuple[str, str, int | None] | None]:
+        jinja2 = self.jinja2
+        try:
+            tree = self.env.parse(text)
+            _vet(tree, jinja2.nodes)
+            template = self.env.from_string(tree)
+            return self._run(template, variables), None
+        except jinja2.TemplateSyntaxError as e:
+            return ("", (f"模板语法错误：{_explain_jinja(e.message or '')}", "检查 {{ }} 与 {% %} 是否成对、是否有 {% endif %} / {% endfor %}",
+                         e.lineno or 1))
+        except jinja2.UndefinedError as e:
+            msg = str(e)
+            name = re.search(r"'([^']+)' is undefined", msg)
+            if name:
+                shown = name.group(1)
+                return ("", (f"模板里的变量“{shown}”没有定义。", f"在“变量:”下加一行 `{shown}: …`，或改正变量名", None))
+            attr = re.search(r"has no attribute '([^']+)'", msg)
+            shown = attr.group(1) if attr else msg
+            return ("", (f"模板里取不到“{shown}”：变量里没有这一项。", "检查变量名和“变量:”下的写法", None))
+        except _Unsafe as e:
+            return ("", (f"模板里不能这样写：{e}。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", getattr(e, "lineno", None)))
+        except _TemplateTooBig:
+            return ("", (f"模板展开后的文字过长（超过 {JINJA_MAX_OUTPUT} 字）。", "检查 {% for %} 循环", None))
+        except _TemplateTimeout:
+            return ("", ("模板展开用时过长，已停止。",
+                         f"简化 {{% for %}} 循环和表达式（每处不超过 {JINJA_TIME_LIMIT:g} 秒，全文不超过 {JINJA_TOTAL_TIME:g} 秒）", None))
+        except jinja2.exceptions.SecurityError as e:
+            return ("", ("模板里访问了不允许的内容。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))
+        except (RecursionError, MemoryError):
+            return ("", ("模板过于复杂，无法展开。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))
+        except Exception as e:  # type errors and the like inside expressions
+            return ("", (f"模板无法展开（{type(e).__name__}）。", "模板里只写变量名和简单表达式", None))
+
+    def _run(self, template, variables) -> str:
+        import signal
+        import threading
+        import time
+        limit = min(JINJA_TIME_LIMIT, JINJA_TOTAL_TIME - self.spent)
+        if limit <= 0:
+            raise _TemplateTimeout()
+        use_timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        old_handler = None
+        started = time.monotonic()
+        if use_timer:
+            def on_alarm(signum, frame):
+                raise _TemplateTimeout()
+            old_handler = signal.signal(signal.SIGALRM, on_alarm)
+            old_timer = signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            parts, size = [], 0
+            for chunk in template.generate(variables):
+                size += len(chunk)
+                if size > JINJA_MAX_OUTPUT:
+                    raise _TemplateTooBig()
+                parts.append(chunk)
+            return "".join(parts)
+        finally:
+            self.spent += time.monotonic() - started
+            if use_timer:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old_handler)
+                if old_timer and old_timer[0] > 0:      # give an outer timer back what it had left
+                    signal.setitimer(signal.ITIMER_REAL, old_timer[0], old_timer[1])
+
+
+class _Unsafe(Exception):
+    pass
+
+
+_ALLOWED_NODES = ("Template", "Output", "TemplateData", "Name", "Const", "Getattr", "Getitem", "Slice",
+                  "Filter", "Test", "If", "For", "CondExpr", "Compare", "Operand", "And", "Or", "Not",
+                  "Neg", "Pos", "Concat", "Add", "Sub", "Mul", "Div", "FloorDiv", "Mod", "Pow",
+                  "Tuple", "List", "Dict", "Pair", "Keyword", "Call")
+_TAG_NAMES = {"Assign": "{% set %}", "AssignBlock": "{% set %}", "Macro": "{% macro %}",
+              "CallBlock": "{% call %}", "FilterBlock": "{% filter %}", "With": "{% with %}",
+              "Include": "{% include %}", "Import": "{% import %}", "FromImport": "{% from %}",
+              "Extends": "{% extends %}", "Block": "{% block %}"}
+
+
+def _vet(node, nodes, loops: int = 0) -> None:
+    """Refuse the parts of Jinja2 a notice never needs and that could run away."""
+    kind = type(node).__name__
+    lineno = getattr(node, "lineno", None)
+
+    def unsafe(msg):
+        e = _Unsafe(msg)
+        e.lineno = lineno
+        raise e
+
+    if kind not in _ALLOWED_NODES:
+        unsafe(f"不支持 {_TAG_NAMES.get(kind, kind)}")
+    if kind == "Call":
+        if not (isinstance(node.node, nodes.Name) and node.node.name == "range"):
+            unsafe("不能调用函数或方法（只支持 range）")
+    if kind == "Concat":
+        if len(node.nodes) > MAX_CONCAT:
+            unsafe(f"一次最多拼接 {MAX_CONCAT} 段")
+        if any(isinstance(n, nodes.Concat) for n in node.find_all(nodes.Concat) if n is not node):
+            unsafe("不支持嵌套的 ~ 拼接")
+    if kind == "Filter" and node.name not in JINJA_FILTERS:
+        unsafe(f"不支持过滤器“{node.name}”")
+    if kind == "Test" and node.name in ("test", "filter"):
+        unsafe(f"不支持测试“{node.name}”")
+    if kind == "For":
+        if node.recursive:
+            unsafe("不支持递归循环")
+        if loops >= 1:
+            unsafe("不支持循环套循环")
+        _vet(node.iter, nodes, loops)
+        if node.test is not None:
+            _vet(node.test, nodes, loops + 1)
+        for child in list(node.body) + list(node.else_):
+            _vet(child, nodes, loops + 1)
+        return
+    for child in node.iter_child_nodes():
+        _vet(child, nodes, loops)
+
+
+_MAX_BUILT = 100_000     # longest string or list an operator may build
+
+
+def _safe_binop(op: str, left, right):
+    import operator as _op
+
+    def size(x):
+        return len(x) if isinstance(x, (str, list, tuple)) else 0
+
+    if op == "**":
+        if not all(isinstance(x, (int, float)) for x in (left, right)) or abs(right) > 64 or abs(left) > 10 ** 6:
+            raise _Unsafe("乘方只用于小的数")
+        return left ** right
+    if op == "%":
+        if isinstance(left, str):
+            raise _Unsafe("不支持 % 格式化")
+        return left % right
+    if op == "*":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
+                if size(seq) * max(n, 0) > _MAX_BUILT:
+                    raise _Unsafe("重复得到的文字过长")
+        if isinstance(left, int) and isinstance(right, int) and (abs(left).bit_length() + abs(right).bit_length() > 4096):
+            raise _Unsafe("数字过大")
+        return left * right
+    if op == "+":
+        if size(left) + size(right) > JINJA_MAX_OUTPUT:
+            raise _Unsafe("拼接得到的文字过长")
+        return left + right
+    return {"-": _op.sub, "/": _op.truediv, "//": _op.floordiv}[op](left, right)
+
+
+def _explain_jinja(message: str) -> str:
+    m = message
+    if "unexpected end of template" in m:
+        return "模板没有结束（缺少 {% endif %} 或 {% endfor %}，或 {{ 没有对应的 }}）。"
+    if "unknown tag" in m:
+        tag = re.search(r"unknown tag '([^']+)'", m)
+        return f"不认识的模板标签“{tag.group(1) if tag else ''}”。"
+    if "unexpected '}'" in m or "unexpected '%'" in m:
+        return "多了或少了括号（{{ }} / {% %} 不成对）。"
+    if "expected token" in m:
+        return "{{ }} 或 {% %} 里的写法不对。"
+    if "unexpected char" in m:
+        ch = re.search(r"unexpected char '(.+?)'", m)
+        return f"{{{{ }}}} 里有不能识别的字符“{ch.group(1) if ch else ''}”（变量名不能含标点）。"
+    if "Encountered unknown" in m or "unexpected" in m:
+        return "模板标签写错或位置不对。"
+    return "写法不对。"
 
 
 def read(path: Path) -> Document:
@@ -156,11 +423,10 @@ def build(data: Located, path: Path | None) -> Document:
     mark = ctx.text_list("发文机关标志")
     joint = isinstance(data.get("发文机关标志"), list) and len(mark) > 1
     if joint:
-        organ_mark = tuple(m[:-2] if m.endswith("文件") else m for m in mark)
+        organ_mark = tuple(m[:-2] if m.endswith("文件") and len(m) > 2 else m for m in mark)
         suffix = "文件"
     else:
         organ_mark, suffix = mark[:1], ""
-
     title = ctx.text("标题") or ""
     title_lines = tuple(l.strip() for l in title.splitlines() if l.strip())
     addressees = ctx.text("主送机关")
@@ -174,49 +440,128 @@ def build(data: Located, path: Path | None) -> Document:
 
     issuers = ctx.text_list("发文机关署名")
     if not issuers and organ_mark:
-        issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]),)
+        issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]) or organ_mark[0],)
 
     copy_number = ctx.text("份号")
-    if copy_number and copy_number.isdigit() and len(copy_number) < spec.COPY_NUMBER_DIGITS:
+    if copy_number and copy_number.isascii() and copy_number.isdigit() and len(copy_number) < spec.COPY_NUMBER_DIGITS:
         copy_number = copy_number.zfill(spec.COPY_NUMBER_DIGITS)
+
+    secrecy = ctx.text("密级")
+    secrecy_term = ctx.text("保密期限")
+    if secrecy and "★" in secrecy:          # 机密★1年 written in one field, as it is printed
+        level, _, term = secrecy.partition("★")
+        secrecy = level.strip() or None
+        if term.strip() and not secrecy_term:
+            secrecy_term = term.strip()
 
     date = ctx.date("成文日期")
     printer = ctx.text("印发机关")
     print_date = ctx.date("印发日期")
-    if printer and print_date is None:
+    if printer and print_date is None and "印发日期" not in data:
         print_date = date
     note = ctx.text("附注")
     if note:
         note = re.sub(r"^[（(]|[）)]$", "", note)
+    fmt = _format(ctx)
+    attendance = tuple((label, names) for label in ATTENDANCE
+                       if (names := "、".join(ctx.text_list(label))))
 
     doc = Document(
         source=path,
         organ_mark=organ_mark,
         mark_suffix=suffix,
-        doc_number=ctx.text("发文字号"),
+        doc_number=ctx.text("发文字号") or None,
         title_lines=title_lines if len(title_lines) > 1 else None,
         title="".join(title_lines),
         addressees=addressees,
         body=tuple(body),
         signers=ctx.text_list("签发人"),
-        copy_number=copy_number,
-        secrecy=ctx.text("密级"),
-        secrecy_term=ctx.text("保密期限"),
-        urgency=ctx.text("紧急程度"),
+        copy_number=copy_number or None,
+        secrecy=secrecy or None,
+        secrecy_term=secrecy_term or None,
+        urgency=ctx.text("紧急程度") or None,
         attachments=attachments,
         issuers=issuers,
         date=date,
         seal=seal,
         proxy_seal=(re.sub(r"^[（(]|[）)]$", "", ctx.text("代章") or "") or None),
-        note=note,
-        cc=tuple(re.sub(r"[，,。；;、]+$", "", c) for c in ctx.text_list("抄送机关")),
-        printer=printer,
+        note=note or None,
+        cc=tuple(c for c in (re.sub(r"[，,。；;、]+$", "", c) for c in ctx.text_list("抄送机关")) if c),
+        printer=printer or None,
         print_date=print_date,
-        lines={k: p.line for k, p in data.key_pos.items() if isinstance(k, str)},
+        format=fmt,
+        order_number=ctx.text("令号") or None,
+        signature_seal=_signature_seal(ctx, base_dir),
+        attendance=attendance,
+        lines=_lines(data),
     )
+    _check_sizes(ctx, doc)
     if ctx.problems:
-        raise GongwenError(ctx.problems)
+        raise GongwenError(sorted(ctx.problems, key=lambda p: p.line or 0))
     return doc
+
+
+def _check_sizes(ctx: _Ctx, doc: Document) -> None:
+    if not doc.title_lines and len(doc.title) > MAX_AUTO_TITLE_CHARS:
+        ctx.error("标题", f"标题过长（{len(doc.title)} 字）。",
+                  f"精简到 {MAX_AUTO_TITLE_CHARS} 字以内；或写成 `标题: |`，下面每行一段，自己分行")
+    for a in doc.attachments:
+        if len(a.name) > MAX_AUTO_TITLE_CHARS:
+            line = ctx.data.get("附件").item_pos[a.number - 1].line \
+                if isinstance(ctx.data.get("附件"), LocatedList) and a.number <= len(ctx.data["附件"]) else None
+            ctx.error("附件", f"附件名称过长（{len(a.name)} 字）。", f"精简到 {MAX_AUTO_TITLE_CHARS} 字以内", line=line)
+    total = 0
+    for b in list(doc.body) + [b for a in doc.attachments for b in a.content]:
+        if isinstance(b, Paragraph):
+            total += len(b.text)
+        elif isinstance(b, Table):
+            total += sum(len(c) for row in (b.header, *b.rows) for c in row)
+    if total > MAX_TEXT_CHARS:
+        ctx.error("正文", f"正文和附件共 {total} 字，超过 {MAX_TEXT_CHARS} 字（约 330 页），不像一份公文。",
+                  "把长的材料另存为 PDF，用附件的“文件:”引用")
+
+
+def _lines(data: Located) -> dict[str, int]:
+    """Source lines for messages.  `字段` is the key's line; `字段#` the value's
+    first text line (a block scalar's first line after `|`); `字段#2` the line
+    of list item 2 (1-based); `附件#2.名称` a key inside attachment 2;
+    `签名章.职务` a key inside a mapping.  (Code that wants field names only
+    should take the part before `#` or `.`.)"""
+    out: dict[str, int] = {}
+    for k, p in data.key_pos.items():
+        if not isinstance(k, str):
+            continue
+        out[k] = p.line
+        vp = data.value_pos.get(k)
+        if vp:
+            out[f"{k}#"] = vp.line
+        v = data.get(k)
+        if isinstance(v, Located):                     # 签名章: 职务, 姓名 …
+            for sk, sp in v.key_pos.items():
+                if isinstance(sk, str):
+                    out[f"{k}.{sk}"] = sp.line
+        if isinstance(v, LocatedList):
+            for i, ip in enumerate(v.item_pos, 1):
+                out[f"{k}#{i}"] = ip.line
+                item = v[i - 1]
+                if isinstance(item, Located):
+                    for sk, sp in item.key_pos.items():
+                        if isinstance(sk, str):
+                            out[f"{k}#{i}.{sk}"] = sp.line
+                            svp = item.value_pos.get(sk)
+                            if svp:
+                                out[f"{k}#{i}.{sk}#"] = svp.line
+    return out
+
+
+def _blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    if isinstance(v, list):
+        return all(_blank(x) for x in v)
+    return False
 
 
 def _check_keys(ctx: _Ctx) -> None:
@@ -224,16 +569,23 @@ def _check_keys(ctx: _Ctx) -> None:
         if key in KNOWN_KEYS:
             continue
         name = str(key)
-        guess = ALIASES.get(name) or next(iter(difflib.get_close_matches(name, KNOWN_KEYS, 1, 0.5)), None)
+        stripped = name.strip().rstrip(":：")
+        guess = (stripped if stripped in KNOWN_KEYS else None) or ALIASES.get(stripped) \
+            or next(iter(difflib.get_close_matches(stripped, KNOWN_KEYS, 1, 0.5)), None)
         hint = f"是不是“{guess}”？" if guess else "可用的字段：" + "、".join(KNOWN_KEYS)
         p = ctx.data.key_pos.get(key)
-        ctx.problems.append(Problem(f"不认识的字段“{name}”。", hint, field=name,
+        ctx.problems.append(Problem(f"不认识的字段“{name[:30]}”。", hint, field=name[:30],
                                     line=p.line if p else None, column=p.column if p else None, file=ctx.path))
+    fmt = ctx.data.get("版式")
     for key in REQUIRED:
-        v = ctx.data.get(key)
-        if v is None or (isinstance(v, (str, list)) and not v):
-            ctx.problems.append(Problem(f"缺少必填字段“{key}”。", f"加上一行 `{key}: …`",
-                                        field=key, line=1, file=ctx.path))
+        if key == "标题" and fmt in NO_TITLE_FORMATS:
+            continue
+        if _blank(ctx.data.get(key)):
+            p = ctx.data.key_pos.get(key)
+            what = "是空的" if key in ctx.data else "缺少必填字段"
+            msg = f"“{key}”是空的。" if key in ctx.data else f"缺少必填字段“{key}”。"
+            ctx.problems.append(Problem(msg, f"加上一行 `{key}: …`" if what != "是空的" else f"在 `{key}:` 后写出内容",
+                                        field=key, line=p.line if p else 1, file=ctx.path))
 
 
 def _load_variables(ctx: _Ctx) -> None:
@@ -243,48 +595,151 @@ def _load_variables(ctx: _Ctx) -> None:
     if not isinstance(v, dict):
         ctx.error("变量", "应是“名称: 值”的映射。", "`变量:` 下每行写 `  名称: 值`")
         return
+    chars, items = 0, 0
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        items += 1
+        if isinstance(x, dict):
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+        else:
+            chars += len(str(x)) if isinstance(x, str) else 1
+    if chars > MAX_VARIABLE_CHARS or items > MAX_VARIABLE_ITEMS:
+        ctx.error("变量", f"变量的内容过多（{chars} 字、{items} 项）。",
+                  f"变量只用来填写名称、日期等短内容：合计不超过 {MAX_VARIABLE_CHARS} 字、{MAX_VARIABLE_ITEMS} 项")
+        return
     ctx.variables = {str(k): val for k, val in v.items()}
 
 
-def _body(ctx: _Ctx, key: str, data: Located | None = None) -> list[Paragraph | Table]:
+def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = None,
+          field: str | None = None) -> list[Paragraph | Table]:
     data = ctx.data if data is None else data
     v = data.get(key)
+    field = field or key
     if v is None:
         return []
-    p = data.value_pos.get(key)
+    p = data.value_pos.get(key) if isinstance(data, Located) else None
+    at = p.line if p else line
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        v = data.raw.get(key, str(v)) if isinstance(data, Located) else str(v)
     if not isinstance(v, str):
-        ctx.error(key, "应是一段文字（每段一行）。", f"写成 `{key}: |`，下一行起每段缩进两格", line=p.line if p else None)
+        ctx.error(field, f"应是一段文字（每段一行），这里写成了{_kind(v)}。",
+                  f"写成 `{key}: |`，下一行起每段缩进两格", line=at)
         return []
-    text = ctx.render(key, v, p.line if p else None)
-    return markup.parse_body(text, p.line if p else None)
+    before = len(ctx.problems)
+    text = ctx.render(field, v, at)
+    if len(ctx.problems) > before:         # the template failed: its source is not the text
+        return []
+    try:
+        return markup.parse_body(text, at)
+    except GongwenError as e:          # markup reports its own problems (tables …)
+        for prob in e.problems:
+            ctx.problems.append(prob if prob.file else Problem(prob.message, prob.hint, prob.field or field,
+                                                               prob.line, prob.column, ctx.path, prob.severity))
+        return []
+
+
+def _format(ctx: _Ctx) -> str:
+    v = ctx.text("版式")
+    if not v:
+        return FORMATS[0]
+    v = v.removesuffix("格式").strip()
+    alias = {"函": "信函", "令": "命令", "会议纪要": "纪要", "文件格式": "文件", "普通": "文件"}.get(v, v)
+    if alias in FORMATS:
+        return alias
+    guess = next(iter(difflib.get_close_matches(v, FORMATS, 1, 0.3)), None)
+    ctx.error("版式", f"不认识的版式“{v[:20]}”。",
+              (f"是不是“{guess}”？" if guess else "") + "版式有：" + "、".join(FORMATS) + "（不写即为“文件”）")
+    return FORMATS[0]
+
+
+def _signature_seal(ctx: _Ctx, base_dir: Path) -> SignatureSeal | None:
+    """签名章: `职务` and `姓名`, and optionally `图片` (the seal image)."""
+    v = ctx.data.get("签名章")
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        ctx.error("签名章", f"应是“职务、姓名”两项，这里写成了{_kind(v)}。",
+                  "`签名章:` 下写 `  职务: 区长` 和 `  姓名: 张三`（可加 `  图片: 签名章.png`）")
+        return None
+    for k in v:
+        if k not in SIGNATURE_SEAL_KEYS:
+            guess = next(iter(difflib.get_close_matches(str(k), SIGNATURE_SEAL_KEYS, 1, 0.3)), None)
+            kp = v.key_pos.get(k) if isinstance(v, Located) else None
+            ctx.error("签名章", f"签名章里有不认识的项“{str(k)[:20]}”。",
+                      f"是不是“{guess}”？" if guess else "签名章只有 职务、姓名、图片 三项",
+                      line=kp.line if kp else None)
+    parts = {}
+    for k in ("职务", "姓名"):
+        x = v.get(k)
+        kp = v.key_pos.get(k) if isinstance(v, Located) else None
+        if isinstance(x, (int, float)) and not isinstance(x, bool):
+            x = str(x)
+        if not isinstance(x, str) or not x.strip():
+            ctx.error("签名章", f"签名章缺少“{k}”。", f"`  {k}: …`", line=kp.line if kp else None)
+            continue
+        parts[k] = ctx.render("签名章", x, kp.line if kp else None).strip()
+    image = None
+    pic = v.get("图片")
+    if pic is not None:
+        kp = v.key_pos.get("图片") if isinstance(v, Located) else None
+        line = kp.line if kp else None
+        if not isinstance(pic, str) or not pic.strip():
+            ctx.error("签名章", "签名章的“图片”应是图片文件的路径。", "`  图片: 签名章.png`", line=line)
+        else:
+            image = _image_file(ctx, "签名章", base_dir, pic.strip(), line, "签名章图片")
+    if len(parts) < 2:
+        return None
+    return SignatureSeal(parts["职务"], parts["姓名"], image)
+
+
+_ATTACHMENT_KEYS = ("名称", "内容", "文件")
 
 
 def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
     v = ctx.data.get("附件")
     if v is None:
         return ()
-    if not isinstance(v, list):
-        ctx.error("附件", "应是列表。", "每个附件写 `  - 名称: …` 加 `内容: |` 或 `文件: 某.pdf`")
+    if isinstance(v, str):                      # one attachment, name only
+        v_items, lines = [v], [ctx.pos("附件").line if ctx.pos("附件") else None]
+    elif isinstance(v, list):
+        v_items = list(v)
+        lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
+    else:
+        ctx.error("附件", f"应是列表，这里写成了{_kind(v)}。",
+                  "每个附件写 `  - 名称: …`，再加 `    内容: |` 或 `    文件: 某.pdf`")
         return ()
     out = []
-    for i, item in enumerate(v, 1):
-        line = v.item_pos[i - 1].line if isinstance(v, LocatedList) else None
-        if isinstance(item, str):
-            out.append(Attachment(i, ctx.render("附件", item, line).strip()))
+    for i, (item, line) in enumerate(zip(v_items, lines), 1):
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            name = ctx.render("附件", str(item), line).strip()
+            if not name:
+                ctx.error("附件", f"第{i}个附件是空的。", "写出附件名称，或删去这一行", line=line)
+                continue
+            out.append(Attachment(len(out) + 1, name))
             continue
         if not isinstance(item, dict):
-            ctx.error("附件", f"第{i}个附件写法不对。", "`  - 名称: …`", line=line)
+            ctx.error("附件", f"第{i}个附件写法不对（写成了{_kind(item)}）。", "`  - 名称: …`", line=line)
             continue
         for k in item:
-            if k not in ("名称", "内容", "文件"):
-                guess = next(iter(difflib.get_close_matches(str(k), ("名称", "内容", "文件"), 1, 0.3)), None)
+            if k not in _ATTACHMENT_KEYS:
+                guess = next(iter(difflib.get_close_matches(str(k), _ATTACHMENT_KEYS, 1, 0.3)), None)
                 kp = item.key_pos.get(k) if isinstance(item, Located) else None
-                ctx.error("附件", f"第{i}个附件里有不认识的项“{k}”。",
+                ctx.error("附件", f"第{i}个附件里有不认识的项“{str(k)[:30]}”。",
                           f"是不是“{guess}”？" if guess else "附件只有 名称、内容、文件 三项",
                           line=kp.line if kp else line)
         name = item.get("名称")
-        if not isinstance(name, str) or not name.strip():
+        if isinstance(name, (int, float)) and not isinstance(name, bool):
+            name = item.raw.get("名称", str(name)) if isinstance(item, Located) else str(name)
+        if name is None or (isinstance(name, str) and not name.strip()):
             ctx.error("附件", f"第{i}个附件缺少“名称”。", "`  - 名称: 附件的标题`", line=line)
+            continue
+        if not isinstance(name, str):
+            ctx.error("附件", f"第{i}个附件的“名称”应是一段文字，这里写成了{_kind(name)}。",
+                      "`  - 名称: 附件的标题`", line=line)
             continue
         name = ctx.render("附件", name, line).strip()
         content: list = []
@@ -292,30 +747,122 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
         if item.get("内容") is not None and item.get("文件") is not None:
             ctx.error("附件", f"附件“{name}”同时写了“内容”和“文件”。", "二者只写一个", line=line)
         if item.get("内容") is not None:
-            content = _body(ctx, "内容", item) if isinstance(item, Located) else []
-        if item.get("文件") is not None:
-            file = base_dir / str(item["文件"])
-            if not file.is_file():
-                ctx.error("附件", f"附件文件“{item['文件']}”不存在。", "检查路径（相对于本数据文件所在的文件夹）", line=line)
-            elif file.suffix.lower() != ".pdf":
-                ctx.error("附件", f"附件文件“{item['文件']}”不是 PDF。", "把附件另存为 PDF 后再引用", line=line)
-        out.append(Attachment(i, name, tuple(content), file))
+            content = _body(ctx, "内容", item, line, field="附件") if isinstance(item, Located) else []
+        f = item.get("文件")
+        if f is not None:
+            fline = item.value_pos["文件"].line if isinstance(item, Located) and "文件" in item.value_pos else line
+            if not isinstance(f, str) or not f.strip():
+                ctx.error("附件", f"附件“{name}”的“文件”应是 PDF 文件的路径。", "`    文件: 附件1.pdf`", line=fline)
+            else:
+                file = _attached_pdf(ctx, base_dir, f.strip(), fline)
+        out.append(Attachment(len(out) + 1, name, tuple(content), file))
     return tuple(out)
+
+
+def _attached_pdf(ctx: _Ctx, base_dir: Path, name: str, line: int | None) -> Path | None:
+    try:
+        file = base_dir / name
+        exists = file.is_file()
+    except (OSError, ValueError):          # NUL bytes, names too long …
+        exists = False
+        file = None
+    if not exists:
+        ctx.error("附件", f"附件文件“{name}”不存在。", "检查路径（相对于本数据文件所在的文件夹）", line=line)
+        return None
+    if file.suffix.lower() != ".pdf":
+        ctx.error("附件", f"附件文件“{name}”不是 PDF。", "把附件另存为 PDF 后再引用", line=line)
+        return None
+    problem = _pdf_problem(file)
+    if problem:
+        ctx.error("附件", f"附件文件“{name}”{problem}", "用 PDF 阅读器打开检查，或重新导出 PDF", line=line)
+        return None
+    return file
+
+
+def _pdf_problem(file: Path) -> str | None:
+    """Why the attached PDF cannot be appended, or None."""
+    try:
+        with open(file, "rb") as f:
+            head = f.read(1024)
+    except OSError as e:
+        return f"无法读取（{e.strerror or e}）。"
+    if b"%PDF-" not in head:
+        return "不是真正的 PDF 文件（文件头不对）。"
+    try:
+        import logging
+        from pypdf import PdfReader
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+        reader = PdfReader(str(file))
+        if reader.is_encrypted:
+            return "有密码保护，无法合并。"
+        if len(reader.pages) == 0:
+            return "没有任何页面。"
+    except Exception:                       # pypdf raises many kinds on broken files
+        return "已损坏，无法读取。"
+    return None
+
+
+_TRUE_WORDS = ("是", "有", "盖章", "加盖")
+_FALSE_WORDS = ("否", "无", "不盖章", "不盖")
 
 
 def _seal(ctx: _Ctx, base_dir: Path) -> Seal | None:
     v = ctx.data.get("印章")
+    if isinstance(v, str) and v.strip() in _TRUE_WORDS:
+        v = True
+    if isinstance(v, str) and v.strip() in _FALSE_WORDS:
+        v = False
     if v is None or v is False:
         return None
     if v is True:
         return Seal()
-    if isinstance(v, str):
-        image = base_dir / v
-        if not image.is_file():
-            ctx.error("印章", f"印章图片“{v}”不存在。", "检查路径（相对于本数据文件所在的文件夹），或写 `印章: true` 手工盖章")
-            return Seal()
-        if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            ctx.error("印章", f"印章图片“{v}”不是 PNG 或 JPEG。", "用透明背景的 PNG 图片")
-        return Seal(image)
+    if isinstance(v, str) and v.strip():
+        return Seal(_image_file(ctx, "印章", base_dir, v.strip(), None, "印章图片",
+                                "；或写 `印章: true` 打印后手工盖章"))
     ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`")
+    return None
+
+
+def _image_file(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None, what: str,
+                extra_hint: str = "") -> Path | None:
+    """The image file, checked: it exists, is a PNG or JPEG and opens."""
+    try:
+        image = base_dir / name
+        exists = image.is_file()
+    except (OSError, ValueError):
+        exists = False
+    if not exists:
+        ctx.error(key, f"{what}“{name}”不存在。", "检查路径（相对于本数据文件所在的文件夹）" + extra_hint, line=line)
+        return None
+    if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        ctx.error(key, f"{what}“{name}”不是 PNG 或 JPEG。", "用透明背景的 PNG 图片", line=line)
+        return None
+    problem = _image_problem(image)
+    if problem:
+        ctx.error(key, f"{what}“{name}”{problem}", "用图像软件重新导出为 PNG", line=line)
+        return None
+    return image
+
+
+def _image_problem(image: Path) -> str | None:
+    try:
+        with open(image, "rb") as f:
+            head = f.read(16)
+    except OSError as e:
+        return f"无法读取（{e.strerror or e}）。"
+    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
+        return "不是真正的 PNG 或 JPEG 图片（文件内容不对）。"
+    try:
+        from PIL import Image as _PIL
+        with _PIL.open(image) as im:
+            im.verify()
+        with _PIL.open(image) as im:
+            w, h = im.size
+            if w * h > 40_000_000:
+                return f"过大（{w}×{h} 像素）。"
+            im.load()
+    except ImportError:
+        return None
+    except Exception:
+        return "已损坏，无法读取。"
     return None

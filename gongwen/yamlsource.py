@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+import re
 from typing import Any
 
 import yaml
@@ -16,8 +17,18 @@ import yaml
 from .errors import GongwenError, Problem
 
 MAX_BYTES = 2 * 1024 * 1024      # a notice is a few KB; 2 MB is generous
-MAX_NODES = 200_000
+# Nodes composed + nodes built.  A long notice with big attachment tables has a
+# few thousand; the cap keeps the pure-Python parser under about a second on
+# any input (600 000 nodes would take it 12 s) and stops alias bombs.
+MAX_NODES = 50_000
 MAX_DEPTH = 40
+
+# Magic numbers of files people pick by mistake instead of the .yaml file.
+_MAGIC = (
+    (b"%PDF", "PDF 文件"), (b"PK\x03\x04", "压缩包或 Word/WPS 文档（.docx/.zip）"),
+    (b"\xd0\xcf\x11\xe0", "旧版 Word/WPS 文档（.doc）"), (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"), (b"{\\rtf", "RTF 文档"),
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,8 @@ class Located(dict):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.key_pos: dict[Any, Pos] = {}
-        self.value_pos: dict[Any, Pos] = {}   # a block scalar's first text line
+        self.value_pos: dict[Any, Pos] = {}   # a block scalar's first text line and its indentation
+        self.raw: dict[Any, str] = {}         # plain scalars read as numbers/dates/booleans: the text as typed
         self.pos: Pos | None = None
 
 
@@ -39,6 +51,7 @@ class LocatedList(list):
     def __init__(self, *a):
         super().__init__(*a)
         self.item_pos: list[Pos] = []
+        self.item_raw: list[str | None] = []
         self.pos: Pos | None = None
 
 
@@ -49,26 +62,43 @@ def _pos(node) -> Pos:
 def read_text(path: Path) -> str:
     """The file's text, or a clear error for files that are not UTF-8 YAML."""
     try:
-        raw = path.read_bytes()
+        if path.is_dir():
+            raise IsADirectoryError
+        with open(path, "rb") as f:      # never more than the cap: /dev/zero, a 10 GB log …
+            raw = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise GongwenError(Problem("文件不存在。", "检查文件路径和文件名", file=path))
     except IsADirectoryError:
         raise GongwenError(Problem("这是一个文件夹，不是公文数据文件。", "给出 .yaml 文件的路径", file=path))
+    except PermissionError:
+        raise GongwenError(Problem("没有权限读取这个文件。", "检查文件权限，或把文件复制到自己的文件夹", file=path))
     except OSError as e:
-        raise GongwenError(Problem(f"无法读取文件（{e.strerror}）。", file=path))
+        raise GongwenError(Problem(f"无法读取文件（{e.strerror or e}）。", file=path))
     if len(raw) > MAX_BYTES:
-        raise GongwenError(Problem(f"文件过大（{len(raw)} 字节），不像一份公文数据。",
-                                   f"公文数据文件应小于 {MAX_BYTES // 1024 // 1024} MB", file=path))
+        raise GongwenError(Problem(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像一份公文数据。",
+                                   f"公文数据文件应小于 {MAX_BYTES // 1024 // 1024} MB；附件的 PDF 用“文件:”引用", file=path))
+    return decode(raw, path)
+
+
+def decode(raw: bytes, path: Path | None = None) -> str:
+    """UTF-8 text from the file's bytes; every other encoding is a clear error."""
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise GongwenError(Problem(f"这是{what}，不是公文数据（YAML 文本）。",
+                                       "给出 .yaml 数据文件的路径", file=path))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in raw[:4096] and _looks_utf16(raw)):
+        raise GongwenError(Problem("文件是 UTF-16 编码（Windows 记事本的“Unicode”），不是 UTF-8。",
+                                   "用文本编辑器另存为“UTF-8”编码的 .yaml 文件", file=path))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]          # a BOM from Notepad is harmless
     if b"\x00" in raw[:4096]:
-        enc = "UTF-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "二进制"
-        raise GongwenError(Problem(f"文件是{enc}内容，不是 UTF-8 文本。",
-                                   "用文本编辑器另存为“UTF-8”编码的 .yaml 文件", file=path))
+        raise GongwenError(Problem("文件是二进制内容，不是文本。",
+                                   "给出 .yaml 数据文件的路径（用文本编辑器另存为 UTF-8）", file=path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        col = len(raw[raw.rfind(b"\n", 0, e.start) + 1: e.start].decode("utf-8", "replace")) + 1
         guess = ""
         try:
             raw.decode("gb18030")
@@ -76,98 +106,223 @@ def read_text(path: Path) -> str:
         except UnicodeDecodeError:
             pass
         raise GongwenError(Problem(f"文件不是 UTF-8 编码{guess}。",
-                                   "用文本编辑器另存为“UTF-8”编码", line=line, file=path))
+                                   "用文本编辑器（记事本：另存为 → 编码选“UTF-8”）另存后再试",
+                                   line=line, column=col, file=path))
     if not text.strip():
-        raise GongwenError(Problem("文件是空的。", "从 `python generate.py new 通知` 生成的样板开始填写", file=path))
+        raise GongwenError(Problem("文件是空的。", "至少写出 发文机关标志、标题、正文 三个字段", file=path))
     return text
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    head = raw[:4096]
+    zeros_even = head[0::2].count(0)
+    zeros_odd = head[1::2].count(0)
+    return max(zeros_even, zeros_odd) > len(head) // 8
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that counts nodes and depth while composing, so a file of
+    600 000 tiny nodes or a 10 000-deep list stops early with a clear error."""
+
+    def __init__(self, stream, path):
+        super().__init__(stream)
+        self._path = path
+        self._budget = MAX_NODES
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._budget -= 1
+        if self._budget < 0:
+            mark = self.peek_event().start_mark
+            raise GongwenError(Problem("YAML 内容过多，不像一份公文数据。",
+                                       f"公文数据不超过 {MAX_NODES} 项；删除多余内容",
+                                       line=mark.line + 1, file=self._path))
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise GongwenError(Problem("YAML 嵌套过深。", f"公文数据的嵌套不超过 {MAX_DEPTH} 层",
+                                           line=mark.line + 1, column=mark.column + 1, file=self._path))
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def load(text: str, path: Path | None) -> Located:
     """Parse YAML text into Located/LocatedList/scalars; errors name the line."""
-    loader = yaml.SafeLoader(text)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise GongwenError(Problem("文件是空的。", "至少写出 发文机关标志、标题、正文 三个字段", file=path))
+    loader = None
     try:
+        loader = _Loader(text, path)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as e:
+        raise GongwenError(_reader_problem(e, text, path))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        problem = _explain_yaml_error(e, text, line)
-        raise GongwenError(Problem(problem[0], problem[1], line=line, column=col, file=path))
+        message, hint, at = _explain_yaml_error(e, text, line)
+        if at != line:
+            line, col = at, None
+        raise GongwenError(Problem(message, hint, line=line, column=col, file=path))
     except yaml.YAMLError as e:
-        raise GongwenError(Problem(f"YAML 格式错误：{e}", file=path))
+        raise GongwenError(Problem(f"YAML 格式错误：{e}", "检查引号、冒号和缩进", file=path))
     except RecursionError:
         raise GongwenError(Problem("YAML 嵌套过深。", f"公文数据的嵌套不超过 {MAX_DEPTH} 层", file=path))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
-        raise GongwenError(Problem("文件里没有任何内容。", "至少写出 发文机关标志、标题、正文", file=path))
+        raise GongwenError(Problem("文件里没有任何内容（只有注释或空行）。",
+                                   "至少写出 发文机关标志、标题、正文 三个字段", file=path))
     budget = [MAX_NODES]
-    value = _build(node, loader, path, budget, 0)
+    lines = text.splitlines()
+    value = _build(node, loader, path, budget, 0, lines)
     if not isinstance(value, Located):
+        p = _pos(node)
+        if re.search(r"^[^\s:：#][^:：\n]{0,20}：", text, re.M):
+            raise GongwenError(Problem("字段名后用了全角冒号“：”，YAML 要求半角冒号加空格。",
+                                       "写成 `标题: 关于……的通知`（半角冒号，后面一个空格）", line=p.line, file=path))
         raise GongwenError(Problem("文件的最外层应是“字段: 内容”的形式。",
-                                   "例如 `标题: 关于……的通知`", line=1, file=path))
+                                   "每行写 `字段: 内容`，例如 `标题: 关于……的通知`", line=p.line, file=path))
     return value
 
 
-def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) -> tuple[str, str]:
+def _reader_problem(e: yaml.reader.ReaderError, text: str, path: Path | None) -> Problem:
+    pos = e.position if isinstance(e.position, int) else 0
+    before = text[:pos]
+    line = before.count("\n") + 1
+    col = pos - (before.rfind("\n") + 1) + 1
+    ch = e.character
+    code = f"U+{ch:04X}" if isinstance(ch, int) else str(ch)
+    return Problem(f"文件里有不能出现在文本中的控制字符（{code}）。",
+                   "删除这个字符（常见于从网页或其他软件复制来的文字）", line=line, column=col, file=path)
+
+
+def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) -> tuple[str, str, int | None]:
+    """(what is wrong, what to write, the line to point at) for a YAML syntax error."""
     problem = (e.problem or "").strip()
-    src = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
-    if "\t" in src or "found character '\\t'" in problem:
-        return ("这一行用了制表符（Tab）缩进，YAML 只认空格。", "把 Tab 换成两个空格")
+    context = (e.context or "").strip()
+    src_lines = text.splitlines()
+
+    def src(n):
+        return src_lines[n - 1] if n and 0 < n <= len(src_lines) else ""
+
+    # The scanner often notices a slip one line late: look at the line before too.
+    for n in (line, (line or 1) - 1):
+        s = src(n)
+        if "\t" in s[: len(s) - len(s.lstrip())] or (n == line and ("'\\t'" in problem or "tab character" in problem)):
+            return ("这一行用了制表符（Tab），YAML 只认空格。", "把 Tab 换成两个空格", n)
+    for n in (line, (line or 1) - 1):
+        s = src(n)
+        if re.match(r"^\s*[^\s:：#\-][^:：]{0,20}：", s) and not re.match(r"^\s*[^:：]{1,20}:\s", s):
+            return ("字段名后用了全角冒号“：”，YAML 要求半角冒号加空格。",
+                    "写成 `字段: 内容`（半角冒号，后面一个空格）", n)
+    for n in (line, (line or 1) - 1):
+        s = src(n)
+        m = re.match(r"^\s*(?:-\s+)?[^\s:]+:\s+([\[{])", s)
+        if m and ("flow" in context or "block end" in problem or "expected key" in problem
+                  or "expected ','" in problem):
+            return (f"内容以“{m.group(1)}”开头，YAML 会把它当作列表或映射。",
+                    "整段内容加引号，例如 `发文字号: \"[2023]3号\"`", n)
+    if "expected a single document" in context:
+        return ("文件里有多份 YAML 文档（用 --- 隔开）。",
+                "一个文件只写一份公文；删除 --- 及其后的内容，或分成两个文件", line)
     if "mapping values are not allowed" in problem:
-        return ("这一行的冒号位置不对（值里含有半角冒号“: ”，或缩进不齐）。",
-                "内容含冒号时整段加引号，例如 `附注: \"时间: 上午\"`；或检查缩进")
-    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
-        return ("引号没有闭合。", "在内容末尾补上对应的引号")
+        return ("这一行的冒号位置不对（内容里含有半角冒号“: ”，或缩进不齐）。",
+                "内容含冒号时整段加引号，例如 `附注: \"时间: 上午\"`；或检查缩进", line)
+    if "found unexpected end" in problem:
+        return ("引号没有闭合。", "在内容末尾补上对应的引号", line)
     if "could not find expected ':'" in problem:
-        return ("这一行缺少“字段: 内容”中的冒号，或上一行的引号没有闭合。", "写成 `字段: 内容`（冒号后有空格）")
-    if "found duplicate anchor" in problem or "found undefined alias" in problem:
-        return (f"YAML 引用（& / *）有误：{problem}", "删除 & 和 * 引用，直接写出内容")
+        return ("这一行缺少“字段: 内容”中的冒号，或上一行的引号没有闭合。", "写成 `字段: 内容`（冒号后有空格）", line)
+    if "anchor" in problem or "anchor" in context or "alias" in problem:
+        return ("YAML 引用（& / *）有误。", "删除 & 和 * 引用，直接写出内容", line)
     if "expected <block end>" in problem or "did not find expected key" in problem:
-        return ("缩进不齐：同一层的字段要左对齐。", "检查这一行与上一行的缩进")
-    return (f"YAML 格式错误：{problem or e}", "检查这一行的引号、冒号和缩进")
+        return ("缩进不齐：同一层的字段要左对齐。", "检查这一行与上一行的缩进", line)
+    if "while parsing a flow" in context or "flow" in problem:
+        return ("方括号 [ ] 或花括号 { } 没有配对。",
+                "内容以 [ 或 { 开头时整段加引号，例如 `发文字号: \"[2023]3号\"`", line)
+    if "cannot start any token" in problem:
+        ch = re.search(r"'(.)'", problem)
+        shown = f"“{ch.group(1)}”" if ch else ""
+        return (f"内容不能以字符{shown}开头。", "整段内容加引号，例如 `附注: \"@所有人\"`", line)
+    if "while scanning" in context:
+        return ("这一行有 YAML 不能识别的写法。", "整段内容加引号，或检查冒号和缩进", line)
+    return ("YAML 格式错误。", "检查这一行的引号、冒号和缩进", line)
 
 
-def _build(node, loader, path, budget, depth):
+def _block_indent(lines: list[str], first: int) -> int:
+    """1-based column where a block scalar's text starts (its first non-blank line)."""
+    for k in range(first - 1, min(len(lines), first + 200)):
+        s = lines[k]
+        if s.strip():
+            return len(s) - len(s.lstrip(" ")) + 1
+    return 1
+
+
+def _build(node, loader, path, budget, depth, lines):
     budget[0] -= 1
     if budget[0] < 0:
         raise GongwenError(Problem("YAML 内容过多（可能是 & / * 引用层层展开）。",
                                    "删除 & 和 * 引用，直接写出内容", line=_pos(node).line, file=path))
     if depth > MAX_DEPTH:
-        raise GongwenError(Problem("YAML 嵌套过深。", f"公文数据的嵌套不超过 {MAX_DEPTH} 层",
+        raise GongwenError(Problem("YAML 嵌套过深（或 & / * 引用了自身）。", f"公文数据的嵌套不超过 {MAX_DEPTH} 层",
                                    line=_pos(node).line, file=path))
     if isinstance(node, yaml.MappingNode):
         out = Located()
         out.pos = _pos(node)
         for k, v in node.value:
-            key = _build(k, loader, path, budget, depth + 1)
+            if isinstance(k, yaml.ScalarNode) and k.tag.endswith(":merge"):
+                raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
+            key = _build(k, loader, path, budget, depth + 1, lines)
             if isinstance(key, (dict, list)):
-                raise GongwenError(Problem("字段名不能是列表或映射。", line=_pos(k).line, file=path))
+                raise GongwenError(Problem("字段名不能是列表或映射。", "写成 `字段: 内容`",
+                                           line=_pos(k).line, file=path))
             if key == "<<":      # merge keys are a YAML nicety a notice never needs
                 raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
-            if key in out:
+            try:
+                dup = key in out
+            except TypeError:                      # unhashable (cannot happen after the check above)
+                dup = False
+            if dup:
                 raise GongwenError(Problem(f"字段“{key}”写了两次。", "删除重复的一处",
                                            line=_pos(k).line, column=_pos(k).column, file=path, field=str(key)))
-            out[key] = _build(v, loader, path, budget, depth + 1)
+            out[key] = _build(v, loader, path, budget, depth + 1, lines)
             out.key_pos[key] = _pos(k)
             vp = _pos(v)
             if isinstance(v, yaml.ScalarNode) and v.style in ("|", ">"):
-                vp = Pos(vp.line + 1, 1)
+                vp = Pos(vp.line + 1, _block_indent(lines, vp.line + 1))
             out.value_pos[key] = vp
+            raw = _raw(v, out[key])
+            if raw is not None:
+                out.raw[key] = raw
         return out
     if isinstance(node, yaml.SequenceNode):
         out = LocatedList()
         out.pos = _pos(node)
         for item in node.value:
-            out.append(_build(item, loader, path, budget, depth + 1))
+            value = _build(item, loader, path, budget, depth + 1, lines)
+            out.append(value)
             out.item_pos.append(_pos(item))
+            out.item_raw.append(_raw(item, value))
         return out
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.constructor.ConstructorError, ValueError, OverflowError) as e:
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as e:
         # e.g. 2023-02-30 is resolved as a timestamp and fails to construct
         raw = node.value
         if node.tag.endswith(":timestamp"):
-            raise GongwenError(Problem(f"日期 {raw} 不存在。", "写成真实的日期，例如 2023-04-18",
-                                       line=_pos(node).line, column=_pos(node).column, file=path))
-        raise GongwenError(Problem(f"无法读取的值 {raw!r}：{e}", line=_pos(node).line, file=path))
+            return raw          # 2023-02-30: the reader reports it with the field's name
+        raise GongwenError(Problem(f"无法读取的值“{str(raw)[:40]}”。", "整段内容加引号",
+                                   line=_pos(node).line, column=_pos(node).column, file=path))
+
+
+def _raw(node, value) -> str | None:
+    """The text as typed for a plain scalar YAML turned into something else
+    (`份号: 000010` is the octal number 8 to YAML, `000010` to a clerk)."""
+    if isinstance(node, yaml.ScalarNode) and node.style is None and not isinstance(value, str):
+        return node.value
+    return None
