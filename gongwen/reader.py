@@ -438,8 +438,10 @@ def build(data: Located, path: Path | None) -> Document:
     attachments = _attachments(ctx, base_dir)
     seal = _seal(ctx, base_dir)
 
+    fmt = _format(ctx)
     issuers = ctx.text_list("发文机关署名")
-    if not issuers and organ_mark:
+    # 纪要 carry no 署名 (§9.4) and 命令 sign with the 签名章: no default from the mark.
+    if not issuers and organ_mark and fmt not in ("纪要", "命令"):
         issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]) or organ_mark[0],)
 
     copy_number = ctx.text("份号")
@@ -462,7 +464,6 @@ def build(data: Located, path: Path | None) -> Document:
     note = ctx.text("附注")
     if note:
         note = re.sub(r"^[（(]|[）)]$", "", note)
-    fmt = _format(ctx)
     attendance = tuple((label, names) for label in ATTENDANCE
                        if (names := "、".join(ctx.text_list(label))))
 
@@ -625,6 +626,8 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
     at = p.line if p else line
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         v = data.raw.get(key, str(v)) if isinstance(data, Located) else str(v)
+    if isinstance(v, list) and key == "内容":
+        return _mixed_content(ctx, v, field)
     if not isinstance(v, str):
         ctx.error(field, f"应是一段文字（每段一行），这里写成了{_kind(v)}。",
                   f"写成 `{key}: |`，下一行起每段缩进两格", line=at)
@@ -640,6 +643,53 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
             ctx.problems.append(prob if prob.file else Problem(prob.message, prob.hint, prob.field or field,
                                                                prob.line, prob.column, ctx.path, prob.severity))
         return []
+
+
+def _mixed_content(ctx: _Ctx, items: list, field: str) -> list[Paragraph | Table]:
+    """附件 内容 written as a list: paragraphs (markup text) and 表格 blocks."""
+    out: list[Paragraph | Table] = []
+    for i, item in enumerate(items):
+        line = items.item_pos[i].line if isinstance(items, LocatedList) else None
+        if isinstance(item, str):
+            text = ctx.render(field, item, line)
+            out += markup.parse_body(text, line)
+        elif isinstance(item, dict) and set(item) == {"表格"}:
+            table = _table(ctx, item["表格"], field, line)
+            if table:
+                out.append(table)
+        else:
+            ctx.error(field, "内容列表里的每一项应是一段文字，或一个“表格”。",
+                      "`- 一段文字`，或 `- 表格:` 下写 `表头: [列1, 列2]` 和 `行:`", line=line)
+    return out
+
+
+def _table(ctx: _Ctx, t, field: str, line: int | None) -> Table | None:
+    hint = "`表格:` 下写 `表头: [序号, 单位, 联系人]` 和 `行:`，每行写 `- [1, 某局, 张三]`"
+    if not isinstance(t, dict) or not isinstance(t.get("表头"), list) or not t.get("表头"):
+        ctx.error(field, "表格缺少“表头”。", hint, line=line)
+        return None
+    unknown = [k for k in t if k not in ("表头", "行")]
+    if unknown:
+        ctx.error(field, f"表格里有不认识的项“{unknown[0]}”。", hint, line=line)
+    rows = t.get("行") or []
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        ctx.error(field, "表格的“行”应是列表，每行一个 `[单元格, …]`。", hint, line=line)
+        return None
+
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, (dict, list)):
+            ctx.error(field, "表格的单元格应是文字或数字。", hint, line=line)
+            return ""
+        return ctx.render(field, str(v), line).strip()
+
+    header = tuple(cell(v) for v in t["表头"])
+    body = tuple(tuple(cell(v) for v in r) for r in rows)
+    wide = [i + 1 for i, r in enumerate(body) if len(r) > len(header)]
+    if wide:
+        ctx.error(field, f"表格第{wide[0]}行的单元格比表头多。", "每行的单元格数不超过表头的列数", line=line)
+    return Table(header, body)
 
 
 def _format(ctx: _Ctx) -> str:
