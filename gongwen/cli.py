@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import GongwenError
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("check", "history", "diff", "batch", "bench")
+COMMANDS = ("check", "history", "diff", "batch", "bench", "new")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "batch":
             from .batch import batch_main
             return batch_main(argv[1:], ROOT)
+        if argv and argv[0] == "new":
+            return _new(argv[1:])
         if argv and argv[0] == "bench":
             import runpy
             sys.argv = [str(ROOT / "bench" / "run.py"), *argv[1:]]
@@ -68,6 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断，未生成任何文件。", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as e:  # a bug of ours: one line for the clerk, the trace on request
+        import os
+        if os.environ.get("GONGWEN_DEBUG"):
+            raise
+        print(f"内部错误（{type(e).__name__}: {e}），未生成任何文件。请把数据文件和这行信息发给维护者；"
+              "设置 GONGWEN_DEBUG=1 可看到详细信息。", file=sys.stderr)
+        return 2
     for w in result.warnings:
         print(w.format(), file=sys.stderr)
     for path in result.outputs:
@@ -85,6 +96,18 @@ def main(argv: list[str] | None = None) -> int:
                   + ("；--reason 未记录" if stored.reason_unused else ""), file=sys.stderr)
     elif args.reason:
         print("提示：--out 只导出，不进存档，--reason 未记录。", file=sys.stderr)
+    return 0
+
+
+def _new(argv: list[str]) -> int:
+    from .newdoc import KINDS, skeleton
+    p = argparse.ArgumentParser(prog="generate.py new",
+                                description="按文种生成一份公文数据样板，输出到屏幕，例如 "
+                                            "`python generate.py new 请示 > data/x.yaml`。")
+    p.add_argument("kind", metavar="文种", help="、".join(KINDS))
+    p.add_argument("--organ", default="××", help="发文机关名称，填进样板")
+    args = p.parse_args(argv)
+    sys.stdout.write(skeleton(args.kind, args.organ))
     return 0
 
 
