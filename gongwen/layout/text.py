@@ -309,30 +309,43 @@ def break_title(text: str, max_chars: int) -> list[str]:
 
 
 def _best_split(text, lines, max_chars, cost_at, best):
+    """Cheapest way to cut text into `lines` lines: break costs plus the squared
+    deviation of each line from the mean length.  Dynamic programming over
+    (break position, lines so far): O(n² · lines), whatever the title's length."""
     n = len(text)
     ideal = n / lines
-    points = sorted(cost_at)
-
-    def search(start, left, chosen, cost):
-        nonlocal best
-        if left == 1:
-            if n - start > max_chars or n - start < 2:
-                return
-            lengths = [b - a for a, b in zip([0] + chosen, chosen + [n])]
-            shape_cost = sum((L - ideal) ** 2 for L in lengths) / lines
-            total = cost + shape_cost
-            if best is None or total < best[0]:
-                best = (total, list(chosen))
-            return
-        for p in points:
-            if p <= start + 1 or p - start > max_chars:
+    stops = [0] + sorted(cost_at) + [n]
+    inf = float("inf")
+    # table[j][b] = (cost, previous stop) for j lines ending at stop b
+    table = [{0: (0.0, None)}] + [{} for _ in range(lines)]
+    for j in range(1, lines + 1):
+        for b in stops[1:]:
+            if (b == n) != (j == lines):
                 continue
-            if best is not None and cost + cost_at[p] >= best[0]:
-                continue
-            search(p, left - 1, chosen + [p], cost + cost_at[p])
-
-    search(0, lines, [], 0.0)
-    return best
+            choice = (inf, None)
+            prev = table[j - 1]
+            for a in range(max(0, b - max_chars), b - 1):     # lines of 2 … max_chars characters
+                if a not in prev:
+                    continue
+                cost = prev[a][0]
+                length = b - a
+                c = cost + (length - ideal) ** 2 / lines + (cost_at.get(b, 0.0) if b < n else 0.0)
+                if c < choice[0]:
+                    choice = (c, a)
+            if choice[1] is not None:
+                table[j][b] = choice
+    if n not in table[lines]:
+        return best
+    total = table[lines][n][0]
+    if best is not None and best[0] <= total:
+        return best
+    cuts, b = [], n
+    for j in range(lines, 0, -1):
+        a = table[j][b][1]
+        if a:
+            cuts.append(a)
+        b = a
+    return (total, sorted(cuts))
 
 
 # --- from glyphs to positioned runs ------------------------------------------
