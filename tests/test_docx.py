@@ -1,0 +1,413 @@
+"""The DOCX is the same document as the PDF: measured, not assumed.
+
+LibreOffice (headless, with fonts/fonts.conf mapping the official font names to
+the Fandol faces the PDF embeds) renders the generated DOCX to PDF once per
+module; both PDFs are read back with pdfplumber and compared page by page and
+line by line (a printed line = the characters sharing a baseline).  The DOCX
+package itself is read with python-docx and zipfile.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from conftest import MM, ROOT, SEED_DATA, run_generate, write_yaml
+from gongwen import spec
+
+FONTS_CONF = ROOT / "fonts" / "fonts.conf"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PAGE_H = 297 * MM
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+# A second notice that exercises what the seed does not: 份号/密级/紧急程度, a
+# joint mark, 签发人 (upward), a seal image, a wrapped 抄送 and a 版记 that has to
+# go alone onto the next (even) page.
+SHORT = """\
+份号: "000123"
+密级: 秘密
+保密期限: 1年
+紧急程度: 特急
+发文机关标志:
+  - 临淄区知识产权局
+  - 临淄区市场监督管理局
+发文字号: 临知发〔2023〕12号
+签发人:
+  - 张三
+  - 李四
+标题: 关于进一步加强知识产权质押融资工作的请示
+主送机关: 淄博市知识产权局
+正文: |
+  为贯彻落实上级有关要求，进一步拓宽中小企业融资渠道，现就有关事项请示如下。
+  # 基本情况
+  全区共办理知识产权质押登记十五笔，融资金额三亿余元，同比增长近五成。
+  妥否，请批示。
+发文机关署名:
+  - 临淄区知识产权局
+  - 临淄区市场监督管理局
+成文日期: 2023-04-18
+印章: seal.png
+抄送机关:
+  - 区委办公室
+  - 区人大常委会办公室
+  - 区政府办公室
+  - 区政协办公室
+  - 区法院
+  - 区检察院
+  - 各镇人民政府、街道办事处
+印发机关: 临淄区知识产权局办公室
+印发日期: 2023-04-19
+"""
+
+
+# --- producing the documents ---------------------------------------------------
+
+def _seal_png(path: Path) -> None:
+    from PIL import Image, ImageDraw
+    im = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.ellipse((8, 8, 292, 292), outline=(255, 51, 51, 255), width=12)
+    im.save(path)
+
+
+@pytest.fixture(scope="module")
+def docs(seed_outputs, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """name → {"pdf", "docx"}: the seed, and the short notice, both from generate.py."""
+    d = tmp_path_factory.mktemp("docx-src")
+    _seal_png(d / "seal.png")
+    src = write_yaml(d, SHORT, "short.yaml")
+    r = run_generate(str(src), "--out", str(d / "out"))
+    assert r.returncode == 0, r.stderr
+    out = {"seed": dict(seed_outputs, yaml=SEED_DATA)}
+    out["short"] = {p.suffix[1:]: p for p in (d / "out").iterdir()}
+    out["short"]["yaml"] = src
+    for name, files in out.items():
+        assert "docx" in files, f"{name}: generate.py wrote no DOCX"
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(docs, tmp_path_factory) -> dict[str, Path]:
+    """name → the PDF LibreOffice makes of our DOCX (one soffice run for all)."""
+    if SOFFICE is None:
+        pytest.skip("未安装 LibreOffice（soffice），无法检查 DOCX 的排版")
+    work = tmp_path_factory.mktemp("lo")
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=str(work))
+    if shutil.which("fc-cache"):
+        # fonts.conf renames FandolSong Bold at scan time; fontconfig keeps that in its cache
+        subprocess.run(["fc-cache", "-f", str(FONTS_CONF.parent)], env=env, capture_output=True, timeout=120)
+    inputs = []
+    for name, files in docs.items():
+        p = work / f"{name}.docx"
+        shutil.copyfile(files["docx"], p)
+        inputs.append(str(p))
+    profile = (work / "profile").as_uri()
+    r = subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", str(work / "pdf"), *inputs],
+                       env=env, capture_output=True, text=True, timeout=600)
+    out = {name: work / "pdf" / f"{name}.pdf" for name in docs}
+    missing = [n for n, p in out.items() if not p.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {r.stdout} {r.stderr}"
+    return out
+
+
+# --- reading PDFs back ------------------------------------------------------------
+
+def _base(c) -> float:
+    return (PAGE_H - c["matrix"][5]) / MM
+
+
+def pages_lines(path: Path) -> list[list[tuple[float, str, list]]]:
+    """Each page's printed lines, top to bottom: (baseline mm, text, chars)."""
+    import pdfplumber
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            rows: dict[float, list] = defaultdict(list)
+            for c in page.chars:
+                if not c["text"].strip():
+                    continue
+                b = _base(c)
+                key = next((k for k in rows if abs(k - b) < 0.6), round(b, 2))
+                rows[key].append(c)
+            lines = []
+            for k in sorted(rows):
+                cs = sorted(rows[k], key=lambda c: c["x0"])
+                lines.append((k, "".join(c["text"] for c in cs), cs))
+            out.append(lines)
+    return out
+
+
+def _red(c) -> bool:
+    col = c.get("non_stroking_color")
+    return bool(col) and len(col) == 3 and col[0] > 0.9 and col[1] < 0.5
+
+
+def red_lines(path: Path) -> list[tuple[int, float, float, float]]:
+    """Red strokes: (page, y mm, x0 mm, x1 mm)."""
+    import pdfplumber
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            for ln in page.lines + page.rects:
+                col = ln.get("stroking_color") or ln.get("non_stroking_color")
+                if col and len(col) == 3 and col[0] > 0.9 and col[1] < 0.4 and ln["bottom"] - ln["top"] < 2 * MM:
+                    out.append((n, (ln["top"] + ln["bottom"]) / 2 / MM, ln["x0"] / MM, ln["x1"] / MM))
+    return out
+
+
+def black_rules(path: Path, page_no: int) -> list[tuple[float, float]]:
+    """Horizontal black rules on a page: (top mm, bottom mm) of the stroke."""
+    import pdfplumber
+    out = []
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[page_no - 1]
+        for ln in page.lines:
+            col = ln.get("stroking_color")
+            if col is not None and (col == 0 or col == (0,) or col == (0.0, 0.0, 0.0) or col == [0, 0, 0]) \
+                    and abs(ln["top"] - ln["bottom"]) < 0.01 and ln["x1"] - ln["x0"] > 100 * MM:
+                w = ln.get("linewidth", 0)
+                y = ln["top"] / MM
+                out.append((y - w / MM / 2, y + w / MM / 2))
+    return sorted(out)
+
+
+def agreement(ours: Path, theirs: Path) -> tuple[int, int, list[str]]:
+    """Lines of our PDF that LibreOffice prints identically (same text, same page)."""
+    a, b = pages_lines(ours), pages_lines(theirs)
+    same = total = 0
+    diffs = []
+    for n, (pa, pb) in enumerate(zip(a, b), 1):
+        ta, tb = [t for _, t, _ in pa], [t for _, t, _ in pb]
+        sm = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
+        same += sum(m.size for m in sm.get_matching_blocks())
+        total += len(ta)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag != "equal":
+                diffs.append(f"p{n}: PDF {ta[i1:i2]} / DOCX {tb[j1:j2]}")
+    total += sum(len(p) for p in a[len(b):])
+    return same, total, diffs
+
+
+# --- LibreOffice renders the same document -----------------------------------------
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_same_page_count(docs, rendered, name):
+    assert len(pages_lines(rendered[name])) == len(pages_lines(docs[name]["pdf"]))
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_same_text_on_each_page(docs, rendered, name):
+    ours, theirs = pages_lines(docs[name]["pdf"]), pages_lines(rendered[name])
+    for n, (pa, pb) in enumerate(zip(ours, theirs), 1):
+        assert "".join(t for _, t, _ in pa) == "".join(t for _, t, _ in pb), f"page {n} differs"
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_lines_break_at_the_same_character(docs, rendered, name):
+    same, total, diffs = agreement(docs[name]["pdf"], rendered[name])
+    share = same / total
+    print(f"{name}: {same}/{total} lines identical ({share:.1%})")
+    assert share >= 0.95, f"{name}: only {same}/{total} lines ({share:.1%}) break alike:\n" + "\n".join(diffs)
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_lines_sit_on_the_same_grid_lines(docs, rendered, name):
+    """Lines printed alike are on the same grid line: baselines within 1 mm."""
+    for n, (pa, pb) in enumerate(zip(pages_lines(docs[name]["pdf"]), pages_lines(rendered[name])), 1):
+        theirs = {t: b for b, t, _ in pb}
+        for b, t, _ in pa:
+            if t in theirs:
+                assert abs(theirs[t] - b) < 1.0, f"page {n}: {t!r} at {theirs[t]:.2f} mm, PDF {b:.2f} mm"
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_red_mark_and_rule_where_the_pdf_has_them(docs, rendered, name):
+    ours, theirs = red_lines(docs[name]["pdf"]), red_lines(rendered[name])
+    assert ours and theirs
+    (_, y0, a0, b0), (_, y1, a1, b1) = ours[0], theirs[0]
+    assert abs(y1 - y0) < 1.0, f"版头 rule at {y1:.2f} mm, PDF {y0:.2f} mm"
+    assert abs(a1 - a0) < 0.5 and abs(b1 - b0) < 0.5, "版头 rule must span the 版心"
+    mark_pdf = [(b, t) for b, t, cs in pages_lines(docs[name]["pdf"])[0] if _red(cs[0])]
+    mark_lo = [(b, t) for b, t, cs in pages_lines(rendered[name])[0] if _red(cs[0])]
+    assert mark_pdf
+    assert [t for _, t in mark_lo] == [t for _, t in mark_pdf]
+    for (bl, _), (bp, _) in zip(mark_lo, mark_pdf):
+        assert abs(bl - bp) < 1.0, f"发文机关标志 baseline {bl:.2f} mm, PDF {bp:.2f} mm"
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_page_numbers(docs, rendered, name):
+    """`— N —`, odd pages right and even pages left, on the same pages as the PDF
+    (none on a blank or 版记-only page), 7 mm below the 版心."""
+    def numbers(path):
+        out = {}
+        for n, page in enumerate(pages_lines(path), 1):
+            for b, t, cs in page:
+                if b > spec.TYPE_BOTTOM + 3:
+                    out[n] = (t, cs[0]["x0"] / MM, cs[-1]["x1"] / MM, b)
+        return out
+    ours, theirs = numbers(docs[name]["pdf"]), numbers(rendered[name])
+    assert sorted(ours) == sorted(theirs)
+    for n, (t, x0, x1, b) in ours.items():
+        t2, y0, y1, b2 = theirs[n]
+        assert t2 == t == f"—{n}—"
+        assert abs(b2 - b) < 0.5
+        if n % 2:
+            assert abs(y1 - x1) < 0.5, f"page {n}: number ends at {y1:.2f} mm, PDF {x1:.2f} mm"
+        else:
+            assert abs(y0 - x0) < 0.5, f"page {n}: number starts at {y0:.2f} mm, PDF {x0:.2f} mm"
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_imprint_at_the_bottom_of_the_last_page(docs, rendered, name):
+    pdf_pages, lo_pages = pages_lines(docs[name]["pdf"]), pages_lines(rendered[name])
+    last = len(pdf_pages)
+    assert last % 2 == 0
+    ours = [(b, t) for b, t, cs in pdf_pages[-1] if abs(cs[0]["size"] - spec.IMPRINT_SIZE) < 0.1]
+    theirs = [(b, t) for b, t, cs in lo_pages[-1] if abs(cs[0]["size"] - spec.IMPRINT_SIZE) < 0.1]
+    assert [t for _, t in theirs] == [t for _, t in ours]
+    for (b1, _), (b0, _) in zip(theirs, ours):
+        assert abs(b1 - b0) < 0.5
+    rules = black_rules(rendered[name], last)
+    assert len(rules) == len(black_rules(docs[name]["pdf"], last)) >= 2
+    assert abs(rules[-1][1] - spec.TYPE_BOTTOM) < 0.3, "the last rule ends on the bottom of the 版心"
+
+
+def test_seal_image_where_the_pdf_draws_it(docs, rendered):
+    import pdfplumber
+
+    def images(path):
+        with pdfplumber.open(path) as pdf:
+            return [(n, im["x0"] / MM, im["top"] / MM, im["width"] / MM)
+                    for n, p in enumerate(pdf.pages, 1) for im in p.images]
+    ours, theirs = images(docs["short"]["pdf"]), images(rendered["short"])
+    assert len(ours) == len(theirs) == 1
+    assert ours[0][0] == theirs[0][0]
+    for a, b in zip(ours[0][1:], theirs[0][1:]):
+        assert abs(a - b) < 1.0
+
+
+# --- the package ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_docx(docs) -> Path:
+    return docs["seed"]["docx"]
+
+
+def _parts(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))}
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_every_paragraph_has_its_elements_style(docs, name):
+    """Every paragraph (text boxes and tables included) has a style, and every
+    element the layout printed has paragraphs of its own style."""
+    import docx
+    from gongwen.pipeline import build
+    from gongwen.reader import read
+    d = docx.Document(str(docs[name]["docx"]))
+    assert d.paragraphs
+    names = {s.style_id: s.name for s in d.styles}
+    xml = _parts(docs[name]["docx"])["word/document.xml"]
+    used = set()
+    for m in re.finditer(r"<w:p>", xml):
+        style = re.match(r'<w:pPr><w:pStyle w:val="([^"]+)"/>', xml[m.end():m.end() + 200])
+        assert style, f"paragraph without a style: {xml[m.end():m.end() + 120]}"
+        used.add(names[style.group(1)])
+    lay = build(read(docs[name]["yaml"]))
+    missing = {ln.element for ln in lay.lines} - used
+    assert not missing, f"elements without a paragraph of their style: {missing}"
+
+
+def test_styles_named_after_elements(seed_docx):
+    import docx
+    d = docx.Document(str(seed_docx))
+    names = {s.name for s in d.styles}
+    for element in ("发文机关标志", "发文字号", "签发人", "份号", "密级", "紧急程度", "标题", "主送机关", "正文",
+                    "一级标题", "二级标题", "三级标题", "四级标题", "附件说明", "署名", "代章", "成文日期", "附注",
+                    "附件标签", "附件标题", "抄送机关", "印发机关", "页码"):
+        assert element in names
+
+
+@pytest.mark.parametrize("name", ["seed", "short"])
+def test_no_theme_fonts_and_official_names_everywhere(docs, name):
+    parts = _parts(docs[name]["docx"])
+    assert not any("theme" in n.lower() for n in parts), "no theme part"
+    official = set(spec.OFFICIAL_FONT.values())
+    for n, xml in parts.items():
+        assert "Theme" not in xml, f"{n} refers to a theme font"
+        for rf in re.findall(r"<w:rFonts [^>]*/>", xml):
+            attrs = dict(re.findall(r'w:(\w+)="([^"]*)"', rf))
+            for key in ("ascii", "hAnsi", "eastAsia"):
+                assert attrs.get(key) in official, f"{n}: {rf}"
+    styles = parts["word/styles.xml"]
+    assert re.search(r"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts [^>]*w:eastAsia=\"仿宋_GB2312\"", styles)
+    normal = re.search(r'<w:style w:type="paragraph" w:default="1" w:styleId="Normal">(.*?)</w:style>', styles).group(1)
+    assert 'w:eastAsia="仿宋_GB2312"' in normal and '<w:sz w:val="32"/>' in normal
+
+
+def test_page_setup_and_settings(seed_docx):
+    parts = _parts(seed_docx)
+    doc, settings = parts["word/document.xml"], parts["word/settings.xml"]
+    sect = re.findall(r"<w:sectPr>.*?</w:sectPr>", doc)[-1]
+    size = dict(re.findall(r'w:(\w+)="(\d+)"', re.search(r"<w:pgSz [^>]*/>", sect).group(0)))
+    mar = dict(re.findall(r'w:(\w+)="(\d+)"', re.search(r"<w:pgMar [^>]*/>", sect).group(0)))
+    tw = 1440 / 25.4
+    assert abs(int(size["w"]) / tw - 210) < 0.1 and abs(int(size["h"]) / tw - 297) < 0.1
+    assert abs(int(mar["top"]) / tw - 37) < 0.1 and abs(int(mar["left"]) / tw - 28) < 0.1
+    assert abs(int(mar["right"]) / tw - 26) < 0.1 and abs(int(mar["bottom"]) / tw - 35) < 1.0
+    grid = dict(re.findall(r'w:(\w+)="(\w+)"', re.search(r"<w:docGrid [^>]*/>", sect).group(0)))
+    pitch = int(grid["linePitch"])
+    height = int(size["h"]) - int(mar["top"]) - int(mar["bottom"])
+    assert height // pitch == spec.LINES_PER_PAGE, "exactly 22 grid lines"
+    assert abs(pitch / tw - spec.LINE_PITCH) < 0.05
+    assert "<w:evenAndOddHeaders/>" in settings
+    assert "PAGE" in parts["word/footer1.xml"] and "PAGE" in parts["word/footer2.xml"]
+    styles = parts["word/styles.xml"]
+    assert "<w:kinsoku/>" in styles and '<w:widowControl w:val="0"/>' in styles
+    from gongwen.writers import docx as writer
+    # what Word is told about spacing between Chinese and Latin follows the layout
+    assert ('<w:autoSpaceDE w:val="0"/>' in styles) == (not writer.ASIAN_LATIN_SPACE)
+
+
+def test_same_bytes_for_the_same_data():
+    from gongwen.pipeline import render
+    from gongwen.reader import read
+    src = ROOT / "data" / "linzi-ip-week-2023.yaml"
+    a = render(read(src), formats=("docx",))[0]["docx"]
+    b = render(read(src), formats=("docx",))[0]["docx"]
+    assert a == b
+    import io
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2023-04-18T00:00:00Z" in core
+
+
+# --- fonts/fonts.conf ----------------------------------------------------------------
+
+@pytest.mark.parametrize("family,file", [
+    ("方正小标宋简体", "FandolSong-Bold.ttf"), ("仿宋_GB2312", "FandolFang-Regular.ttf"),
+    ("黑体", "FandolHei-Regular.ttf"), ("楷体_GB2312", "FandolKai-Regular.ttf"),
+    ("宋体", "FandolSong-Regular.ttf"), ("FangSong_GB2312", "FandolFang-Regular.ttf"),
+    ("SimHei", "FandolHei-Regular.ttf"), ("KaiTi_GB2312", "FandolKai-Regular.ttf"),
+    ("SimSun", "FandolSong-Regular.ttf"),
+])
+def test_fonts_conf_maps_official_names_to_the_pdf_faces(family, file, tmp_path):
+    if shutil.which("fc-match") is None:
+        pytest.skip("未安装 fontconfig（fc-match）")
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    if shutil.which("fc-cache"):
+        subprocess.run(["fc-cache", str(FONTS_CONF.parent)], env=env, capture_output=True, timeout=120)
+    r = subprocess.run(["fc-match", "-f", "%{file}", family], env=env, capture_output=True, text=True,
+                       cwd=tmp_path, timeout=60)
+    assert Path(r.stdout).name == file and Path(r.stdout).parent == FONTS_CONF.parent
