@@ -161,3 +161,8 @@ TABLE_BORDER = 0.5 * PT
 TABLE_CELL_PADDING_CHARS = 0.5
 TABLE_MIN_COLUMN_CHARS = 2
 TABLE_KEEP_HEADER_CHARS = 6            # headers this short never wrap
+
+# Space between a Chinese character and a Latin letter or digit next to it, in em
+# (house decision: as Word and LibreOffice set it by default — LibreOffice puts
+# 1/5 of the font's line height there, 1.2 em / 5 with the Fandol faces).
+ASIAN_LATIN_SPACE_EM = 0.24

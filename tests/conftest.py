@@ -38,3 +38,14 @@ def write_yaml(tmp_path: Path, text: str, name: str = "doc.yaml") -> Path:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return p
+
+
+_CJK = r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
+
+
+def unspace(text: str) -> str:
+    """Text as the clerk typed it: text extractors turn the Chinese–Latin space
+    (spec.ASIAN_LATIN_SPACE_EM, as Word sets it) into a blank; drop it."""
+    import re
+    text = re.sub(rf"(?<={_CJK}) (?=[0-9A-Za-z])", "", text)
+    return re.sub(rf"(?<=[0-9A-Za-z]) (?={_CJK})", "", text)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import unspace
+
 from gongwen import spec
 from gongwen.batch import parse_copies, safe_stem, unique_stems
 
@@ -31,12 +33,12 @@ MINI = """\
 
 def page_lines(pdf_path: Path, page: int = 0) -> list[str]:
     with pdfplumber.open(pdf_path) as pdf:
-        return (pdf.pages[page].extract_text() or "").splitlines()
+        return unspace(pdf.pages[page].extract_text() or "").splitlines()
 
 
 def all_pages(pdf_path: Path) -> list[str]:
     with pdfplumber.open(pdf_path) as pdf:
-        return [p.extract_text() or "" for p in pdf.pages]
+        return [unspace(p.extract_text() or "") for p in pdf.pages]
 
 
 def digest(p: Path) -> str:

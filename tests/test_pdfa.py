@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED_DATA, run_generate, write_yaml
+from conftest import ROOT, SEED_DATA, run_generate, write_yaml, unspace
 
 JARS = ["preflight", "pdfbox2", "fontbox2", "xmpbox", "javax.activation", "jaxb-api", "commons-logging"]
 JAVA_DIR = Path("/usr/share/java")
@@ -118,7 +118,7 @@ def training(tmp_path_factory) -> dict[str, Path]:
 def _pages_text(pdf_path: Path) -> list[str]:
     import pdfplumber
     with pdfplumber.open(pdf_path) as pdf:
-        return [p.extract_text() or "" for p in pdf.pages]
+        return [unspace(p.extract_text() or "") for p in pdf.pages]
 
 
 def _printed_number(text: str) -> str | None:
@@ -214,7 +214,7 @@ def test_seal_transparency_is_a_hard_mask(sealed):
         assert len(images) == 1
         assert "/SMask" not in images[0] and isinstance(images[0].Mask, pikepdf.Array)
     with pdfplumber.open(sealed) as pdf:
-        assert any("2023年4月18日" in (p.extract_text() or "") for p in pdf.pages)
+        assert any("2023年4月18日" in unspace(p.extract_text() or "") for p in pdf.pages)
 
 
 def test_our_save_settings_are_what_pikepdf_pins_for_pdfa_1b():
@@ -379,7 +379,7 @@ def test_attachment_pdf_page_is_placed_at_full_size(training):
     """An A4 attachment stays A4: its text sits where its own file put it."""
     import pdfplumber
     with pdfplumber.open(training["pdf"]) as pdf:
-        page = next(p for p in pdf.pages if "参会回执第1页" in (p.extract_text() or ""))
+        page = next(p for p in pdf.pages if "参会回执第1页" in unspace(p.extract_text() or ""))
         ch = next(c for c in page.chars if c["text"] == "参")
         assert ch["x0"] == pytest.approx(100, abs=0.5)
         assert page.height - ch["y0"] == pytest.approx(842 - 700, abs=3)

@@ -16,7 +16,7 @@ from .. import spec
 from ..model import Span
 
 # 避头尾 (spec §3): characters that may not begin / end a line.
-NO_LINE_START = set("，。、；：？！）》」』】〕〉］｝〗”’…—·％‰,.;:?!)]}%")
+NO_LINE_START = set("，。、；：？！）》」』】〕〉］｝〗”’…—·％‰．,.;:?!)]}%")
 NO_LINE_END = set("（《「『【〔〈［｛〖“‘([{")
 
 # Latin words, numbers, phone numbers, e-mail addresses and URLs stay whole.
@@ -41,6 +41,7 @@ class Glyph:
     face: str
     role: str
     advance: float     # mm, tracking included
+    lead: float = 0.0  # mm of space before it: a Chinese character next to a Latin letter or digit
 
 
 @dataclass
@@ -93,8 +94,20 @@ def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float =
                 hit = (face.key, face.advance(ch))
                 if cache is not None and getattr(face, "chars", None) is None:
                     cache[(role, ch)] = hit     # fallback subsets change as they grow: never cached
-            out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking))
+            lead = spec.ASIAN_LATIN_SPACE_EM * em if out and _script_change(out[-1].ch, ch) else 0.0
+            out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking, lead))
     return out
+
+
+def _is_asian(ch: str) -> bool:
+    o = ord(ch)
+    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+
+
+def _script_change(a: str, b: str) -> bool:
+    """A Chinese character next to a Latin letter or digit (both letters or digits,
+    not punctuation): Word and LibreOffice set them apart by ASIAN_LATIN_SPACE_EM."""
+    return a.isalnum() and b.isalnum() and _is_asian(a) != _is_asian(b)
 
 
 def _face_cache(fonts) -> dict | None:
@@ -164,9 +177,10 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
         c = queue.popleft()
         if c.space and not current:
             continue                      # no space at the start of a line
-        if used + c.width <= avail + EPS or not current:
+        lead = c.glyphs[0].lead if current else 0.0     # no space at the start of a line
+        if used + lead + c.width <= avail + EPS or not current:
             current.append(c)
-            used += c.width
+            used += lead + c.width
             continue
         # c does not fit: find the latest legal break at or before it.
         cut = len(current)
@@ -193,12 +207,14 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
 
 
 def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last: bool) -> Line:
-    natural = sum(c.width for c in line)
+    leads = [0.0] + [c.glyphs[0].lead for c in line[1:]]
+    natural = sum(c.width for c in line) + sum(leads)
     gaps = len(line) - 1
     extra = (avail - natural) / gaps if justify and gaps > 0 and natural < avail else 0.0
     glyphs, xs = [], []
     x = indent
-    for c in line:
+    for c, lead in zip(line, leads):
+        x += lead
         for g in c.glyphs:
             glyphs.append(g)
             xs.append(x)
@@ -208,7 +224,8 @@ def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last
 
 
 def line_width(glyphs: list[Glyph]) -> float:
-    return sum(g.advance for g in glyphs)
+    """Width set solid, including the Chinese–Latin spaces inside the line."""
+    return sum(g.advance + g.lead for g in glyphs) - (glyphs[0].lead if glyphs else 0.0)
 
 
 # --- titles -----------------------------------------------------------------
@@ -368,7 +385,9 @@ def runs(glyphs: list[Glyph], xs: list[float], x0: float, baseline: float, size_
 def natural(glyphs: list[Glyph], hscale: float = 1.0) -> list[float]:
     """x of each glyph set solid (no justification), from 0."""
     xs, x = [], 0.0
-    for g in glyphs:
+    for i, g in enumerate(glyphs):
+        if i:
+            x += g.lead * hscale
         xs.append(x)
         x += g.advance * hscale
     return xs
