@@ -55,8 +55,16 @@ class Attachment:
 
 @dataclass(frozen=True)
 class Seal:
-    """印章: sealed layout, optionally with an image to draw."""
+    """印章: sealed layout, optionally with images to draw (one per issuer for
+    a joint document, in the order of 发文机关署名)."""
     image: Path | None = None
+    images: tuple[Path, ...] = ()
+
+    def image_for(self, i: int) -> Path | None:
+        """The seal of the i-th issuer (a single image serves a single issuer)."""
+        if self.images:
+            return self.images[i] if i < len(self.images) else None
+        return self.image if i == 0 else None
 
 
 @dataclass(frozen=True)

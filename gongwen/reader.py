@@ -869,7 +869,14 @@ def _seal(ctx: _Ctx, base_dir: Path) -> Seal | None:
     if isinstance(v, str) and v.strip():
         return Seal(_image_file(ctx, "印章", base_dir, v.strip(), None, "印章图片",
                                 "；或写 `印章: true` 打印后手工盖章"))
-    ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`")
+    if isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v):
+        # 联合行文: one seal per issuer, in the order of 发文机关署名
+        lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
+        images = tuple(_image_file(ctx, "印章", base_dir, x.strip(), ln, "印章图片") for x, ln in zip(v, lines))
+        if all(images):
+            return Seal(images[0], images)
+        return Seal()
+    ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`；联合行文每个机关一枚：`印章: [甲.png, 乙.png]`")
     return None
 
 

@@ -94,6 +94,10 @@ DATE_OFFSET_UNSEALED = 2                  # date starts 2 字 right of the 署�
 SEAL_DIAMETER = 42.0                      # common 公章 size; image is scaled to it
 # The seal presses on 署名 and date "a little below its centre" (§7.3.5.1).
 SEAL_CENTER_ABOVE_BLOCK = 0.25            # in lines, above the middle of 署名…date
+# §7.3.5.2 joint sealed: seals in neat rows, not touching, within the 版心.
+# House choice: 4 mm between seals; a row of seals takes as many grid lines
+# as a seal and that gap need (5 lines for a 42 mm seal).
+JOINT_SEAL_GAP = 4.0
 NOTE_INDENT_CHARS = 2                     # 附注 左空二字, on the line after the date
 
 # §7.3.7 — 附件 pages

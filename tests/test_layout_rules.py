@@ -252,3 +252,38 @@ def test_uncovered_character_is_an_error_naming_it(tmp_path):
     assert "U+E000" in r.stderr
     assert ":7" in r.stderr                       # the line of the character in the file
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("organs", [["区市场监管局", "区科技局"], ["区市场监管局", "区科技局", "区财政局"],
+                                    ["淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局"]])
+def test_joint_sealed_signatures_seals_in_rows(tmp_path, organs):
+    from PIL import Image as PILImage
+    seals = []
+    for i, _ in enumerate(organs):
+        p = tmp_path / f"seal{i}.png"
+        PILImage.new("RGB", (200, 200), (255, 51, 51)).save(p)
+        seals.append(str(p))
+    text = (BASE + body(1) + "发文机关署名:\n" + "".join(f"  - {o}\n" for o in organs)
+            + "印章: [" + ", ".join(seals) + "]\n成文日期: 2024-03-05\n")
+    src = write_yaml(tmp_path, text)
+    from gongwen.reader import read
+    from gongwen.layout.boxes import Image
+    L = build(read(src))
+    images = [i for p in L.pages for i in p.items if isinstance(i, Image)]
+    assert [str(i.path) for i in images] == seals                      # one seal per organ, in order
+    d = spec.SEAL_DIAMETER
+    for a in images:
+        assert a.x >= spec.TYPE_LEFT - 1e-6 and a.x + a.width <= spec.TYPE_RIGHT + 1e-6
+        for b in images:
+            if a is not b:                                               # seals neither cut nor touch
+                dist = ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5
+                assert dist > d
+    names = runs_of(L, "署名")
+    text_of_names = "".join(r.text for r in names)
+    for o in organs:
+        assert o in text_of_names
+    date = runs_of(L, "成文日期")[0]
+    date_centre = (date.xs[0] + date.xs[-1] + spec.CHAR_PITCH) / 2
+    last = images[-1]
+    assert last.x + d / 2 == pytest.approx(date_centre, abs=0.01)         # the last seal over the date
+    assert last.y < date.baseline < last.y + d

@@ -36,7 +36,8 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         top = spec.line_top(p.line)
         for d in row.decor:
             pages[p.page].items.append(_shift(d, top))
-        lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
+        if row.glyphs:                     # 空行 rows only make gaps
+            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
     _place_seal(doc, flow, pages)
@@ -104,19 +105,30 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
             x = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * spec.CHAR_PITCH - w
             cy = spec.line_top(row.line) + spec.LINE_PITCH / 2
             pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, "签名章"))
-    if doc.seal is None or doc.seal.image is None:
+    if doc.seal is None:
         return
-    sig = [p for p in flow.placed if p.row.element in ("署名", "成文日期")]
-    if not sig:
-        return
-    date = next((p for p in sig if p.row.element == "成文日期"), sig[-1])
-    top_line, bottom_line = sig[0].line, date.line
-    mid = (spec.line_top(top_line) + spec.line_top(bottom_line) + spec.LINE_PITCH) / 2
-    cy = mid - spec.SEAL_CENTER_ABOVE_BLOCK * spec.LINE_PITCH
-    row = date.row
-    cx = (row.xs[0] + row.xs[-1] + row.glyphs[-1].advance) / 2
+    names = [p for p in flow.placed if p.row.element == "署名"]
+    date = next((p for p in flow.placed if p.row.element == "成文日期"), None)
     d = spec.SEAL_DIAMETER
-    pages[date.page].items.append(Image(doc.seal.image, cx - d / 2, cy - d / 2, d, d))
+    joint_rows = len(names) > 1 or any(len(p.row.anchors) > 1 for p in names)
+    i = 0
+    for n, placed in enumerate(names):
+        for k, cx in enumerate(placed.row.anchors):
+            image = doc.seal.image_for(i)
+            i += 1
+            if image is None:
+                continue
+            last = n == len(names) - 1 and k == len(placed.row.anchors) - 1
+            top = spec.line_top(names[0].line if not joint_rows else placed.line)
+            bottom = spec.line_top((date or placed).line if last or not joint_rows else placed.line)
+            mid = (top + bottom + spec.LINE_PITCH) / 2
+            cy = mid - spec.SEAL_CENTER_ABOVE_BLOCK * spec.LINE_PITCH
+            page = (date if last and date else placed).page
+            # drawn first, so the text stays legible on top (red ink over black)
+            at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == "印章")
+            pages[page].items.insert(at, Image(image, cx - d / 2, cy - d / 2, d, d))
+            if not joint_rows:          # one organ: one seal over 署名 and date
+                return
 
 
 def _insert_external(doc: Document, flow, pages: list[Page], lines: list[LaidLine]) -> None:

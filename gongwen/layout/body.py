@@ -162,11 +162,14 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
             date_x = right - wd
             name_x = date_x - spec.DATE_OFFSET_UNSEALED * CH
         gap = spec.SIGNATURE_GAP_LINES_UNSEALED
-    rows = []
-    for g in names:
-        # joint 署名 stack left-aligned; a single one as computed above
-        x = name_x + (wn - line_width(g)) / 2 if doc.seal is not None else name_x
-        rows.append(Row("署名", g, [x + v for v in natural(g)]))
+    rows: list[Row] = []
+    if doc.seal is not None and len(names) > 1:
+        rows += _joint_sealed_names(names, date_x + wd / 2 if date else name_x + wn / 2)
+    else:
+        for g in names:
+            # a joint unsealed stack is left-aligned; a single name as computed above
+            x = name_x + (wn - line_width(g)) / 2 if doc.seal is not None else name_x
+            rows.append(Row("署名", g, [x + v for v in natural(g)], anchors=[x + line_width(g) / 2]))
     if proxy:
         x = name_x + wn / 2 - line_width(proxy) / 2
         rows.append(Row("代章", proxy, [x + v for v in natural(proxy)]))
@@ -177,6 +180,37 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         for ln in break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False):
             rows.append(Row("附注", ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs]))
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
+
+
+def _joint_sealed_names(names: list, last_centre: float) -> list[Row]:
+    """Joint sealed 署名 (§7.3.5.2): each organ's name centred under its own seal,
+    seals in rows that neither touch nor leave the 版心, in the organs' order;
+    the last organ stands over the date, so its seal presses on both."""
+    pitch = spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP
+    widest = max(line_width(g) for g in names)
+    per_row = 1
+    while (per_row < len(names) and widest <= pitch - CH
+           and last_centre - per_row * pitch - spec.SEAL_DIAMETER / 2 >= spec.TYPE_LEFT):
+        per_row += 1
+    # Fill rows from the end so the last organ is in the date's column.
+    groups, rest = [], list(names)
+    while rest:
+        groups.insert(0, rest[-per_row:])
+        rest = rest[:-per_row]
+    row_lines = -(-pitch // spec.LINE_PITCH)          # grid lines a row of seals needs
+    rows: list[Row] = []
+    for gi, group in enumerate(groups):
+        glyphs, xs, anchors = [], [], []
+        for k, g in enumerate(group):
+            centre = last_centre - (len(group) - 1 - k) * pitch
+            x = centre - line_width(g) / 2
+            glyphs += g
+            xs += [x + v for v in natural(g)]
+            anchors.append(centre)
+        rows.append(Row("署名", glyphs, xs, anchors=anchors))
+        if gi < len(groups) - 1:
+            rows += [Row("空行", [], []) for _ in range(int(row_lines) - 1)]
+    return rows
 
 
 def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:

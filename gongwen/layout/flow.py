@@ -22,6 +22,7 @@ class Row:
     size: float = spec.BODY_SIZE
     color: tuple[float, float, float] = spec.BLACK_RGB
     decor: list = field(default_factory=list)   # Rule/VRule with y relative to the row's cell top
+    anchors: list[float] = field(default_factory=list)   # 署名: centre x of each organ's name (its seal)
 
     @property
     def text(self) -> str:
