@@ -39,6 +39,7 @@ class Table:
     """A 表格 block inside attachment content: header row plus rows of cells."""
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    landscape: bool = False     # 横向: set on A4 landscape pages (§8)
 
 
 Block = Paragraph | Table

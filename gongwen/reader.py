@@ -668,7 +668,7 @@ def _table(ctx: _Ctx, t, field: str, line: int | None) -> Table | None:
     if not isinstance(t, dict) or not isinstance(t.get("表头"), list) or not t.get("表头"):
         ctx.error(field, "表格缺少“表头”。", hint, line=line)
         return None
-    unknown = [k for k in t if k not in ("表头", "行")]
+    unknown = [k for k in t if k not in ("表头", "行", "横向")]
     if unknown:
         ctx.error(field, f"表格里有不认识的项“{unknown[0]}”。", hint, line=line)
     rows = t.get("行") or []
@@ -689,7 +689,11 @@ def _table(ctx: _Ctx, t, field: str, line: int | None) -> Table | None:
     wide = [i + 1 for i, r in enumerate(body) if len(r) > len(header)]
     if wide:
         ctx.error(field, f"表格第{wide[0]}行的单元格比表头多。", "每行的单元格数不超过表头的列数", line=line)
-    return Table(header, body)
+    landscape = t.get("横向", False)
+    if not isinstance(landscape, bool):
+        ctx.error(field, "表格的“横向”应是 true 或 false。", "`横向: true`：表格太宽时横排在 A4 横向页上", line=line)
+        landscape = False
+    return Table(header, body, landscape)
 
 
 def _format(ctx: _Ctx) -> str:

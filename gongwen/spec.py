@@ -170,3 +170,25 @@ TABLE_KEEP_HEADER_CHARS = 6            # headers this short never wrap
 # (house decision: as Word and LibreOffice set it by default — LibreOffice puts
 # 1/5 of the font's line height there, 1.2 em / 5 with the Fandol faces).
 ASIAN_LATIN_SPACE_EM = 0.24
+
+# §8 — a table too wide for the page is set on A4 landscape pages.  The page is
+# turned so that the table's head lies at the binding edge of odd pages and at
+# the outer edge of even ones — the left of the sheet either way — and the page
+# number stays where portrait pages have it.  Layout places landscape content in
+# the turned page's own frame (u across the long side, v down the short side),
+# whose 版心 is the portrait 版心 turned: writers map (u, v) → (x, y) =
+# (v, TYPE_TOP + TYPE_BOTTOM − u).
+LANDSCAPE_LEFT = TYPE_TOP                  # u of the turned 版心's left edge
+LANDSCAPE_TOP = TYPE_LEFT                  # v of its top edge
+LANDSCAPE_WIDTH = TYPE_AREA_HEIGHT         # 225 mm
+LANDSCAPE_LINES = int(TYPE_AREA_WIDTH // LINE_PITCH)   # 15 grid lines across 156 mm
+
+
+def landscape_line_top(k: int) -> float:
+    """Top (v) of grid line k on a landscape page."""
+    return LANDSCAPE_TOP + (k - 1) * LINE_PITCH
+
+
+def landscape_to_page(u: float, v: float) -> tuple[float, float]:
+    """A point of the turned frame on the portrait page (mm from its top-left)."""
+    return v, TYPE_TOP + TYPE_BOTTOM - u

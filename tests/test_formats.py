@@ -151,3 +151,64 @@ def test_classified_urgent_header():
     L = lay("classified-urgent-2024.yaml")
     texts = [runs_of(L, e)[0].text for e in ("份号", "密级", "紧急程度")]
     assert texts == ["000001", "机密★1年", "特急"]
+
+
+LANDSCAPE = """\
+发文机关标志: 淄博市临淄区市场监督管理局文件
+发文字号: 临市监发〔2024〕30号
+标题: 关于报送2024年度知识产权统计数据的通知
+主送机关: 各有关单位
+正文: |
+  请于12月10日前报送统计表（见附件）。
+附件:
+  - 名称: 2024年度知识产权统计表
+    内容:
+      - 表格:
+          横向: true
+          表头: [序号, 单位名称, 发明专利申请量, 发明专利授权量, 实用新型专利, 外观设计专利, 注册商标, 版权登记, 备注]
+          行:
+""" + "".join(f"            - [{i}, 淄博市临淄区第{i}知识产权服务站, 12, 5, 30, 4, 18, 6, 无]\n" for i in range(1, 9)) + """\
+成文日期: 2024-11-20
+印章: true
+印发机关: 淄博市临淄区市场监督管理局办公室
+"""
+
+
+def test_wide_table_on_landscape_pages(tmp_path):
+    """§8: the table turned with its head at the left of the sheet (binding edge
+    of odd pages, outer edge of even ones), the page number where portrait pages
+    have it, the header repeated on every landscape page."""
+    import pdfplumber
+
+    from conftest import write_yaml
+    src = write_yaml(tmp_path, LANDSCAPE)
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    L = build(read(src))
+    turned = [p for p in L.pages if p.rotated_items]
+    assert len(turned) >= 2
+    for p in turned:
+        assert p.kind == "landscape"
+        assert not [i for i in p.items if isinstance(i, TextRun) and i.element != "页码"]
+        heads = [i for i in p.rotated_items if isinstance(i, TextRun) and i.element == "表头"]
+        assert heads, "the header heads every landscape page"
+    with pdfplumber.open(tmp_path / "out" / "doc.pdf") as pdf:
+        for p in turned:
+            page = pdf.pages[p.number - 1]
+            chars = [c for c in page.chars if c["text"].strip()]
+            body = [c for c in chars if c["top"] / (72 / 25.4) < spec.TYPE_BOTTOM]
+            # turned text: every glyph's text matrix is a 90° rotation
+            assert all(abs(c["matrix"][0]) < 1e-6 and abs(c["matrix"][1] - 1) < 1e-6 for c in body)
+            x0 = min(c["x0"] for c in body) / (72 / 25.4)
+            x1 = max(c["x1"] for c in body) / (72 / 25.4)
+            y0 = min(c["top"] for c in body) / (72 / 25.4)
+            y1 = max(c["bottom"] for c in body) / (72 / 25.4)
+            assert spec.TYPE_LEFT - 0.1 <= x0 and x1 <= spec.TYPE_RIGHT + 0.1
+            assert spec.TYPE_TOP - 0.1 <= y0 and y1 <= spec.TYPE_BOTTOM + 0.1
+            # the header (黑体) lies at the left of the sheet, beside the binding edge of odd pages
+            head_x = [c["x0"] for c in body if "Hei" in c["fontname"]]
+            assert max(head_x) < min(c["x0"] for c in body if "Fang" in c["fontname"])
+            # the page number stays upright, where portrait pages have it
+            num = [c for c in chars if c["top"] / (72 / 25.4) > spec.TYPE_BOTTOM + 5]
+            assert "".join(c["text"] for c in num) == f"—{p.number}—"
+            assert num[0]["matrix"][0] == pytest.approx(1)

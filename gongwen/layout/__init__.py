@@ -29,13 +29,17 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     pages = [Page(i + 1) for i in range(flow.pages)]
     pages[0].items += header.items
     lines = list(header.lines)
+    for i in flow.landscape:
+        pages[i].kind = "landscape"
     for p in flow.placed:
         row = p.row
-        base = spec.baseline_in_cell(spec.line_top(p.line), row.size)
-        pages[p.page].items += runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
-        top = spec.line_top(p.line)
+        turned = p.page in flow.landscape
+        top = spec.landscape_line_top(p.line) if turned else spec.line_top(p.line)
+        target = pages[p.page].rotated_items if turned else pages[p.page].items
+        base = spec.baseline_in_cell(top, row.size)
+        target += runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
         for d in row.decor:
-            pages[p.page].items.append(_shift(d, top))
+            target.append(_shift(d, top))
         if row.glyphs:                     # 空行 rows only make gaps
             lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
         if row.element.startswith("附件") and row.element != "附件说明":
@@ -53,7 +57,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     if imprint:
         last = len(pages)
         used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
-        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1 and pages[-1].kind != "external"
+        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1 and not pages[-1].rotated_items and pages[-1].kind != "external"
         # The 版记 goes on an even page (the back of a sheet); a letter's needs only room.
         if (last % 2 == 0 or letter) and fits:
             target = pages[-1]

@@ -47,7 +47,8 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Bl
     out = []
     for p in blocks_in:
         if isinstance(p, Table):
-            out += table_blocks(fonts, p)
+            out += table_blocks(fonts, p, *((spec.LANDSCAPE_LEFT, spec.LANDSCAPE_WIDTH) if p.landscape
+                                            else (spec.TYPE_LEFT, W)))
             continue
         element = "正文" if p.level == 0 else f"{'一二三四'[p.level - 1]}级标题"
         rows = _rows(fonts, list(p.spans), element, spec.PARAGRAPH_INDENT_CHARS * CH)
@@ -56,10 +57,12 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Bl
     return out
 
 
-def table_blocks(fonts: Fonts, t: Table) -> list[Block]:
+def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: float = W) -> list[Block]:
     """A 表格 on the line grid: each table row is a block of grid lines, cells
     wrap inside their column, borders drawn with the row, header repeated at
-    the top of every page the table continues on."""
+    the top of every page the table continues on.  `left` and `width` frame it:
+    the 版心, or the turned 版心 of a landscape page."""
+    W = width  # noqa: N806 — the frame's width, in place of the 版心's
     trk = grid_tracking(BODY)
     n = max(len(t.header), *(len(r) for r in t.rows)) if t.rows else len(t.header)
     grid = [list(r) + [""] * (n - len(r)) for r in (t.header, *t.rows)]
@@ -80,10 +83,10 @@ def table_blocks(fonts: Fonts, t: Table) -> list[Block]:
     extra = [max(0.0, natural_w[j] - min_w[j]) for j in range(n)]
     spare = W - sum(min_w)
     widths = [min_w[j] + (spare * extra[j] / sum(extra) if sum(extra) else spare / n) for j in range(n)]
-    edges = [spec.TYPE_LEFT]
+    edges = [left]
     for w in widths:
         edges.append(edges[-1] + w)
-    edges[-1] = spec.TYPE_RIGHT
+    edges[-1] = left + W
     blocks: list[Block] = []
     header_rows: list[Row] = []
     for i, row in enumerate(shaped):
@@ -104,12 +107,12 @@ def table_blocks(fonts: Fonts, t: Table) -> list[Block]:
             rows.append(Row("表头" if i == 0 else "表格", glyphs, xs))
         h = height * spec.LINE_PITCH
         b = spec.TABLE_BORDER
-        rows[0].decor = ([Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, 0.0, b, element="表格"),
-                          Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, h, b, element="表格")]
+        rows[0].decor = ([Rule(left, left + W, 0.0, b, element="表格"),
+                          Rule(left, left + W, h, b, element="表格")]
                          + [VRule(x, 0.0, h, b) for x in edges])
         if i == 0:
             header_rows = rows
-        blocks.append(Block(rows, keep_together=True, repeat=header_rows if i else []))
+        blocks.append(Block(rows, keep_together=True, repeat=header_rows if i else [], landscape=t.landscape))
     return blocks
 
 

@@ -63,6 +63,9 @@ class Page:
     show_number: bool = True          # blank pages and a 版记-only page carry none
     kind: str = "body"                # body | attachment | blank | imprint | external
     external: tuple[Path, int] | None = None   # an appended PDF page (file, index)
+    # Landscape pages (§8): content in the turned frame (spec.landscape_to_page);
+    # `items` keeps what stays upright, such as the page number.
+    rotated_items: list[Item] = field(default_factory=list)
 
     def texts(self, element: str | None = None) -> list[TextRun]:
         return [i for i in self.items if isinstance(i, TextRun) and (element is None or i.element == element)]

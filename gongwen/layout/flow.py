@@ -39,6 +39,7 @@ class Block:
     new_page: bool = False       # 附件 start a new page
     signature: bool = False      # never alone on a page: carry body lines with it
     repeat: list[Row] = field(default_factory=list)   # table header rows, repeated after a page break
+    landscape: bool = False      # set on landscape pages of its own (§8)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Placed:
 class Flow:
     placed: list[Placed] = field(default_factory=list)
     pages: int = 1
+    landscape: set[int] = field(default_factory=set)   # page indexes set landscape
 
 
 def paginate(blocks: list[Block], first_line: int) -> Flow:
@@ -60,13 +62,18 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
     page, line = 0, first_line
     n_lines = spec.LINES_PER_PAGE
 
-    def new_page():
-        nonlocal page, line
+    def new_page(landscape: bool = False):
+        nonlocal page, line, n_lines
         page += 1
         line = 1
         flow.pages = page + 1
+        n_lines = spec.LANDSCAPE_LINES if landscape else spec.LINES_PER_PAGE
+        if landscape:
+            flow.landscape.add(page)
 
     for bi, block in enumerate(blocks):
+        if block.landscape != (page in flow.landscape):      # turning the page starts a new one
+            new_page(block.landscape)
         if block.new_page and (line > 1 or any(p.page == page for p in flow.placed)):
             new_page()
         gap = block.gap_before if line > 1 else 0
@@ -82,7 +89,7 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                     line = 1 + sum(1 for p in flow.placed if p.page == page)
                     gap = block.gap_before if line > 1 else 0
                 elif need <= n_lines:
-                    new_page()
+                    new_page(block.landscape)
                     gap = 0
                     for row in block.repeat:           # a table's header heads every page
                         flow.placed.append(Placed(row, page, line))
@@ -96,7 +103,7 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
         line += gap
         for row in block.rows:
             if line > n_lines:
-                new_page()
+                new_page(block.landscape)
             flow.placed.append(Placed(row, page, line))
             line += 1
     return flow

@@ -12,18 +12,21 @@ from ..model import Document, format_date
 MM = 1 / spec.PT   # points per mm
 
 
-def render_pdf(lay: Layout, doc: Document, fonts) -> bytes:
-    """The PDF as bytes (the caller decides where and how it is stored)."""
+def _canvas(lay: Layout, doc: Document, fonts, extra_runs=()):
+    """A ReportLab canvas with the layout's faces registered and the document's
+    metadata set; returns (canvas, buffer, faces by key)."""
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
     rl_config.invariant = 1          # no clock time inside the file: same data, same bytes
-    used = {r.face for p in lay.pages for r in p.items if isinstance(r, TextRun)}
+    used = {r.face for p in lay.pages for r in (*p.items, *p.rotated_items) if isinstance(r, TextRun)}
+    used |= {r.face for r in extra_runs}
     faces = {key: fonts.by_key(key) for key in used}
     for face in faces.values():
         face.register()
+    # The canvas's opening font must be one of ours, or ReportLab names Helvetica
+    # (an unembedded font) in every page.
     initial = next(iter(sorted(used)), None)
-
     buf = io.BytesIO()
     kw = {"initialFontName": initial, "initialFontSize": spec.BODY_SIZE} if initial else {}
     c = Canvas(buf, pagesize=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM), pageCompression=1,
@@ -34,26 +37,51 @@ def render_pdf(lay: Layout, doc: Document, fonts) -> bytes:
     c.setKeywords(" ".join(x for x in (doc.doc_number, format_date(doc.date) if doc.date else None) if x))
     c.setCreator("gongwen (GB/T 9704-2012)")
     c.setProducer("gongwen")
+    return c, buf, faces
+
+
+def _draw_page(c, page, faces, keep=lambda item: True) -> None:
+    for item in page.items:
+        if keep(item):
+            _draw(c, item, faces, spec.PAGE_HEIGHT)
+    if page.rotated_items:
+        # The turned frame of a landscape page (spec.landscape_to_page):
+        # (u, v) → (x, y) = (v, TYPE_TOP + TYPE_BOTTOM − u), as a matrix on a
+        # virtual landscape page PAGE_WIDTH high.
+        c.saveState()
+        c.transform(0, 1, -1, 0, spec.PAGE_WIDTH * MM,
+                    (spec.PAGE_HEIGHT - spec.TYPE_TOP - spec.TYPE_BOTTOM) * MM)
+        for item in page.rotated_items:
+            _draw(c, item, faces, spec.PAGE_WIDTH)
+        c.restoreState()
+
+
+def render_pdf(lay: Layout, doc: Document, fonts) -> bytes:
+    """The PDF as bytes (the caller decides where and how it is stored)."""
+    c, buf, faces = _canvas(lay, doc, fonts)
     for page in lay.pages:
-        for item in page.items:
-            if isinstance(item, TextRun):
-                _text(c, item, faces[item.face])
-            elif isinstance(item, Rule):
-                _rule(c, item)
-            elif isinstance(item, VRule):
-                _vrule(c, item)
-            elif isinstance(item, Image):
-                _image(c, item)
+        _draw_page(c, page, faces)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _y(mm: float) -> float:
-    return (spec.PAGE_HEIGHT - mm) * MM
+def _draw(c, item, faces, page_h: float) -> None:
+    if isinstance(item, TextRun):
+        _text(c, item, faces[item.face], page_h)
+    elif isinstance(item, Rule):
+        _rule(c, item, page_h)
+    elif isinstance(item, VRule):
+        _vrule(c, item, page_h)
+    elif isinstance(item, Image):
+        _image(c, item, page_h)
 
 
-def _text(c, run: TextRun, face) -> None:
+def _y(mm: float, page_h: float = spec.PAGE_HEIGHT) -> float:
+    return (page_h - mm) * MM
+
+
+def _text(c, run: TextRun, face, page_h: float = spec.PAGE_HEIGHT) -> None:
     """Draw a run as few text segments as possible: consecutive characters
     with the same extra spacing share one Tc (character spacing) setting."""
     t = c.beginText()
@@ -82,7 +110,7 @@ def _text(c, run: TextRun, face) -> None:
         # gets its own origin and no reader can misplace a glyph.
         j = i
         for _, raw in face.rl_font.splitString(run.text[i:end], c._doc):
-            t.setTextOrigin(xs[j], _y(run.baseline))
+            t.setTextOrigin(xs[j], _y(run.baseline, page_h))
             # = t.textOut(…) without its string-width pass: that only moves the
             # text cursor, and every chunk sets its own origin.
             t._code.append(t._formatText(run.text[j:j + len(raw)]))
@@ -91,23 +119,23 @@ def _text(c, run: TextRun, face) -> None:
     c.drawText(t)
 
 
-def _rule(c, r: Rule) -> None:
+def _rule(c, r: Rule, page_h: float = spec.PAGE_HEIGHT) -> None:
     c.setStrokeColorRGB(*r.color)
     c.setLineWidth(r.thickness * MM)
     c.setLineCap(0)
-    c.line(r.x0 * MM, _y(r.y), r.x1 * MM, _y(r.y))
+    c.line(r.x0 * MM, _y(r.y, page_h), r.x1 * MM, _y(r.y, page_h))
 
 
-def _vrule(c, r: VRule) -> None:
+def _vrule(c, r: VRule, page_h: float = spec.PAGE_HEIGHT) -> None:
     c.setStrokeColorRGB(*r.color)
     c.setLineWidth(r.thickness * MM)
     c.setLineCap(2)          # projecting caps close the corners where borders meet
-    c.line(r.x * MM, _y(r.y0), r.x * MM, _y(r.y1))
+    c.line(r.x * MM, _y(r.y0, page_h), r.x * MM, _y(r.y1, page_h))
 
 
-def _image(c, im: Image) -> None:
+def _image(c, im: Image, page_h: float = spec.PAGE_HEIGHT) -> None:
     source, mask = _hard_masked(im.path)
-    c.drawImage(source, im.x * MM, _y(im.y + im.height), im.width * MM, im.height * MM,
+    c.drawImage(source, im.x * MM, _y(im.y + im.height, page_h), im.width * MM, im.height * MM,
                 mask=mask, preserveAspectRatio=True, anchor="c")
 
 
@@ -147,46 +175,21 @@ def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers: list[str], pro
     and each copy places the forms and draws only its 份号 — 200 copies of a
     6-page notice cost about what one copy does, and the file stays small.
     `lay` must carry a 份号 (its runs are replaced per copy)."""
-    from reportlab import rl_config
-    from reportlab.pdfgen.canvas import Canvas
-
     from ..layout.header import copy_number_runs
 
     def is_number(item) -> bool:
         return isinstance(item, TextRun) and item.element == "份号"
 
     numbered = {n: copy_number_runs(n, fonts) for n in numbers}
-    rl_config.invariant = 1
-    used = {r.face for p in lay.pages for r in p.items if isinstance(r, TextRun)}
-    used |= {r.face for runs in numbered.values() for r in runs}
-    faces = {key: fonts.by_key(key) for key in used}
-    for face in faces.values():
-        face.register()
-    initial = next(iter(sorted(used)), None)
-    buf = io.BytesIO()
-    kw = {"initialFontName": initial, "initialFontSize": spec.BODY_SIZE} if initial else {}
-    c = Canvas(buf, pagesize=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM), pageCompression=1,
-               invariant=1, **kw)
-    c.setTitle(doc.title)
-    c.setAuthor("、".join(doc.issuers) or "、".join(doc.organ_mark))
-    c.setSubject(doc.doc_number or "")
-    c.setCreator("gongwen (GB/T 9704-2012)")
-    c.setProducer("gongwen")
+    c, buf, faces = _canvas(lay, doc, fonts, [r for runs in numbered.values() for r in runs])
 
     def draw(items) -> None:
         for item in items:
-            if isinstance(item, TextRun):
-                _text(c, item, faces[item.face])
-            elif isinstance(item, Rule):
-                _rule(c, item)
-            elif isinstance(item, VRule):
-                _vrule(c, item)
-            elif isinstance(item, Image):
-                _image(c, item)
+            _draw(c, item, faces, spec.PAGE_HEIGHT)
 
     for i, page in enumerate(lay.pages):
         c.beginForm(f"gwpage{i + 1}")
-        draw(item for item in page.items if not is_number(item))
+        _draw_page(c, page, faces, keep=lambda item: not is_number(item))
         c.endForm()
     for k, n in enumerate(numbers, 1):
         for i, page in enumerate(lay.pages):
