@@ -188,10 +188,7 @@ def _cn_int(s: str) -> int | None:
     s2 = _to_ascii_digits(s)
     if s2.isdigit():
         return int(s2)
-    try:
-        return markup._parse_chinese_number(s) or None
-    except (ValueError, IndexError):
-        return None
+    return markup.parse_chinese_number(s) or None
 
 
 def parse_doc_number(text: str, year_hint: int | None = None):

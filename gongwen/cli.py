@@ -8,7 +8,6 @@ from pathlib import Path
 from .errors import GongwenError
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("check", "history", "diff", "batch", "bench", "new")
 
 
 def _parser() -> argparse.ArgumentParser:

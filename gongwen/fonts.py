@@ -106,11 +106,6 @@ def is_invisible(ch: str) -> bool:
     return unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
-def is_blank(ch: str) -> bool:
-    """Spaces that advance without ink (U+0020, U+00A0, U+3000)."""
-    return ch in _BLANK_DEFAULT
-
-
 class MissingGlyph(GongwenError):
     """No available font has a glyph for ``char``."""
 

@@ -37,17 +37,20 @@ def chinese_number(n: int) -> str:
     return str(n)
 
 
-def _parse_chinese_number(s: str) -> int:
+def parse_chinese_number(s: str) -> int | None:
+    """一 → 1, 十 → 10, 十一 → 11, 二十 → 20, 九十九 → 99, 一百 → 100, 12 → 12;
+    None for what is not a well-formed number (十十, 二二)."""
     if s.isdigit():
         return int(s)
-    if s == "十":
-        return 10
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)
-    if "百" in s:
+    digits = {d: i for i, d in enumerate(_CN_DIGITS)}
+    if s in digits:
+        return digits[s]
+    if s == "一百" or s == "百":
         return 100
-    return _CN_DIGITS.index(s) if s in _CN_DIGITS else 0
+    tens, sep, ones = s.partition("十")
+    if not sep or (tens and tens not in digits) or (ones and ones not in digits) or tens == "零":
+        return None
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 
 def heading_number(level: int, n: int) -> str:
@@ -65,7 +68,9 @@ def typed_number(line: str) -> TypedNumber | None:
     for level, rx in TYPED_NUMBER:
         m = rx.match(line)
         if m:
-            return TypedNumber(level, _parse_chinese_number(m.group(1)), m.group(0))
+            value = parse_chinese_number(m.group(1))
+            if value is not None:           # 十十、 is not a heading number
+                return TypedNumber(level, value, m.group(0))
     return None
 
 

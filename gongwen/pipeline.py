@@ -18,16 +18,10 @@ class Result:
     archived: object | None = None        # archive.Stored when the archive flow ran
 
 
-_FONTBOOK = None
-
-
 def fontbook():
     """One FontBook per process: fonts are parsed once, however many documents."""
-    global _FONTBOOK
-    if _FONTBOOK is None:
-        from .fonts import FontBook
-        _FONTBOOK = FontBook()
-    return _FONTBOOK
+    from .fonts import default_book
+    return default_book()
 
 
 def build(doc, preprinted: bool = False):
@@ -101,12 +95,8 @@ def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "do
         from .writers.pdf import render_pdf
         out["pdf"] = finish(render_pdf(lay, doc, fontbook()), lay, doc)
     if "docx" in formats:
-        try:
-            from .writers.docx import render_docx
-        except ImportError:
-            render_docx = None
-        if render_docx is not None:
-            out["docx"] = render_docx(lay, doc)
+        from .writers.docx import render_docx
+        out["docx"] = render_docx(lay, doc)
     return out, lay
 
 
@@ -116,18 +106,12 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     the outputs become a version in its archive (see archive.py) and the latest
     copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
     from .reader import read
+    from .checks import check_document
     doc = read(source)
-    warnings: list[Problem] = []
-    try:
-        from .checks import check_document
-    except ImportError:
-        check_document = None
-    if check_document is not None:
-        problems = check_document(doc)
-        errors = [p for p in problems if p.severity == "error" or strict]
-        if errors:
-            raise GongwenError(errors)
-        warnings = problems
+    warnings = check_document(doc)
+    errors = [p for p in warnings if p.severity == "error" or strict]
+    if errors:
+        raise GongwenError(errors)
     blobs, lay = render(doc, preprinted)
     if archive:
         from .archive import store

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import markup
 from .errors import GongwenError, Problem
-from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table
+from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 from . import spec
 from .yamlsource import Located, LocatedList, Pos, load, read_text
 
@@ -164,9 +164,12 @@ class _Ctx:
         m = _DATE_CN_NUMERALS.match(shown) if isinstance(shown, str) else None
         if m:
             y = "".join(str(_CN_DATE_DIGITS.index(ch)) if ch in _CN_DATE_DIGITS else "0" for ch in m.group(1))
-            mo, d = (markup._parse_chinese_number(g) for g in m.group(2, 3))
-            self.error(key, f"日期“{shown}”用了汉字数字；成文日期用阿拉伯数字标全年、月、日。",
-                       f"{int(y)}年{mo}月{d}日")
+            mo, d = (markup.parse_chinese_number(g) for g in m.group(2, 3))
+            try:
+                hint = format_date(_dt.date(int(y), mo, d))
+            except (TypeError, ValueError):     # 四月三十一日 does not exist either
+                hint = "写成真实的日期，例如 2023-04-18"
+            self.error(key, f"日期“{shown}”用了汉字数字；成文日期用阿拉伯数字标全年、月、日。", hint)
             return None
         self.error(key, f"无法识别的日期“{str(shown)[:40]}”。", "写成 2023-04-18 或 2023年4月18日")
         return None

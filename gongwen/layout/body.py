@@ -112,7 +112,9 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
                          + [VRule(x, 0.0, h, b) for x in edges])
         if i == 0:
             header_rows = rows
-        blocks.append(Block(rows, keep_together=True, repeat=header_rows if i else [], landscape=t.landscape))
+        # the header never stands alone at the foot of a page
+        blocks.append(Block(rows, keep_together=True, keep_with_next=i == 0 and len(shaped) > 1,
+                            repeat=header_rows if i else [], landscape=t.landscape))
     return blocks
 
 

@@ -80,6 +80,10 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
         room = n_lines - line + 1
         if block.keep_together or block.signature:
             need = len(block.rows)
+            if block.keep_with_next:              # a table header keeps its first row
+                nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
+                if nxt is not None and not nxt.new_page and nxt.landscape == block.landscape:
+                    need += len(nxt.rows) if nxt.keep_together else 1
             if gap + need > room and block.min_gap_before is not None and line > 1:
                 gap = max(block.min_gap_before, room - need)
             if gap + need > room:
@@ -96,7 +100,10 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                         line += 1
         elif block.keep_with_next:
             nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
-            need = len(block.rows) + (1 if nxt and not nxt.new_page and nxt.rows else 0)
+            follow = 0
+            if nxt and not nxt.new_page and nxt.rows:
+                follow = len(nxt.rows) if nxt.keep_together else 1
+            need = len(block.rows) + follow
             if gap + need > room and line > 1:
                 new_page()
                 gap = 0

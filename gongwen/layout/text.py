@@ -100,8 +100,10 @@ def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float =
 
 
 def _is_asian(ch: str) -> bool:
+    """CJK: radicals, punctuation, kana, ideographs (extensions B… included), full-width forms."""
     o = ord(ch)
-    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x20000 <= o <= 0x3FFFF)
 
 
 def _script_change(a: str, b: str) -> bool:
@@ -164,7 +166,7 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
     # A cluster wider than a whole line (a very long URL) is broken per character.
     split: list[Cluster] = []
     for c in items:
-        if c.width > width - first_indent + EPS and len(c.glyphs) > 1:
+        if c.width > width + EPS and len(c.glyphs) > 1:
             split.extend(Cluster([g]) for g in c.glyphs)
         else:
             split.append(c)
@@ -178,6 +180,10 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
         if c.space and not current:
             continue                      # no space at the start of a line
         lead = c.glyphs[0].lead if current else 0.0     # no space at the start of a line
+        if not current and c.width > avail + EPS and len(c.glyphs) > 1:
+            # too wide even for this line on its own (an indented first line): per character
+            queue.extendleft(reversed([Cluster([g]) for g in c.glyphs]))
+            continue
         if used + lead + c.width <= avail + EPS or not current:
             current.append(c)
             used += lead + c.width

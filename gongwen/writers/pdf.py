@@ -165,10 +165,6 @@ def _hard_masked(path: Path):
     return ImageReader(flat), [key[0], key[0], key[1], key[1], key[2], key[2]]
 
 
-def write_pdf(data: bytes, path: Path) -> None:
-    path.write_bytes(data)
-
-
 def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers: list[str], progress=None) -> bytes:
     """逐份编号 in one print-ready PDF: the layout's pages once per copy number,
     each copy with its own 份号.  Every page is drawn once, as a form XObject,
