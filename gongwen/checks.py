@@ -534,7 +534,19 @@ def _attachments(c: _Checker) -> None:
 # ---------------------------------------------------------------------------
 # 结构层次序数 (§7.3.3): 一、 （一） 1. （1）, in order, no level skipped
 
+_FOLDED_HEADING = re.compile(r"[。：；！？\s](#{1,4}\s|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+
+
 def _headings(c: _Checker) -> None:
+    # `正文:` without `|` folds every line into one paragraph: headings inside it
+    # are the sign.
+    paragraphs = [b for b in c.doc.body if isinstance(b, Paragraph)]
+    if len(paragraphs) == 1:
+        m = _FOLDED_HEADING.search(paragraphs[0].text)
+        if m:
+            c.add(c.at("正文", m.group(1).strip(), line=paragraphs[0].source_line),
+                  f"正文只有一段，但段中有标题“{m.group(1).strip()}”：多半是 `正文:` 后漏写了“|”，各行被连成了一段。",
+                  "写成 `正文: |`，下一行起每段一行、缩进两格")
     _heading_run(c, c.doc.body, "正文")
     for a in c.doc.attachments:
         _heading_run(c, a.content, "附件")

@@ -26,8 +26,7 @@ class Problem:
                 where += f":{self.column}"
         kind = "错误" if self.severity == "error" else "警告"
         head = f"{where}: {kind}"
-        if self.field:
-            head += f"【{_visible(str(self.field))}】"
+        head += f"【{_visible(str(self.field))}】" if self.field else "："
         text = f"{head}{_visible(self.message)}"
         if self.hint:
             text += f"\n    应为：{_visible(self.hint)}"

@@ -354,3 +354,17 @@ def test_genre_of(title, genre):
 ])
 def test_halfwidth_marks(text, flagged):
     assert "".join(text[i] for i in halfwidth_marks(text)) == flagged
+
+
+def test_body_folded_into_one_paragraph_is_flagged(tmp_path):
+    """`正文:` without `|`: YAML joins the lines; the headings inside give it away."""
+    from gongwen.checks import check_document
+    from gongwen.reader import read
+    base = "发文机关标志: 某局文件\n标题: 关于开展检查的通知\n成文日期: 2024-06-01\n"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(base + "正文:\n  为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\n", encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text(base + "正文: |\n  为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\n", encoding="utf-8")
+    problems = [p for p in check_document(read(bad), glyphs=False) if "漏写了“|”" in p.message]
+    assert len(problems) == 1 and problems[0].field == "正文" and problems[0].line == 5
+    assert not [p for p in check_document(read(good), glyphs=False) if "漏写" in p.message]
