@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import GongwenError, Problem
+from .errors import GongwenError, Problem, print_failure
 
 MAX_ROWS = 100_000
 MAX_COPIES = 100_000
@@ -555,8 +555,7 @@ def batch_main(argv: list[str], root: Path) -> int:
         template = Template(args.template)
         rows = load_rows(args.rows)
     except GongwenError as e:
-        print("\n".join(x.format() for x in e.problems), file=sys.stderr)
-        print("未生成任何文件。", file=sys.stderr)
+        print_failure(e.problems)
         return 1
     columns = [c for c in rows[0].values if not c.startswith("\0")]
     if args.name is not None and args.name not in columns:
@@ -626,8 +625,7 @@ def copies_main(source: Path, spec_text: str, merged: bool, out_dir: Path, stric
         if errors:
             raise GongwenError(errors)
     except GongwenError as e:
-        print("\n".join(x.format() for x in e.problems), file=sys.stderr)
-        print("未生成任何文件。", file=sys.stderr)
+        print_failure(e.problems)
         return 1
     for w in problems:
         print(w.format(), file=sys.stderr)
@@ -640,8 +638,7 @@ def copies_main(source: Path, spec_text: str, merged: bool, out_dir: Path, stric
             path, pages = merged_copies(doc, numbered, out_dir / f"{source.stem}-份号{numbered[0]}-{numbered[-1]}.pdf",
                                         preprinted)
         except GongwenError as e:
-            print("\n".join(x.format() for x in e.problems), file=sys.stderr)
-            print("未生成任何文件。", file=sys.stderr)
+            print_failure(e.problems)
             return 1
         except KeyboardInterrupt:
             print("\n已中断，未生成任何文件。", file=sys.stderr)
@@ -655,8 +652,7 @@ def copies_main(source: Path, spec_text: str, merged: bool, out_dir: Path, stric
     try:
         outcomes = run_jobs("copies", source, jobs, settings, None, Progress("份", enabled=not quiet))
     except GongwenError as e:
-        print("\n".join(x.format() for x in e.problems), file=sys.stderr)
-        print("未生成任何文件。", file=sys.stderr)
+        print_failure(e.problems)
         return 1
     except KeyboardInterrupt:
         print("\n已中断：已完成的文件保留，未完成的没有写出。", file=sys.stderr)

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import GongwenError
+from .errors import GongwenError, print_failure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
                               archive=True, reason=args.reason)
     except GongwenError as e:
-        print("\n".join(p.format() for p in e.problems), file=sys.stderr)
-        print("未生成任何文件。", file=sys.stderr)
+        print_failure(e.problems)
         return 1
     except KeyboardInterrupt:
         print("已中断，未生成任何文件。", file=sys.stderr)
@@ -175,7 +174,7 @@ def _archive_command(name: str, argv: list[str]) -> int:
                                            "python generate.py diff 数据.yaml v1 v2", file=args.file))
             lines = archive.diff(folder, *(args.versions or (None, None)))
     except GongwenError as e:
-        print("\n".join(p.format() for p in e.problems), file=sys.stderr)
+        print_failure(e.problems, nothing_written=False)
         return 1
     print("\n".join(lines))
     return 0

@@ -51,3 +51,12 @@ class GongwenError(Exception):
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(p.format() for p in self.problems))
+
+
+def print_failure(problems: list[Problem], stream=None, nothing_written: bool = True) -> None:
+    """The problems, one or two lines each, then the reassurance that no file was touched."""
+    import sys
+    stream = stream or sys.stderr
+    print("\n".join(p.format() for p in problems), file=stream)
+    if nothing_written:
+        print("未生成任何文件。", file=stream)
