@@ -32,17 +32,13 @@ from pathlib import Path
 from . import spec
 from .errors import GongwenError, Problem
 from .model import Document, format_date
+from .xmltext import escape
 
 MM = 1 / spec.PT                       # points per mm
 CREATOR = "gongwen (GB/T 9704-2012)"
 PRODUCER = "gongwen"
 # 成文日期 carry no time; they are dated at midnight, China Standard Time.
 TZ = _dt.timezone(_dt.timedelta(hours=8))
-
-
-def escape(text: str) -> str:
-    """XML text (xml.sax.saxutils would pull in urllib: 20 ms of imports)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def save_kwargs() -> dict:

@@ -374,9 +374,8 @@ def test_page_setup_and_settings(seed_docx):
     assert "PAGE" in parts["word/footer1.xml"] and "PAGE" in parts["word/footer2.xml"]
     styles = parts["word/styles.xml"]
     assert "<w:kinsoku/>" in styles and '<w:widowControl w:val="0"/>' in styles
-    from gongwen.writers import docx as writer
     # what Word is told about spacing between Chinese and Latin follows the layout
-    assert ('<w:autoSpaceDE w:val="0"/>' in styles) == (not writer.ASIAN_LATIN_SPACE)
+    assert ('<w:autoSpaceDE w:val="0"/>' in styles) == (not spec.ASIAN_LATIN_SPACE_EM)
 
 
 def test_same_bytes_for_the_same_data():

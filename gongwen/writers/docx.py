@@ -39,7 +39,6 @@ from pathlib import Path
 
 from .. import spec
 from ..layout.boxes import Image, Layout, Rule, TextRun, VRule
-from ..layout import text as _text
 from ..layout.text import NO_LINE_END, NO_LINE_START, grid_tracking
 from ..model import Document, Paragraph
 from .ooxml import CT, XML_DECL, Package, attr, emu, mm_of_twips, text, twips, xmlns
@@ -52,10 +51,25 @@ TOP = twips(spec.TYPE_TOP)                          # 2098
 LEFT = twips(spec.TYPE_LEFT)                        # 1587
 RIGHT = PAGE_W - twips(spec.TYPE_RIGHT)             # 1474
 TEXT_W = PAGE_W - LEFT - RIGHT                      # 8845
-PITCH = round(spec.LINE_PITCH * 1440 / 25.4)        # 580: one grid line
+PITCH = twips(spec.LINE_PITCH)                      # 580: one grid line
 # 22 lines must fit: the bottom margin gives way by the rounding of the pitch
 # (34.93 mm instead of 35 mm, inside the standard's tolerance).
 BOTTOM = PAGE_H - TOP - spec.LINES_PER_PAGE * PITCH  # 1980
+
+# Landscape sections (§8): an A4 page 297 mm wide whose 版心 is the portrait
+# 版心 turned.  Printed, a landscape page is turned a quarter to the left (its
+# top at the left edge of the sheet, as printers turn landscape pages), so a
+# point (U, V) of it lies at (x, y) = (V, PAGE_HEIGHT − U) on the sheet: the
+# 订口 (left margin) becomes the top margin, the bottom margin the left one.
+# The layout's turned frame is the same: U = u − (TYPE_TOP + TYPE_BOTTOM − PAGE_HEIGHT).
+# As on portrait pages the grid lines must fill the text area exactly (LibreOffice
+# centres a grid that leaves room over): the bottom margin takes what 15 lines
+# leave of the 156 mm (28.56 mm instead of 26).
+LS_W, LS_H = PAGE_H, PAGE_W
+LS_TOP = twips(spec.LANDSCAPE_TOP)                                  # 28 mm
+LS_BOTTOM = LS_H - LS_TOP - spec.LANDSCAPE_LINES * PITCH            # 1619
+LS_LEFT = twips(spec.PAGE_HEIGHT - spec.TYPE_BOTTOM)                # 35 mm
+LS_RIGHT = LS_W - LS_LEFT - twips(spec.LANDSCAPE_WIDTH)             # 37 mm
 
 # Word and LibreOffice put the baseline of an "exactly" spaced line 4/5 of the
 # line height below its top.  A line of height EM_ASCENT/EXACT_ASCENT em then
@@ -67,22 +81,18 @@ EXACT_ASCENT = 0.8
 # * The layout never lets punctuation hang past the 版心.  LibreOffice's DOCX
 #   import reads w:overflowPunct inverted (hanging = not w:val), so w:val="1" is
 #   what keeps it from hanging 、。，．：；！？ — Word reads that value as "may
-#   hang", its own default.  Should the layout hang punctuation the way both
-#   applications do by default (a HANGING_PUNCTUATION set in layout/text.py),
-#   the element is left out and both hang.
+#   hang", its own default.
 # * Space between Chinese and Latin letters or digits: Word is told what the
 #   layout does (spec.ASIAN_LATIN_SPACE_EM; none → w:autoSpaceDE/DN off).
 #   LibreOffice ignores both elements on import and always puts 1/5 of the
 #   font's line height (0.24 em with Fandol) there.
-PUNCTUATION_HANGS = bool(getattr(_text, "HANGING_PUNCTUATION", ()))
-ASIAN_LATIN_SPACE = bool(getattr(spec, "ASIAN_LATIN_SPACE_EM", 0))
-
-RED = "FF3333"          # spec.RED_RGB
-ALL_ROLES = spec.ROLES
 
 
 def _hex(rgb) -> str:
     return "".join(f"{round(c * 255):02X}" for c in rgb)
+
+
+RED = _hex(spec.RED_RGB)                            # FF3333
 
 
 def _half_points(size_pt: float) -> int:
@@ -289,11 +299,12 @@ class Row:
 
 
 def _rows(lay: Layout) -> dict[int, list[Row]]:
-    """Rows of every page, grouped by element and baseline, top to bottom."""
+    """Rows of every page, grouped by element and baseline, top to bottom (a
+    landscape page's in its turned frame: x is u, the baseline v)."""
     out: dict[int, list[Row]] = {}
     for page in lay.pages:
         rows: list[Row] = []
-        for r in page.items:
+        for r in (*page.items, *page.rotated_items):
             if not isinstance(r, TextRun):
                 continue
             for row in rows:
@@ -355,6 +366,7 @@ class _Para:
     ppr: dict = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)   # floating drawings anchored here
     table: str | None = None           # a whole w:tbl instead of a paragraph
+    external_before: int = 0           # appended 附件 PDF pages before it (empty pages here)
 
     @property
     def page(self) -> int:
@@ -378,6 +390,11 @@ class _Writer:
         self._row_cursor: dict[tuple[int, str], int] = {}
         self.model_paras = {_norm(p.text): p for p in _model_paragraphs(doc)}
         self.floats: list[str] = []            # 版头 lines fixed on the page (text boxes)
+        self.landscape_pages = {p.number for p in lay.pages if p.rotated_items}
+
+    def is_landscape(self, page: int) -> bool:
+        """Is this physical page a landscape page (its content in the turned frame)?"""
+        return page in self.landscape_pages
 
     # -- helpers ---------------------------------------------------------
     def next_docpr(self) -> int:
@@ -479,7 +496,7 @@ class _Writer:
         items = [(b, rs) for b, rs in by_base.items()]
         if joint:
             items.append((min(r.baseline for r in marks), None))
-        for base, rs in sorted(items, key=lambda t: t[0]):
+        for _, rs in sorted(items, key=lambda t: t[0]):
             if rs is None:
                 cursor = self._joint_mark(paras, marks, suffix, cursor)
             else:
@@ -537,25 +554,8 @@ class _Writer:
 
     def _text_box(self, content: str, top_mm: float, height_mm: float, name: str, wrap: str = "wrapNone") -> str:
         """Paragraphs in a borderless text box spanning the 版心, fixed on the page."""
-        d = self.next_docpr()
-        cx, cy = emu(spec.TYPE_AREA_WIDTH), emu(height_mm)
-        return (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-                f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{d}" '
-                'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
-                '<wp:simplePos x="0" y="0"/>'
-                f'<wp:positionH relativeFrom="page"><wp:posOffset>{emu(spec.TYPE_LEFT)}</wp:posOffset></wp:positionH>'
-                f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(top_mm)}</wp:posOffset></wp:positionV>'
-                f'<wp:extent cx="{cx}" cy="{cy}"/>'
-                f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:{wrap}/>'
-                f'<wp:docPr id="{d}" name={attr(name)}/><wp:cNvGraphicFramePr/>'
-                '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-                '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-                f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-                f'<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx>'
-                '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
-                'anchorCtr="0" upright="1"><a:noAutofit/></wps:bodyPr></wps:wsp>'
-                "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>")
+        return text_box(self.next_docpr(), content, spec.TYPE_LEFT, top_mm, spec.TYPE_AREA_WIDTH, height_mm,
+                        name, wrap)
 
     def _joint_mark(self, paras: list, marks: list[Row], suffix: str, cursor: int) -> int:
         """联合行文: the organs stacked on the left, 文件 on the right centred on the
@@ -619,7 +619,8 @@ class _Writer:
                                                   else run(g.text, st.role) for g in group)
                 out.append(_Para(el, group, runs))
             elif el in TABLE_ELEMENTS:
-                while j < len(lines) and lines[j].element in TABLE_ELEMENTS:
+                while j < len(lines) and lines[j].element in TABLE_ELEMENTS and \
+                        not self._starts_table(lines[i], lines[j - 1], lines[j]):
                     j += 1
                 out.append(self._table(lines[i:j], rows))
             elif el == "附件说明" and notes:
@@ -644,6 +645,17 @@ class _Writer:
             i = j
         return out
 
+    def _starts_table(self, first, prev, ln) -> bool:
+        """Does table line `ln` begin a table of its own (after `prev`, in the
+        table whose first line is `first`)?  Turning the page does; so does a
+        header after body rows, unless it is the header repeated atop a page."""
+        if self.is_landscape(ln.page) != self.is_landscape(prev.page):
+            return True
+        if ln.element != "表头" or prev.element == "表头":
+            return False                       # body rows, or a header's further lines
+        repeated = ln.page != prev.page and ln.line == 1 and first.element == "表头" and ln.text == first.text
+        return not repeated
+
     def _flowing(self, group: list, rows: dict) -> _Para:
         """Lines of one paragraph that wraps: its text (the data's, with its spaces,
         when the model knows it), first-line and left indents from where the
@@ -653,7 +665,6 @@ class _Writer:
         text_all = "".join(g.text for g in group)
         model = self.model_paras.get(_norm(text_all))
         if model is not None:
-            st = self.style(el)
             runs = "".join(run(s.text, s.role) for s in model.spans if s.text)
         else:
             runs = self._merged_runs([r for d in drawn for r in d.runs])
@@ -697,13 +708,19 @@ class _Writer:
 
     def _table(self, group: list, rows: dict) -> _Para:
         """A 表格 as a Word table: the layout's column edges (its vertical rules),
-        one table row per row of cells, the header row repeated on each page."""
-        page_items = {p.number: p.items for p in self.lay.pages}
+        one table row per row of cells, the header row repeated on each page.
+        On landscape pages it is read in the turned frame (spec.landscape_to_page),
+        whose 版心 is the landscape section's."""
+        turned = self.is_landscape(group[0].page)
+        left, right = (spec.LANDSCAPE_LEFT, spec.LANDSCAPE_LEFT + spec.LANDSCAPE_WIDTH) if turned else \
+            (spec.TYPE_LEFT, spec.TYPE_RIGHT)
+        line_top = spec.landscape_line_top if turned else spec.line_top
+        page_items = {p.number: p.rotated_items if turned else p.items for p in self.lay.pages}
         table_rows: list[list] = []
         edges_of: list[list[float]] = []
         header_done = repeating = False
         for g in group:
-            top = spec.line_top(g.line)
+            top = line_top(g.line)
             vr = sorted({round(v.x, 4) for v in page_items[g.page]
                          if isinstance(v, VRule) and abs(v.y0 - top) < 1e-3})
             if g.element == "表头" and header_done and (vr or repeating):
@@ -712,15 +729,15 @@ class _Writer:
             repeating = False
             if vr or not table_rows:
                 table_rows.append([g])
-                edges_of.append(vr or (edges_of[-1] if edges_of else [spec.TYPE_LEFT, spec.TYPE_RIGHT]))
+                edges_of.append(vr or (edges_of[-1] if edges_of else [left, right]))
                 if g.element == "表格":
                     header_done = True
             else:
                 table_rows[-1].append(g)
         table_rows = [r for r in table_rows if r]
-        edges = edges_of[0] if edges_of else [spec.TYPE_LEFT, spec.TYPE_RIGHT]
+        edges = edges_of[0] if edges_of else [left, right]
         if len(edges) < 2:
-            edges = [spec.TYPE_LEFT, spec.TYPE_RIGHT]
+            edges = [left, right]
         widths = [twips(b) - twips(a) for a, b in zip(edges, edges[1:])]
         bsz = max(2, round(spec.TABLE_BORDER / spec.PT * 8))
         # the padding inside a cell, less the border Word and LibreOffice draw inside it
@@ -728,7 +745,7 @@ class _Writer:
         bdr = "".join(f'<w:{s} w:val="single" w:sz="{bsz}" w:space="0" w:color="000000"/>'
                       for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
         xml = ["<w:tbl><w:tblPr>", f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/>',
-               f'<w:tblInd w:w="{twips(edges[0] - spec.TYPE_LEFT)}" w:type="dxa"/>',
+               f'<w:tblInd w:w="{twips(edges[0] - left)}" w:type="dxa"/>',
                f"<w:tblBorders>{bdr}</w:tblBorders>", '<w:tblLayout w:type="fixed"/>',
                f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
                f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar>',
@@ -832,6 +849,9 @@ class _Writer:
         rules = sorted((i for i in page.items if isinstance(i, Rule) and i.element == "版记"), key=lambda r: r.y)
         elements = {ln.element for ln in self.imprint_lines}
         rows = [r for r in self.rows[n] if r.element in elements]
+        # each drawn line's grid line, from the laid line that printed it
+        laid = sorted(self.imprint_lines, key=lambda ln: ln.line)
+        grid_line = {id(r): ln.line for r, ln in zip(rows, laid) if (r.element, r.text) == (ln.element, ln.text)}
         if rules:
             top_mm = rules[0].y - rules[0].thickness / 2
             bottom_mm = rules[-1].y + rules[-1].thickness / 2
@@ -863,8 +883,11 @@ class _Writer:
             for g in groups:
                 size = g[0].size
                 line = PITCH                                   # wrapped lines keep the grid pitch
-                em_top = twips(g[0].baseline - spec.EM_ASCENT * size * spec.PT)
-                line_top = em_top - round((PITCH - size * 20) / 2)
+                if id(g[0]) in grid_line:
+                    line_top = twips(spec.line_top(grid_line[id(g[0])]))
+                else:                                          # off the grid: its cell from the baseline
+                    em_top = twips(g[0].baseline - spec.EM_ASCENT * size * spec.PT)
+                    line_top = em_top - round((PITCH - size * 20) / 2)
                 before = max(0, line_top - cursor)
                 lo_base = cursor + before + EXACT_ASCENT * line
                 raise_hp = round((lo_base - twips(g[0].baseline)) / 10)    # half-points, up
@@ -887,34 +910,15 @@ class _Writer:
                  + "".join(trs) + "</w:tbl>"
                  # a text box's last element must be a paragraph
                  + f'<w:p>{ppr(pStyle=STYLE["版记"].sid, spacing=spacing(before=0, after=0, line=20))}</w:p>')
-        d = self.next_docpr()
-        cx, cy = emu(spec.TYPE_AREA_WIDTH), emu(mm_of_twips(height))
-        return (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-                f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{d}" '
-                'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0">'
-                '<wp:simplePos x="0" y="0"/>'
-                f'<wp:positionH relativeFrom="page"><wp:posOffset>{emu(spec.TYPE_LEFT)}</wp:posOffset></wp:positionH>'
-                f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(top_mm)}</wp:posOffset></wp:positionV>'
-                f'<wp:extent cx="{cx}" cy="{cy}"/>'
-                '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
-                f'<wp:docPr id="{d}" name="版记"/><wp:cNvGraphicFramePr/>'
-                '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-                '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-                f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-                f'<wps:txbx><w:txbxContent>{table}</w:txbxContent></wps:txbx>'
-                '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
-                'anchorCtr="0" upright="1"><a:noAutofit/></wps:bodyPr></wps:wsp>'
-                "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>")
+        return text_box(self.next_docpr(), table, spec.TYPE_LEFT, top_mm, spec.TYPE_AREA_WIDTH,
+                        mm_of_twips(height), "版记", "wrapTopAndBottom", overlap=False)
 
     def _imprint_runs(self, rows: list[Row], raise_hp: int) -> tuple[str, dict]:
         """A group of 版记 lines: a wrapping paragraph with a hanging indent after
         its label (抄送：), or one line whose parts sit at their tab stops (印发)."""
-        p: dict = {}
         first = rows[0]
         runs = [r for row in rows for r in row.runs]
         if len(rows) == 1:
-            xml, p = self._line_runs(first.runs, None)
             ends = [self.adv.end_x(r, _tracking(r)) for r in first.runs]
             if len(first.runs) > 1 or _gaps(first):
                 # the last part flush right: a right tab at its end
@@ -941,9 +945,9 @@ class _Writer:
         # several lines: wrapped lines align where the second line starts
         x_wrap = rows[1].x0
         right_end = max(self.adv.end_x(r.runs[-1], _tracking(r.runs[-1])) for r in rows[:-1])
-        p["ind"] = ind(left=twips(x_wrap - spec.TYPE_LEFT), right=max(0, twips(spec.TYPE_RIGHT - right_end)),
-                       hanging=twips(x_wrap - first.x0))
-        p["jc"] = "both"
+        p = {"ind": ind(left=twips(x_wrap - spec.TYPE_LEFT), right=max(0, twips(spec.TYPE_RIGHT - right_end)),
+                        hanging=twips(x_wrap - first.x0)),
+             "jc": "both"}
         text_ = "".join(r.text for r in runs)
         return run(text_, runs[0].role, position=raise_hp), p
 
@@ -998,6 +1002,11 @@ class _Writer:
         for para in flow:
             if para.element in NEW_PAGE:
                 para.ppr["pageBreakBefore"] = True
+        # landscape pages are sections of their own (§8); a section starts a page
+        turned = [self.is_landscape(p.page) for p in flow]
+        for k in range(1, len(flow)):
+            if turned[k] != turned[k - 1]:
+                flow[k].ppr.pop("pageBreakBefore", None)
 
         # drawings: images and the rules no paragraph carries, anchored on their page
         for page in lay.pages:
@@ -1020,8 +1029,22 @@ class _Writer:
         footer_none = self.pkg_footer("footer3.xml", odd=None)
         first_blank = not lay.pages[0].show_number
         body_sect = self.sect_pr(footer_odd, footer_even, footer_none if first_blank else None)
+        if any(turned):
+            ls_odd, ls_even = (self.pkg_footer(f"footer{n}.xml", odd, landscape=True)
+                               for n, odd in ((4, True), (5, False)))
+            ls_sect = self.sect_pr(ls_odd, ls_even, None, landscape=True)
+            later_sect = self.sect_pr(footer_odd, footer_even, None)     # no first-page exception
+
+        def sect(k: int) -> str:
+            """The properties of the section that ends with flow[k]."""
+            if turned[k]:
+                return ls_sect
+            return body_sect if not any(turned[:k]) else later_sect
 
         flow_xml = [self._para_xml(p) for p in flow]
+        for k in range(len(flow) - 1):
+            if turned[k] != turned[k + 1]:
+                flow_xml[k] = self._end_section(flow_xml[k], flow[k], sect(k))
         if lay.imprint_page is not None and self.imprint_lines:
             box = self.imprint_box()
             alone = lay.pages[lay.imprint_page - 1].kind == "imprint"
@@ -1031,22 +1054,20 @@ class _Writer:
                                     f"{box}</w:p>")
                 else:
                     flow_xml[-1] = _append_to_last_para(flow_xml[-1], box)
-                final_sect = body_sect
+                final_sect = sect(len(flow) - 1)
             else:
                 # a new section without page numbers: the blank page(s), then the 版记 page
-                if flow and flow[-1].table is None:
-                    flow_xml[-1] = _add_sect(flow_xml[-1], body_sect)
-                else:                              # a table cannot end a section: an empty line does
-                    sp = spacing(before=0, after=0, line=20)
-                    flow_xml.append(f"<w:p>{ppr(pStyle=STYLE['空白页'].sid, snapToGrid=False, spacing=sp)}</w:p>")
-                    flow_xml[-1] = _add_sect(flow_xml[-1], body_sect)
+                if flow:
+                    flow_xml[-1] = self._end_section(flow_xml[-1], flow[-1], sect(len(flow) - 1))
+                else:
+                    flow_xml.append(self._end_section("", None, body_sect))
                 for _ in lay.blank_pages:
                     flow_xml.append(f"<w:p>{ppr(pStyle=STYLE['空白页'].sid)}</w:p>")
                 brk = True if lay.blank_pages else None
                 flow_xml.append(f"<w:p>{ppr(pStyle=STYLE['版记'].sid, pageBreakBefore=brk)}{box}</w:p>")
                 final_sect = self.sect_pr(footer_none, footer_none, None, new_page=True)
         else:
-            final_sect = body_sect
+            final_sect = sect(len(flow) - 1) if flow else body_sect
         body += flow_xml
         document = (XML_DECL + f'<w:document {xmlns("w", "r", "wp", "a", "pic", "wps", "mc", "w14")} '
                     'mc:Ignorable="w14"><w:body>' + "".join(body) + final_sect + "</w:body></w:document>")
@@ -1063,7 +1084,7 @@ class _Writer:
 
     def _para_xml(self, para: _Para) -> str:
         pre = "".join(f"<w:p>{ppr(pStyle=STYLE['空白页'].sid, pageBreakBefore=True)}</w:p>"
-                      for _ in range(getattr(para, "external_before", 0)))
+                      for _ in range(para.external_before))
         anchors = "".join(para.anchors)
         if para.table is not None:
             # a table cannot hold a drawing itself: an empty paragraph before it does
@@ -1077,20 +1098,43 @@ class _Writer:
             return pre + lead + para.table
         return pre + f"<w:p>{ppr(pStyle=self.style(para.element).sid, **para.ppr)}{para.runs}{anchors}</w:p>"
 
-    def pkg_footer(self, name: str, odd: bool | None) -> str:
-        self.pkg.add(f"word/{name}", footer_xml(odd), CT["footer"])
+    def _end_section(self, xml: str, para: _Para | None, sect: str) -> str:
+        """A paragraph's XML made the last of a section.  A table cannot end a
+        section: an empty line 1 pt high after it does — taken from the table's
+        last row when the table fills its page, or it would start a page of
+        its own."""
+        if para is not None and para.table is None:
+            return _add_sect(xml, sect)
+        line = 20
+        if para is not None:
+            last = para.lines[-1]
+            if last.line == (spec.LANDSCAPE_LINES if self.is_landscape(last.page) else spec.LINES_PER_PAGE):
+                xml = _shorten_last_row(xml, line)
+        sp = spacing(before=0, after=0, line=line)
+        return xml + f"<w:p>{ppr(pStyle=STYLE['空白页'].sid, snapToGrid=False, spacing=sp, sectPr=sect)}</w:p>"
+
+    def pkg_footer(self, name: str, odd: bool | None, landscape: bool = False) -> str:
+        xml = landscape_footer_xml(odd, self.next_docpr()) if landscape else footer_xml(odd)
+        self.pkg.add(f"word/{name}", xml, CT["footer"])
         return self.pkg.relate("footer", name)
 
-    def sect_pr(self, odd_rid: str, even_rid: str, first_rid: str | None, new_page: bool = False) -> str:
+    def sect_pr(self, odd_rid: str, even_rid: str, first_rid: str | None, new_page: bool = False,
+                landscape: bool = False) -> str:
+        if landscape:
+            page = f'<w:pgSz w:w="{LS_W}" w:h="{LS_H}" w:orient="landscape"/>'
+            margins = (f'<w:pgMar w:top="{LS_TOP}" w:right="{LS_RIGHT}" w:bottom="{LS_BOTTOM}" w:left="{LS_LEFT}" '
+                       f'w:header="{LS_FOOTER_DISTANCE}" w:footer="{LS_FOOTER_DISTANCE}" w:gutter="0"/>')
+        else:
+            page = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
+            margins = (f'<w:pgMar w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
+                       f'w:header="{FOOTER_DISTANCE}" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>')
         return ("<w:sectPr>"
                 f'<w:footerReference w:type="default" r:id="{odd_rid}"/>'
                 f'<w:footerReference w:type="even" r:id="{even_rid}"/>'
                 + (f'<w:footerReference w:type="first" r:id="{first_rid}"/>' if first_rid else "")
                 + ('<w:type w:val="nextPage"/>' if new_page else "")
-                + f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
-                f'<w:pgMar w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
-                f'w:header="{FOOTER_DISTANCE}" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
-                '<w:cols w:space="720"/>'
+                + page + margins
+                + '<w:cols w:space="720"/>'
                 + ("<w:titlePg/>" if first_rid else "")
                 + f'<w:docGrid w:type="lines" w:linePitch="{PITCH}"/>'
                 "</w:sectPr>")
@@ -1151,7 +1195,7 @@ def _split_at_gaps(row: Row) -> list[tuple[float, str, str]]:
 
 def _style_indent(st: StyleDef) -> tuple[int, int]:
     if st.first_line_chars:
-        return 0, round(st.first_line_chars * spec.char_width(st.size) * 1440 / 25.4)
+        return 0, twips(st.first_line_chars * spec.char_width(st.size))
     return 0, 0
 
 
@@ -1201,11 +1245,41 @@ def _append_to_last_para(xml: str, run_xml: str) -> str:
     return xml[:i] + run_xml + xml[i:]
 
 
+def _shorten_last_row(table_xml: str, twips_: int) -> str:
+    """A table whose last row is `twips_` less high (its rows have exact heights)."""
+    m = list(re.finditer(r'<w:trHeight w:val="(\d+)" w:hRule="exact"/>', table_xml))[-1]
+    return (table_xml[:m.start(1)] + str(int(m.group(1)) - twips_) + table_xml[m.end(1):])
+
+
 def _add_sect(p_xml: str, sect: str) -> str:
     """Put a section break (sectPr) at the end of a paragraph's properties."""
     if "<w:pPr>" in p_xml:
         return p_xml.replace("</w:pPr>", sect + "</w:pPr>", 1)
     return p_xml.replace("<w:p>", f"<w:p><w:pPr>{sect}</w:pPr>", 1)
+
+
+def text_box(docpr: int, content: str, x: float, y: float, width: float, height: float, name: str,
+             wrap: str = "wrapNone", overlap: bool = True, vert: str = "horz") -> str:
+    """A borderless text box (content: paragraphs or tables) fixed on the page at
+    (x, y) mm, width × height mm; vert="vert" turns its text a quarter clockwise."""
+    cx, cy = emu(width), emu(height)
+    return (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{docpr}" '
+            f'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="{1 if overlap else 0}">'
+            '<wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="page"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
+            f'<wp:positionV relativeFrom="page"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="{cy}"/>'
+            f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:{wrap}/>'
+            f'<wp:docPr id="{docpr}" name={attr(name)}/><wp:cNvGraphicFramePr/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f'<wps:txbx><w:txbxContent>{content}</w:txbxContent></wps:txbx>'
+            f'<wps:bodyPr rot="0" vert="{vert}" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t" '
+            'anchorCtr="0" upright="1"><a:noAutofit/></wps:bodyPr></wps:wsp>'
+            "</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r>")
 
 
 # --- page numbers ---------------------------------------------------------------
@@ -1216,13 +1290,9 @@ PN_LINE = round(spec.EM_ASCENT / EXACT_ASCENT * _half_points(spec.PAGE_NUMBER_SI
 FOOTER_DISTANCE = PAGE_H - twips(spec.PAGE_NUMBER_TOP) - PN_LINE
 
 
-def footer_xml(odd: bool | None) -> str:
-    """`— N —` in 4号 宋体: odd pages right, even pages left, one 字 in (§7.5);
-    odd=None gives an empty footer (blank and 版记-only pages)."""
-    head = XML_DECL + f'<w:ftr {xmlns("w", "r")}>'
+def page_number_para(odd: bool) -> str:
+    """`— N —` in 4号 宋体 (a PAGE field): odd pages right, even pages left, one 字 in (§7.5)."""
     st = STYLE["页码"]
-    if odd is None:
-        return head + f"<w:p>{ppr(pStyle=st.sid)}</w:p></w:ftr>"
     inset = twips(spec.PAGE_NUMBER_INDENT_CHARS * spec.char_width(spec.PAGE_NUMBER_SIZE))
     dash = spec.PAGE_NUMBER_DASH
     p = ppr(pStyle=st.sid, spacing=spacing(before=0, after=0, line=PN_LINE),
@@ -1233,7 +1303,34 @@ def footer_xml(odd: bool | None) -> str:
            f'<w:r>{r}<w:fldChar w:fldCharType="separate"/></w:r>'
            f'<w:r>{r}<w:t>1</w:t></w:r>'
            f'<w:r>{r}<w:fldChar w:fldCharType="end"/></w:r>')
-    return head + f"<w:p>{p}{run(dash + ' ', st.role)}{fld}{run(' ' + dash, st.role)}</w:p></w:ftr>"
+    return f"<w:p>{p}{run(dash + ' ', st.role)}{fld}{run(' ' + dash, st.role)}</w:p>"
+
+
+def footer_xml(odd: bool | None) -> str:
+    """The page number in the footer; odd=None gives an empty footer (blank and
+    版记-only pages)."""
+    head = XML_DECL + f'<w:ftr {xmlns("w", "r")}>'
+    if odd is None:
+        return head + f"<w:p>{ppr(pStyle=STYLE['页码'].sid)}</w:p></w:ftr>"
+    return head + page_number_para(odd) + "</w:ftr>"
+
+
+# A landscape section's footer holds only the anchor of its page number: a 1 pt
+# line half-way down the bottom margin.
+LS_FOOTER_DISTANCE = LS_BOTTOM // 2
+
+
+def landscape_footer_xml(odd: bool, docpr: int) -> str:
+    """A landscape page's number where portrait pages have it (§8): the portrait
+    footer line turned onto the landscape page (see LS_LEFT) — a text box on its
+    left margin whose text runs down the page, a quarter turned clockwise, so
+    that it reads upright on the sheet as printed."""
+    line = mm_of_twips(PN_LINE)
+    # the footer line's top (the em top, PAGE_NUMBER_TOP) is the box's right edge
+    box = text_box(docpr, page_number_para(odd), spec.PAGE_HEIGHT - spec.PAGE_NUMBER_TOP - line, spec.TYPE_LEFT,
+                   line, spec.TYPE_AREA_WIDTH, "页码", vert="vert")
+    holder = ppr(pStyle=STYLE["页码"].sid, snapToGrid=False, spacing=spacing(before=0, after=0, line=20))
+    return XML_DECL + f'<w:ftr {xmlns("w", "r", "wp", "a", "wps", "mc")}><w:p>{holder}{box}</w:p></w:ftr>'
 
 
 # --- package parts --------------------------------------------------------------
@@ -1242,9 +1339,9 @@ def styles_xml(extra: list[StyleDef] = ()) -> str:
     body = spec.FANGSONG
     grid3 = char_spacing(spec.BODY_SIZE)
     normal_ppr = ppr(widowControl=False, kinsoku=True, wordWrap=True,
-                     overflowPunct=None if PUNCTUATION_HANGS else True, topLinePunct=False,
-                     autoSpaceDE=None if ASIAN_LATIN_SPACE else False,
-                     autoSpaceDN=None if ASIAN_LATIN_SPACE else False, adjustRightInd=False, jc="both")
+                     overflowPunct=True, topLinePunct=False,
+                     autoSpaceDE=None if spec.ASIAN_LATIN_SPACE_EM else False,
+                     autoSpaceDN=None if spec.ASIAN_LATIN_SPACE_EM else False, adjustRightInd=False, jc="both")
     out = [XML_DECL, f'<w:styles {xmlns("w", "r")}>',
            "<w:docDefaults><w:rPrDefault><w:rPr>", rfonts(body),
            f'<w:sz w:val="{_half_points(spec.BODY_SIZE)}"/><w:szCs w:val="{_half_points(spec.BODY_SIZE)}"/>',
@@ -1266,7 +1363,7 @@ def styles_xml(extra: list[StyleDef] = ()) -> str:
         if not s.snap:
             p["snapToGrid"] = False
         if s.first_line_chars:
-            p["ind"] = ind(first=round(s.first_line_chars * spec.char_width(s.size) * 1440 / 25.4),
+            p["ind"] = ind(first=twips(s.first_line_chars * spec.char_width(s.size)),
                            first_chars=s.first_line_chars)
         if s.jc:
             p["jc"] = s.jc
@@ -1283,7 +1380,7 @@ def settings_xml() -> str:
     before = "".join(sorted(NO_LINE_START))
     return (XML_DECL + f'<w:settings {xmlns("w", "r")}>'
             '<w:zoom w:percent="100"/>'
-            f'<w:defaultTabStop w:val="{round(spec.CHAR_PITCH * 2 * 1440 / 25.4)}"/>'
+            f'<w:defaultTabStop w:val="{twips(spec.CHAR_PITCH * 2)}"/>'
             "<w:evenAndOddHeaders/>"
             '<w:characterSpacingControl w:val="doNotCompress"/>'
             f'<w:noLineBreaksAfter w:lang="zh-CN" w:val={attr(after)}/>'
@@ -1307,7 +1404,7 @@ ALT_NAMES = {
 def font_table_xml() -> str:
     out = [XML_DECL, f'<w:fonts {xmlns("w", "r")}>']
     seen = set()
-    for role in ALL_ROLES:
+    for role in spec.ROLES:
         name = font_name(role)
         if name in seen:
             continue

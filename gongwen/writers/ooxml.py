@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from xml.sax.saxutils import escape, quoteattr
+
+from ..xmltext import escape, quoteattr
 
 
 # Units.  OOXML measures page geometry in twips (1/20 pt), borders in 1/8 pt,
