@@ -773,6 +773,11 @@ class _Writer:
             # as many grid lines as the layout gave it, exactly: LibreOffice adds the
             # border to a row that may grow, and a long table would drift off the grid
             height = len(tr) * PITCH
+            if head:
+                # Word and LibreOffice draw the table's top border above its first
+                # row (and above the header repeated atop each page): the header
+                # gives that width back, or a table filling a page loses its last row
+                height -= bsz * 20 // 8
             trpr = (f'<w:trPr><w:cantSplit/><w:trHeight w:val="{height}" w:hRule="exact"/>'
                     f'{"<w:tblHeader/>" if head else ""}</w:trPr>')
             xml.append(f"<w:tr>{trpr}")
