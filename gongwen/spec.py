@@ -98,6 +98,9 @@ SEAL_CENTER_ABOVE_BLOCK = 0.25            # in lines, above the middle of 署名
 # House choice: 4 mm between seals; a row of seals takes as many grid lines
 # as a seal and that gap need (5 lines for a 42 mm seal).
 JOINT_SEAL_GAP = 4.0
+# Two organ names sharing a row of seals stand at least 2 字 apart (house
+# choice: read as two names, and wide enough for the DOCX writer's tab stops).
+JOINT_NAME_GAP_CHARS = 2
 NOTE_INDENT_CHARS = 2                     # 附注 左空二字, on the line after the date
 
 # §7.3.7 — 附件 pages

@@ -181,6 +181,32 @@ def test_signature_never_alone_and_imprint_on_even_page(n):
     assert last_rule.y + last_rule.thickness / 2 == pytest.approx(spec.TYPE_BOTTOM)
 
 
+@pytest.mark.parametrize("n", range(2, 14))
+@pytest.mark.parametrize("attachments", [0, 2])
+def test_signature_page_carries_two_lines_of_text(n, attachments):
+    """§7.3.5.4: the seal and date share their page with 正文 — at least two of
+    its lines, not only the 附件说明; a heading goes with its text, and a split
+    paragraph keeps two lines on either side of the break."""
+    text = (BASE + body(n).rstrip("\n") + "\n  # 工作要求\n  请各单位认真落实。\n  特此通知。\n"
+            + "成文日期: 2024-03-05\n印章: true\n")
+    if attachments:
+        text += "附件:\n" + "".join(f"  - 名称: 第{i}号附件名称\n    内容: |\n      内容。\n"
+                                   for i in range(1, attachments + 1))
+    L = lay(text)
+    date = _ends(L, "成文日期")[0]
+    text_lines = [ln for ln in L.lines if ln.page == date.page and ln.element in ("正文", "一级标题")]
+    assert len(text_lines) >= 2, (n, attachments)
+    for page in range(1, date.page + 1):
+        on = [ln for ln in L.lines if ln.page == page and ln.line is not None and ln.element != "页码"]
+        assert on and not on[-1].element.endswith("级标题"), f"page {page} ends with a heading"
+    # no paragraph split with a single line on either side
+    flow = [ln for ln in L.lines if ln.line is not None and ln.element == "正文"]
+    for a, b in zip(flow, flow[1:]):
+        if b.page == a.page + 1 and b.carried and a.text[-1] != "。":
+            mine_before = [ln for ln in flow if ln.page == a.page and ln.text in a.text]
+            assert len([ln for ln in flow if ln.page == b.page and ln.carried]) >= 2
+
+
 def test_unsealed_signature_positions():
     text = BASE + body(1) + "发文机关署名: 淄博市临淄区市场监督管理局\n成文日期: 2024-03-05\n"
     L = lay(text)
@@ -215,7 +241,7 @@ def test_attachments_note_and_pages():
     name_x = first.xs[first.text.index("临淄区")]
     wrapped = [r for r in runs if r is not first and not r.text.startswith("2.")]
     assert wrapped and wrapped[0].xs[0] == pytest.approx(name_x, abs=0.01)
-    body_last = max(l.line for l in L.lines if l.element == "正文" and l.page == 1)
+    body_last = max(l.line for l in L.lines if l.element == "正文" and l.page == note[0].page)
     assert note[0].line == body_last + 2
     labels = [l for l in L.lines if l.element == "附件标签"]
     assert [l.text for l in labels] == ["附件1", "附件2"]
@@ -287,3 +313,26 @@ def test_joint_sealed_signatures_seals_in_rows(tmp_path, organs):
     last = images[-1]
     assert last.x + d / 2 == pytest.approx(date_centre, abs=0.01)         # the last seal over the date
     assert last.y < date.baseline < last.y + d
+    # names on a row of seals keep two 字 apart and stay inside the 版心
+    for r in names:
+        assert r.xs[0] >= spec.TYPE_LEFT - 1e-6 and r.xs[-1] + spec.CHAR_PITCH <= spec.TYPE_RIGHT + 1e-6
+        gaps = [b - a - spec.CHAR_PITCH for a, b in zip(r.xs, r.xs[1:])]
+        assert sum(1 for g in gaps if g > 0.5) == len([o for o in organs if o in r.text]) - 1
+        assert all(g < 0.5 or g >= 2 * spec.CHAR_PITCH - 1e-6 for g in gaps)
+    # as many seals to a row as fit, at least two (two 13-字 names share one); a row stands level
+    rows_of_seals = len({round(i.y, 3) for i in images})
+    assert rows_of_seals <= -(-len(organs) // 2)
+
+
+@pytest.mark.parametrize("organs", [
+    ["淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局"],
+    ["区市场监管局", "区科技局", "区财政局", "区教育局", "区卫健局", "区公安局"]])
+def test_joint_sealed_block_fits_one_page(organs):
+    """A joint sealed 署名 with many or long names is laid in rows of two or
+    three seals, so the block (with 附注) stays on one page with text above it."""
+    text = (BASE + body(3) + "发文机关署名:\n" + "".join(f"  - {o}\n" for o in organs)
+            + "印章: true\n成文日期: 2024-03-05\n附注: 此件公开发布\n")
+    L = lay(text)
+    sig = [ln for ln in L.lines if ln.element in ("署名", "成文日期", "附注")]
+    assert len({ln.page for ln in sig}) == 1
+    assert any(ln.element == "正文" and ln.page == sig[0].page for ln in L.lines)

@@ -41,7 +41,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         for d in row.decor:
             target.append(_shift(d, top))
         if row.glyphs:                     # 空行 rows only make gaps
-            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line))
+            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried))
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
     _place_seal(doc, flow, pages)
@@ -124,10 +124,12 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
                 continue
             last = n == len(names) - 1 and k == len(placed.row.anchors) - 1
             top = spec.line_top(names[0].line if not joint_rows else placed.line)
-            bottom = spec.line_top((date or placed).line if last or not joint_rows else placed.line)
+            # seals in a row stand level: the last row's press on the date too
+            last_row = n == len(names) - 1
+            bottom = spec.line_top((date or placed).line if last_row or not joint_rows else placed.line)
             mid = (top + bottom + spec.LINE_PITCH) / 2
             cy = mid - spec.SEAL_CENTER_ABOVE_BLOCK * spec.LINE_PITCH
-            page = (date if last and date else placed).page
+            page = (date if last_row and date else placed).page
             # drawn first, so the text stays legible on top (red ink over black)
             at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == "印章")
             pages[page].items.insert(at, Image(image, cx - d / 2, cy - d / 2, d, d))

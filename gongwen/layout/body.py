@@ -141,7 +141,7 @@ def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
                     glyphs = label + glyphs
                     xs = [x_label + x for x in natural(label)] + xs
             rows.append(Row("附件说明", glyphs, xs))
-    return Block(rows, gap_before=spec.ATTACHMENT_NOTE_GAP_LINES, keep_together=len(rows) <= 4)
+    return Block(rows, gap_before=spec.ATTACHMENT_NOTE_GAP_LINES, keep_together=len(rows) <= 4, with_signature=True)
 
 
 def signature_block(doc: Document, fonts: Fonts) -> Block | None:
@@ -169,7 +169,9 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         gap = spec.SIGNATURE_GAP_LINES_UNSEALED
     rows: list[Row] = []
     if doc.seal is not None and len(names) > 1:
-        rows += _joint_sealed_names(names, date_x + wd / 2 if date else name_x + wn / 2)
+        named, centre = _joint_sealed_names(names, date_x + wd / 2 if date else name_x + wn / 2)
+        rows += named
+        date_x = centre - wd / 2             # the last seal presses on its name and the date
     else:
         for g in names:
             # a joint unsealed stack is left-aligned; a single name as computed above
@@ -187,22 +189,33 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
 
 
-def _joint_sealed_names(names: list, last_centre: float) -> list[Row]:
+def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], float]:
     """Joint sealed 署名 (§7.3.5.2): each organ's name centred under its own seal,
-    seals in rows that neither touch nor leave the 版心, in the organs' order;
-    the last organ stands over the date, so its seal presses on both."""
-    pitch = spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP
+    in the organs' order, as many to a row as fit the 版心; seals (and names)
+    neither touch nor leave the 版心.  Columns are counted from the right: the
+    last organ stands over the date, so its seal presses on both; a short last
+    row keeps to the right-hand columns.  Returns the rows and the centre of
+    the last column, where the date is centred."""
     widest = max(line_width(g) for g in names)
-    per_row = 1
-    while (per_row < len(names) and widest <= pitch - CH
-           and last_centre - per_row * pitch - spec.SEAL_DIAMETER / 2 >= spec.TYPE_LEFT):
-        per_row += 1
-    # Fill rows from the end so the last organ is in the date's column.
-    groups, rest = [], list(names)
-    while rest:
-        groups.insert(0, rest[-per_row:])
-        rest = rest[:-per_row]
-    row_lines = -(-pitch // spec.LINE_PITCH)          # grid lines a row of seals needs
+    # seals a gap apart, names JOINT_NAME_GAP_CHARS apart
+    pitch = max(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP, widest + spec.JOINT_NAME_GAP_CHARS * CH)
+    half = max(spec.SEAL_DIAMETER, widest) / 2
+
+    def fit(centre: float) -> int:
+        n = 1
+        while n < len(names) and centre - n * pitch - half >= spec.TYPE_LEFT - 1e-6:
+            n += 1
+        return n
+    last_centre = min(last_centre, spec.TYPE_RIGHT - half)
+    per_row = fit(last_centre)
+    # Long names: the date may give up some of its 4 字 of right space (the
+    # standard asks "一般", as a rule) so that two organs share a row.
+    rightmost = spec.TYPE_RIGHT - half
+    if per_row == 1 and fit(rightmost) > 1:
+        last_centre = max(spec.TYPE_LEFT + half + pitch, last_centre)
+        per_row = fit(last_centre)
+    groups = [names[i:i + per_row] for i in range(0, len(names), per_row)]
+    row_lines = -(-(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP) // spec.LINE_PITCH)   # grid lines a row of seals needs
     rows: list[Row] = []
     for gi, group in enumerate(groups):
         glyphs, xs, anchors = [], [], []
@@ -215,7 +228,7 @@ def _joint_sealed_names(names: list, last_centre: float) -> list[Row]:
         rows.append(Row("署名", glyphs, xs, anchors=anchors))
         if gi < len(groups) - 1:
             rows += [Row("空行", [], []) for _ in range(int(row_lines) - 1)]
-    return rows
+    return rows, last_centre
 
 
 def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:

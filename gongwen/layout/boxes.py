@@ -78,6 +78,7 @@ class LaidLine:
     text: str
     page: int
     line: int | None                  # grid line 1…22, None off the grid (版头)
+    carried: bool = False             # went over with the signature block (§7.3.5.4): keep with it
 
 
 @dataclass

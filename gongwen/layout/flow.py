@@ -38,6 +38,7 @@ class Block:
     keep_with_next: bool = False # heading: never the last line of a page
     new_page: bool = False       # 附件 start a new page
     signature: bool = False      # never alone on a page: carry body lines with it
+    with_signature: bool = False # 附件说明: on the signature's page, above it
     repeat: list[Row] = field(default_factory=list)   # table header rows, repeated after a page break
     landscape: bool = False      # set on landscape pages of its own (§8)
 
@@ -47,6 +48,8 @@ class Placed:
     row: Row
     page: int                    # index into the page list, 0-based
     line: int                    # grid line 1…22
+    block: int = -1              # index of the block it belongs to
+    carried: bool = False        # carried over to keep the signature company (§7.3.5.4)
 
 
 @dataclass
@@ -78,6 +81,20 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
             new_page()
         gap = block.gap_before if line > 1 else 0
         room = n_lines - line + 1
+        group = _signature_group(blocks, bi)
+        if group:
+            # the signature (and the 附件说明 above it) must fit under text on
+            # this page, its gap shrunk if need be; or text goes over with it
+            sig = group[-1]
+            need = gap + sum(b.gap_before + len(b.rows) for b in group[1:]) + sum(len(b.rows) for b in group[:1])
+            if sig.min_gap_before is not None and len(group) > 1:
+                need -= sig.gap_before - sig.min_gap_before
+            if need > room or line == 1:
+                _carry_text_lines(flow, page, blocks)
+                new_page()
+                line = 1 + max((p.line for p in flow.placed if p.page == page), default=0)
+                gap = block.gap_before if line > 1 else 0
+                room = n_lines - line + 1
         if block.keep_together or block.signature:
             need = len(block.rows)
             if block.keep_with_next:              # a table header keeps its first row
@@ -86,17 +103,12 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                     need += len(nxt.rows) if nxt.keep_together else 1
             if gap + need > room and block.min_gap_before is not None and line > 1:
                 gap = max(block.min_gap_before, room - need)
-            if gap + need > room:
-                if block.signature:
-                    _carry_two_lines(flow, page)
-                    new_page()
-                    line = 1 + sum(1 for p in flow.placed if p.page == page)
-                    gap = block.gap_before if line > 1 else 0
-                elif need <= n_lines:
+            if gap + need > room and not block.signature:
+                if need <= n_lines:
                     new_page(block.landscape)
                     gap = 0
                     for row in block.repeat:           # a table's header heads every page
-                        flow.placed.append(Placed(row, page, line))
+                        flow.placed.append(Placed(row, page, line, bi))
                         line += 1
         elif block.keep_with_next:
             nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
@@ -111,18 +123,65 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
         for row in block.rows:
             if line > n_lines:
                 new_page(block.landscape)
-            flow.placed.append(Placed(row, page, line))
+            flow.placed.append(Placed(row, page, line, bi))
             line += 1
     return flow
 
 
-def _carry_two_lines(flow: Flow, page: int) -> None:
-    """Move the last two text lines of `page` to the next page (§7.3.5.4),
-    so the signature block does not stand alone."""
+# §7.3.5.4: the seal (or 签名章) and the date share their page with 正文.  When
+# they do not fit under the text, this many lines of text go over with them
+# (house rule, as every 公文 office does it: never “此页无正文”).
+CARRY_TEXT_LINES = 2
+# Rows that do not count as 正文 for that rule, though they may be carried too.
+NOT_TEXT = {"附件说明", "出席", "空行"}
+# Word's and LibreOffice's widow/orphan control keeps two lines of a split
+# paragraph on each side; the carry follows it so a DOCX breaks where the PDF does.
+MIN_SPLIT_LINES = 2
+
+
+def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
+    """The blocks from `bi` through the signature block when `bi` starts it:
+    the signature itself, or the 附件说明 just above it and the signature."""
+    if blocks[bi].signature:
+        return [blocks[bi]]
+    if blocks[bi].with_signature and bi + 1 < len(blocks) and blocks[bi + 1].signature:
+        return blocks[bi:bi + 2]
+    return []
+
+
+def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
+    """Move the end of `page` to the next page so that the signature block about
+    to start there has CARRY_TEXT_LINES lines of 正文 above it: those lines, all
+    that follows them (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES
+    lines on either side of the break, and a heading just above staying with its
+    text.  Grid lines keep their spacing; moved rows are marked `carried`.
+    Nothing moves when that would empty the page or split a table."""
     on_page = [p for p in flow.placed if p.page == page]
-    if len(on_page) <= 2:
+    k, text = len(on_page), 0
+    while k > 0 and text < CARRY_TEXT_LINES:
+        k -= 1
+        if on_page[k].row.glyphs and on_page[k].row.element not in NOT_TEXT:
+            text += 1
+    if text == 0:
         return
-    for p in on_page[-2:]:
-        p.page = page + 1
-    for i, p in enumerate(on_page[-2:], start=1):
-        p.line = i
+
+    def rows_of(b: int) -> list[int]:
+        return [i for i, p in enumerate(on_page) if p.block == b]
+
+    b = on_page[k].block
+    mine = rows_of(b)
+    carried = [i for i in mine if i >= k]
+    if len(carried) < MIN_SPLIT_LINES and mine[0] < k:      # a widow: take one more line
+        k = max(i for i in mine if i < k)
+    left = [i for i in mine if i < k]
+    starts_here = not any(p.block == b and p.page < page for p in flow.placed)
+    if left and starts_here and len(left) < MIN_SPLIT_LINES:  # an orphan: take the whole paragraph
+        k = mine[0]
+    while k > 0 and blocks[on_page[k - 1].block].keep_with_next:   # a heading goes with its text
+        k = rows_of(on_page[k - 1].block)[0]
+    moved = on_page[k:]
+    if k == 0 or any(blocks[p.block].repeat or p.row.element in ("表头", "表格") for p in moved):
+        return
+    first = moved[0].line
+    for p in moved:
+        p.page, p.line, p.carried = page + 1, p.line - first + 1, True

@@ -452,7 +452,7 @@ class _Writer:
         if jc == "center":
             p["jc"] = "center"
             return "".join(self._run_of(r) for r in runs), p
-        if jc == "right":
+        if jc == "right" and len(runs) == 1:          # several pieces (joint 署名): tab stops
             p["jc"] = "right"
             end = self.adv.end_x(runs[-1], _tracking(runs[-1]))
             p["ind"] = ind(left=0, right=max(0, twips(spec.TYPE_RIGHT - end)))
@@ -994,16 +994,16 @@ class _Writer:
             while k + 1 < len(flow) and flow[k + 1].element in SIGNATURE:
                 flow[k].ppr["keepNext"] = True
                 k += 1
-            # The layout carries two lines of text over with a signature that
-            # would otherwise stand alone on a page (§7.3.5.4); where it did,
-            # keep the paragraph above with the signature (two of its lines when
-            # it has to be split).  Elsewhere no keep: it would also forbid the
-            # page breaks the layout made inside that paragraph.
-            before = flow[sig_start - 1] if sig_start > 0 else None
-            if before is not None and before.table is None and _carried(self.flow, flow[sig_start]):
-                before.ppr["keepNext"] = True
-                if len(before.lines) > 2:
-                    before.ppr["widowControl"] = True
+            # The layout carries lines of text over with a signature that would
+            # otherwise stand alone on a page (§7.3.5.4); keep what it carried
+            # with the signature, a split paragraph by widow control (the layout
+            # split it leaving two lines either side).  Elsewhere no keep: it
+            # would also forbid the page breaks the layout made in the text.
+            for para in flow[:sig_start]:
+                if para.table is None and any(ln.carried for ln in para.lines):
+                    para.ppr["keepNext"] = True
+                    if not all(ln.carried for ln in para.lines):
+                        para.ppr["widowControl"] = True
         for para in flow:
             if para.element in NEW_PAGE:
                 para.ppr["pageBreakBefore"] = True
@@ -1214,17 +1214,6 @@ def _nearest(flow: list[_Para], page: int, y: float) -> _Para | None:
         if best_d is None or d < best_d:
             best, best_d = p, d
     return best
-
-
-def _carried(flow_lines: list, sig: "_Para") -> bool:
-    """Did the layout carry text lines over with the signature block?  Then they
-    sit on lines 1–2 of the signature's page while the page before ends early."""
-    page = sig.lines[0].page
-    above = [ln for ln in flow_lines if ln.page == page and ln.line is not None and ln.line < sig.lines[0].line
-             and ln.text]
-    before = [ln.line for ln in flow_lines if ln.page == page - 1 and ln.line is not None and ln.text]
-    return len(above) == 2 and [ln.line for ln in above] == [1, 2] and bool(before) and \
-        max(before) < spec.LINES_PER_PAGE - 1
 
 
 def _table_pr(width: int, indent: int) -> str:
