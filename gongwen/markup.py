@@ -101,13 +101,18 @@ def parse_body(text: str, first_line: int | None = None) -> list[Paragraph]:
             continue
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
-        out.append(Paragraph(_heading_spans(level, number + rest), level, src))
+        text = number + rest
+        head, sep, tail = text.partition("。")
+        run_in = bool(sep and tail.strip())
+        out.append(Paragraph(_heading_spans(level, head + sep, tail) if run_in else
+                             (Span(text, spec.HEADING_ROLE[level]),), level, src, run_in))
     return out
 
 
-def _heading_spans(level: int, text: str) -> tuple[Span, ...]:
+def _heading_spans(level: int, head: str, tail: str) -> tuple[Span, ...]:
+    """A run-in heading: its first sentence in the heading's face, the rest in 仿宋
+    (one span where the two faces are the same)."""
     role = spec.HEADING_ROLE[level]
-    head, sep, tail = text.partition("。")
-    if sep and tail.strip() and role != spec.FANGSONG:
-        return (Span(head + sep, role), Span(tail, spec.FANGSONG))
-    return (Span(text, role),)
+    if role == spec.FANGSONG:
+        return (Span(head + tail, role),)
+    return (Span(head, role), Span(tail, spec.FANGSONG))

@@ -28,10 +28,16 @@ class Paragraph:
     spans: tuple[Span, ...]
     level: int = 0
     source_line: int | None = None
+    run_in: bool = False          # a heading's first sentence, then text, in one paragraph
 
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
+
+    @property
+    def whole_heading(self) -> bool:
+        """A heading that is a paragraph of its own: never the last line of a page."""
+        return self.level > 0 and not self.run_in
 
 
 @dataclass(frozen=True)

@@ -257,3 +257,29 @@ def test_attached_pdf_checked(tmp_path):
     (tmp_path / "table.docx").write_bytes(b"PK\x03\x04")
     problems, _ = problems_of(tmp_path, OK + "附件:\n  - 名称: 表\n    文件: table.docx\n")
     assert "不是 PDF" in problems[0].message
+
+
+# --- 正文 markup: headings ------------------------------------------------------
+
+@pytest.mark.parametrize("line,level,run_in", [
+    ("# 总体要求", 1, False),
+    ("## 主要目标。到年底完成。", 2, True),
+    ("### 全面梳理数据资源。各单位要依托平台梳理。", 3, True),    # 仿宋 heading: one span, still run-in
+    ("（1）梳理范围。包括业务系统。", 4, True),
+    ("1.梳理范围。", 3, False),                                 # the sentence is the whole heading
+])
+def test_run_in_headings_are_known_whatever_their_face(line, level, run_in):
+    from gongwen.markup import parse_body
+    (p,) = parse_body(line)
+    assert (p.level, p.run_in, p.whole_heading) == (level, run_in, not run_in)
+
+
+def test_a_run_in_heading_does_not_pull_the_next_paragraph_onto_its_page():
+    """Only a heading that stands alone keeps with the text after it (layout
+    and DOCX alike); a run-in heading is a paragraph of text."""
+    from gongwen.layout.body import _paragraph_blocks
+    from gongwen.markup import parse_body
+    from gongwen.pipeline import fontbook
+    paras = parse_body("# 总体要求\n### 全面梳理数据资源。各单位要依托平台梳理。\n正文。")
+    blocks = _paragraph_blocks(fontbook(), paras)
+    assert [b.keep_with_next for b in blocks] == [True, False, False]

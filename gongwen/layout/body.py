@@ -52,8 +52,7 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Bl
             continue
         element = "正文" if p.level == 0 else f"{'一二三四'[p.level - 1]}级标题"
         rows = _rows(fonts, list(p.spans), element, spec.PARAGRAPH_INDENT_CHARS * CH)
-        whole_heading = p.level > 0 and len(p.spans) == 1
-        out.append(Block(rows, keep_with_next=whole_heading))
+        out.append(Block(rows, keep_with_next=p.whole_heading))
     return out
 
 

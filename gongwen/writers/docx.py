@@ -678,7 +678,7 @@ class _Writer:
             if (left, first - left) != _style_indent(st):
                 p["ind"] = ind(left=left, hanging=left - first) if first < left else \
                     ind(left=left, first=first - left)
-        if model is not None and model.level > 0 and len(model.spans) == 1:
+        if model is not None and model.whole_heading:
             p["keepNext"] = True                       # a heading is never a page's last line
         return _Para(el, group, runs, p)
 
