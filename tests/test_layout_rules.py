@@ -128,6 +128,38 @@ def test_long_titles_break_balanced_and_whole(title):
             assert whole in joined
 
 
+# Titles of other organs (a county government, a development zone, a 决定), with
+# the words a break must not split: place names the word list does not know,
+# 委员会, a number with its unit, set phrases.
+OTHER_TITLES = [
+    ("沂水县人民政府办公室关于印发沂水县2024—2026年城乡环境卫生综合整治三年行动方案的通知",
+     ["沂水县", "2024—2026年"]),
+    ("关于同意沂水县高新技术产业开发区管理委员会调整内设机构和人员编制的批复", ["委员会", "沂水县"]),
+    ("沂水县人民政府关于表彰2023年度全县经济社会高质量发展综合绩效考核先进单位的决定", ["2023年度"]),
+    ("沂水县人民政府关于进一步加强和改进新时代全县中小学校党的建设工作和思想政治工作的实施意见", ["党的建设"]),
+    ("中共沂水县委办公室沂水县人民政府办公室关于调整沂水县乡村振兴工作领导小组组成人员的通知",
+     ["沂水县人民政府办公室", "乡村振兴"]),
+    ("知识产权质押融资“入园惠企”活动联系人名单", ["“入园惠企”"]),
+]
+
+
+@pytest.mark.parametrize("title,whole", OTHER_TITLES + [(t, []) for t in LONG_TITLES])
+def test_titles_keep_words_whole_in_a_trapezoid_or_diamond(title, whole):
+    lines = break_title(title, 20)
+    assert "".join(lines) == title and all(2 <= len(ln) <= 20 for ln in lines)
+    joined = "|".join(lines)
+    for w in whole:
+        assert w in joined, f"{w} split: {joined}"
+    # lengths rise, then fall: no line shorter than both its neighbours
+    n = [len(ln) for ln in lines]
+    assert not any(n[i] < n[i - 1] and n[i] < n[i + 1] for i in range(1, len(n) - 1)), joined
+
+
+def test_title_breaks_after_the_organ_not_after_guanyu():
+    lines = break_title("临淄区知识产权联席会议办公室关于开展全区知识产权宣传周活动的通知", 20)
+    assert lines == ["临淄区知识产权联席会议办公室", "关于开展全区知识产权宣传周活动的通知"]
+
+
 def test_title_with_explicit_breaks_is_kept():
     L = lay(BASE.replace("标题: 关于做好知识产权工作的通知", "标题: |\n  关于做好\n  知识产权工作的通知") + body(1))
     assert L.title_lines == ("关于做好", "知识产权工作的通知")

@@ -241,17 +241,23 @@ _BREAK_BEFORE = ("关于", "印发", "转发", "开展", "做好", "加强", "�
                  "召开", "举办", "表彰", "的通知", "的请示", "的报告", "的意见", "的决定", "的函", "的批复")
 # … and after these characters (organ suffixes, conjunctions).
 _BREAK_AFTER = set("局委厅院府部室办处所站会的和与及暨")
-# Never broken: numbers and Latin words, and bracketed or quoted groups short enough to keep whole.
-_HARD_GROUPS = re.compile(r"〔[^〕]*〕|（[^）]{0,12}）|“[^”]{0,12}”|[A-Za-z0-9.\-—～~]+")
+# Never broken: numbers and Latin words with the unit that follows a number
+# (2023年度, 2024—2026年, 3号), and bracketed or quoted groups short enough to keep whole.
+_HARD_GROUPS = re.compile(r"〔[^〕]*〕|（[^）]{0,12}）|“[^”]{0,12}”"
+                          r"|[A-Za-z0-9.\-—～~]+(?:年度|年|月|日|号|期|届|次|项|条|个)?")
 _BOOK_TITLE = re.compile(r"《[^》]*》")
-# A single-character suffix ends the name before it (临淄|区 is one name).
+# A single-character suffix ends the name before it (临淄|区 is one name) …
 _NAME_SUFFIX = set("区市县省镇乡村局委厅办部院处")
+# … and a place name before an administrative suffix has at least two characters,
+# so 沂|水县 splits a name even where the word list does not know it.
+_PLACE_SUFFIX = set("省市县区州旗镇乡村")
 _WORDS: set[str] | None = None
-_MAX_WORD = 6
+_MAX_WORD = 7
 
 # Break costs: the lower, the better the place (shape costs are added to these).
 COST_CANONICAL = -4.0     # before 关于: the organ / subject split every reader expects
 COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 15.0, 8.0
+COST_EXTRA_LINE = 8.0     # one line more than the fewest: only for clearly better breaks
 
 
 def _words() -> set[str]:
@@ -281,18 +287,9 @@ def word_boundaries(text: str) -> tuple[set[int], set[int]]:
     return fwd, bwd
 
 
-def break_title(text: str, max_chars: int) -> list[str]:
-    """Break a title into balanced lines of at most max_chars characters.
-
-    Breaks fall at word boundaries (word list + 公文 phrasing: before 关于,
-    after an organ's suffix …), never inside numbers, 〔〕 or short bracketed and
-    quoted groups, and inside a 《》 title only when it cannot fit on a line;
-    among the candidates the most even split wins, so the lines form a
-    trapezoid or a diamond rather than one long line and a stub.
-    """
+def _break_costs(text: str, max_chars: int) -> dict[int, float]:
+    """Cost of a break before each position where one is allowed."""
     n = len(text)
-    if n <= max_chars:
-        return [text]
     forbidden = set()
     for m in _HARD_GROUPS.finditer(text):
         forbidden.update(range(m.start() + 1, m.end()))
@@ -300,75 +297,89 @@ def break_title(text: str, max_chars: int) -> list[str]:
     for m in _BOOK_TITLE.finditer(text):
         span = range(m.start() + 1, m.end())
         (forbidden if m.end() - m.start() <= max_chars else in_book).update(span)
+    words = _words()
     fwd, bwd = word_boundaries(text)
     cost_at = {}
     for i in range(2, n - 1):                 # never a single character on a line
         if i in forbidden or text[i] in NO_LINE_START or text[i - 1] in NO_LINE_END:
             continue
+        on_boundary = i in fwd or i in bwd    # phrase rules hold only between words
         if text.startswith("关于", i):
             cost = COST_CANONICAL
-        elif text[i] in _NAME_SUFFIX:
+        elif text.endswith("关于", 0, i):       # 关于 stays with what it introduces
+            cost = COST_HALF_WORD
+        elif text[i] in _NAME_SUFFIX or (text[i + 1] in _PLACE_SUFFIX and text[i:i + 2] not in words):
             cost = COST_IN_WORD
-        elif any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER:
+        elif on_boundary and (any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER):
             cost = COST_PHRASE
         elif i in fwd and i in bwd:
             cost = COST_WORD
-        elif i in fwd or i in bwd:
+        elif on_boundary:
             cost = COST_HALF_WORD
         else:
             cost = COST_IN_WORD
         cost_at[i] = cost + (COST_IN_BOOK_TITLE if i in in_book else 0.0)
+    return cost_at
+
+
+def break_title(text: str, max_chars: int) -> list[str]:
+    """Break a title into balanced lines of at most max_chars characters.
+
+    Breaks fall at word boundaries (word list + 公文 phrasing: before 关于,
+    after an organ's suffix …), never inside numbers, 〔〕 or short bracketed and
+    quoted groups, and inside a 《》 title only when it cannot fit on a line.
+    The lines form a trapezoid or a diamond (their lengths rise, then fall:
+    never a line shorter than both its neighbours); the fewest lines, or one
+    more when that is cheaper, and the most even such split wins.
+    """
+    n = len(text)
+    if n <= max_chars:
+        return [text]
+    cost_at = _break_costs(text, max_chars)
     k = -(-n // max_chars)
-    best: tuple[float, list[int]] | None = None
-    for lines in (k, k + 1):
-        best = _best_split(text, lines, max_chars, cost_at, best)
-        if best and best[0] < COST_HALF_WORD:
-            break
-    if best is None:                          # nothing legal: cut evenly
+    found = [(f[0] + COST_EXTRA_LINE * (lines - k), f[1]) for lines in (k, k + 1)
+             if (f := _best_split(n, lines, max_chars, cost_at))]
+    if not found:                             # nothing legal: cut evenly
         size = -(-n // k)
         return [text[i:i + size] for i in range(0, n, size)]
-    cuts = [0] + best[1] + [n]
+    cuts = [0] + min(found)[1] + [n]
     return [text[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-def _best_split(text, lines, max_chars, cost_at, best):
-    """Cheapest way to cut text into `lines` lines: break costs plus the squared
-    deviation of each line from the mean length.  Dynamic programming over
-    (break position, lines so far): O(n² · lines), whatever the title's length."""
-    n = len(text)
+def _best_split(n: int, lines: int, max_chars: int, cost_at: dict[int, float]):
+    """Cheapest cut of n characters into `lines` lines whose lengths rise, then
+    fall: break costs plus the squared deviation of each line from the mean.
+    Dynamic programming over (end of line, its length, still rising?):
+    O(n · max_chars² · lines), bounded whatever the title's length.
+    Returns (cost, cuts) or None."""
     ideal = n / lines
-    stops = [0] + sorted(cost_at) + [n]
-    inf = float("inf")
-    # table[j][b] = (cost, previous stop) for j lines ending at stop b
-    table = [{0: (0.0, None)}] + [{} for _ in range(lines)]
+    ends = sorted(cost_at) + [n]
+    # tables[j]: state (end, length, rising) of line j → (cost, state of line j−1)
+    tables: list[dict] = [{(0, 0, True): (0.0, None)}]
     for j in range(1, lines + 1):
-        for b in stops[1:]:
-            if (b == n) != (j == lines):
-                continue
-            choice = (inf, None)
-            prev = table[j - 1]
-            for a in range(max(0, b - max_chars), b - 1):     # lines of 2 … max_chars characters
-                if a not in prev:
-                    continue
-                cost = prev[a][0]
+        table: dict = {}
+        for state0, (c0, _) in tables[-1].items():
+            a, la, rising = state0
+            for b in ends:
                 length = b - a
-                c = cost + (length - ideal) ** 2 / lines + (cost_at.get(b, 0.0) if b < n else 0.0)
-                if c < choice[0]:
-                    choice = (c, a)
-            if choice[1] is not None:
-                table[j][b] = choice
-    if n not in table[lines]:
-        return best
-    total = table[lines][n][0]
-    if best is not None and best[0] <= total:
-        return best
-    cuts, b = [], n
-    for j in range(lines, 0, -1):
-        a = table[j][b][1]
-        if a:
-            cuts.append(a)
-        b = a
-    return (total, sorted(cuts))
+                if length < 2 or length > max_chars or (b == n) != (j == lines):
+                    continue
+                if not rising and length > la:
+                    continue                   # a valley: a line shorter than both neighbours
+                c = c0 + (length - ideal) ** 2 / lines + (cost_at[b] if b < n else 0.0)
+                state = (b, length, rising and length >= la)
+                if state not in table or c < table[state][0]:
+                    table[state] = (c, state0)
+        if not table:
+            return None
+        tables.append(table)
+    cost, state = min((v[0], st) for st, v in tables[-1].items())
+    cuts = []
+    for table in reversed(tables[1:]):
+        state = table[state][1]
+        if state[0]:
+            cuts.append(state[0])
+    return cost, sorted(cuts)
 
 
 # --- from glyphs to positioned runs ------------------------------------------
