@@ -181,6 +181,34 @@ def test_kinsoku_pushes_a_character_down():
     assert first.xs[-1] + spec.CHAR_PITCH == pytest.approx(spec.TYPE_RIGHT, abs=0.01)
 
 
+@pytest.mark.parametrize("para", [
+    "联系人：张三，电话：0539-2251234，邮箱：zrzyj@yishui.gov.cn。",
+    "请通过电子邮箱 yishui-dataresource-catalog.submission@yishuidata.gov.cn 报送。",
+    "有关政策文件可登录沂水县人民政府网站（http://www.yishui.gov.cn/zwgk/tzgg/202403/t20240301_12345.html）查阅。",
+])
+def test_long_addresses_break_after_a_separator_rather_than_gape(para):
+    """A full line is justified, but its gaps are not opened by more than
+    MAX_GAP_STRETCH_CHARS each where a long e-mail address or URL could be broken
+    after - / . @ instead, as Word does."""
+    from gongwen.layout.text import MAX_GAP_STRETCH_CHARS, break_lines, grid_tracking, shape
+    from gongwen.model import Span
+    from gongwen.pipeline import fontbook
+    glyphs = shape([Span(para, spec.FANGSONG)], fontbook(), 16, grid_tracking(16))
+    lines = break_lines(glyphs, spec.TYPE_AREA_WIDTH, 2 * spec.CHAR_PITCH)
+    assert "".join(ln.text for ln in lines) == para
+    for ln in lines[:-1]:
+        opened = [b - a - g.advance - h.lead for a, b, g, h in zip(ln.xs, ln.xs[1:], ln.glyphs, ln.glyphs[1:])]
+        assert max(opened) <= MAX_GAP_STRETCH_CHARS * spec.CHAR_PITCH + 0.05, ln.text
+
+
+def test_a_number_stays_with_its_hao():
+    for k in range(10):
+        para = "测" * k + "根据《关于开展活动的通知》（淄知联办字〔2023〕3号）的要求，现通知如下：" * 3
+        L = lay(BASE + f"正文: |\n  {para}\n")
+        texts = [l.text for l in L.lines if l.element == "正文"]
+        assert not any(t.startswith("号") for t in texts), texts
+
+
 def test_heading_never_last_line_of_a_page():
     # 7 paragraphs of 3 lines fill page 1 up to its last line; a heading there must move on
     for n in range(3, 9):

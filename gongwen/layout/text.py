@@ -23,6 +23,13 @@ NO_LINE_END = set("（《「『【〔〈［｛〖“‘([{")
 _WORD = re.compile(r"[A-Za-z0-9@._\-+/:#&=?~'*]+")
 # Paired punctuation that must not be split (——, ……).
 _PAIRS = ("——", "……")
+# A number and its 号 stay together (临知联办字〔2023〕3号 may break after 〕, not before 号).
+_DOC_NUMBER = re.compile(r"\d+号")
+# A long e-mail address or URL may break after these, as Word and LibreOffice do,
+# rather than leave the gaps of the line before it opened by more than
+# MAX_GAP_STRETCH_CHARS each (justified: the spare width is shared by the gaps).
+_SOFT_BREAK_AFTER = set("-/.@_?&=")
+MAX_GAP_STRETCH_CHARS = 0.25
 EPS = 1e-6
 
 
@@ -136,6 +143,11 @@ def clusters(glyphs: list[Glyph]) -> list[Cluster]:
             out.append(Cluster([glyphs[i]], space=True))
             i += 1
             continue
+        m = _DOC_NUMBER.match(text, i) if ch.isdigit() else None
+        if m:
+            out.append(Cluster(glyphs[i:m.end()]))
+            i = m.end()
+            continue
         m = _WORD.match(text, i)
         if m:
             out.append(Cluster(glyphs[i:m.end()]))
@@ -188,6 +200,13 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
             current.append(c)
             used += lead + c.width
             continue
+        room = avail - used - lead
+        if room > MAX_GAP_STRETCH_CHARS * spec.CHAR_PITCH * max(1, len(current) - 1) and \
+                (head := _soft_head(c, room)) is not None:
+            # a long address would leave this line gaping: break it after - / . @ …
+            queue.appendleft(Cluster(c.glyphs[head:]))
+            queue.appendleft(Cluster(c.glyphs[:head]))
+            continue
         # c does not fit: find the latest legal break at or before it.
         cut = len(current)
         following = c
@@ -210,6 +229,21 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
         last = n == len(lines) - 1
         out.append(_place(line, indent, width - indent, justify and not last, last))
     return out
+
+
+def _soft_head(c: Cluster, room: float) -> int | None:
+    """How many glyphs of a Latin cluster fit in `room` mm when it is broken after
+    one of _SOFT_BREAK_AFTER (the longest such head), or None."""
+    if len(c.glyphs) < 2 or not _WORD.fullmatch("".join(g.ch for g in c.glyphs)):
+        return None
+    best, w = None, 0.0
+    for k, g in enumerate(c.glyphs[:-1], 1):
+        w += g.advance
+        if w > room + EPS:
+            break
+        if g.ch in _SOFT_BREAK_AFTER and c.glyphs[k].ch not in NO_LINE_START:
+            best = k
+    return best
 
 
 def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last: bool) -> Line:

@@ -865,7 +865,12 @@ class _Writer:
             first = min(ln.line for ln in self.imprint_lines)
             top_mm, bottom_mm = spec.line_top(first), spec.TYPE_BOTTOM
             bands = [(None, None)]
-        top = twips(top_mm)
+        # Not above the top of its first grid line as Word counts it (580 twips a
+        # line drifts from the layout's 10.227 mm by 0.1 mm over a page): the text
+        # box wraps top and bottom, and a line it overlapped would be pushed on.
+        first_line = min(ln.line for ln in self.imprint_lines)
+        top = max(twips(top_mm), TOP + (first_line - 1) * PITCH)
+        top_mm = mm_of_twips(top)
         height = twips(bottom_mm) - top
         trs = []
         for i, (upper, lower) in enumerate(bands):
