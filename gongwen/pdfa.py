@@ -208,7 +208,7 @@ def bookmarks(lay, doc: Document) -> list[tuple[str, int, float | None, list]]:
         name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
         out.append((name, ln.page - 1, spec.line_top(ln.line) if ln.line else None, []))
     if lay.imprint_page:
-        imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("抄送机关", "印发机关"))
+        imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("版记主送", "抄送机关", "印发机关"))
         out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
     return out
 

@@ -396,3 +396,25 @@ def test_joint_sealed_block_fits_one_page(organs):
     sig = [ln for ln in L.lines if ln.element in ("署名", "成文日期", "附注")]
     assert len({ln.page for ln in sig}) == 1
     assert any(ln.element == "正文" and ln.page == sig[0].page for ln in L.lines)
+
+
+def test_addressees_too_many_for_page_one_go_to_the_imprint():
+    """§7.3.2: when the 主送机关 would leave page 1 without 正文, they are printed
+    in the 版记 as 主送, above 抄送, with no rule between them."""
+    many = "、".join(f"第{i}某某镇人民政府" for i in range(1, 41))
+    text = (BASE.replace("主送机关: 各有关单位", f"主送机关: {many}") + body(2)
+            + "成文日期: 2024-03-05\n抄送机关: [区委办公室]\n印发机关: 淄博市临淄区市场监督管理局办公室\n"
+            + "印发日期: 2024-03-05\n")
+    L = lay(text)
+    assert not [ln for ln in L.lines if ln.element == "主送机关"]
+    assert any(ln.page == 1 and ln.element == "正文" for ln in L.lines)
+    moved = [ln for ln in L.lines if ln.element == "版记主送"]
+    cc = [ln for ln in L.lines if ln.element == "抄送机关"]
+    assert moved[0].text.startswith("主送：第1某某镇") and moved[-1].text.endswith("人民政府。")
+    assert moved[0].page == cc[0].page == L.imprint_page and moved[-1].line + 1 == cc[0].line
+    page = L.pages[L.imprint_page - 1]
+    rules = sorted(i.y for i in page.items if isinstance(i, Rule) and i.element == "版记")
+    assert not any(spec.line_top(moved[0].line) + 1 < y < spec.line_top(cc[0].line + 1) - 1 for y in rules)
+    # a 主送机关 that leaves room for text stays where it is
+    L2 = lay(BASE + body(2))
+    assert [ln.text for ln in L2.lines if ln.element == "主送机关"] == ["各有关单位："]

@@ -25,6 +25,11 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     titles = title_lines(doc)
     first_line = line_containing(header.body_top) + 1 + header.gap_lines
     flow = paginate(body_blocks(doc, fonts, titles), first_line)
+    moved_addressees = None
+    if doc.addressees and doc.body and not _text_on_first_page(flow):
+        # §7.3.2: so many 主送机关 that page 1 shows no 正文 — they go to the 版记
+        moved_addressees = doc.addressees
+        flow = paginate(body_blocks(doc, fonts, titles, with_addressees=False), first_line)
 
     pages = [Page(i + 1) for i in range(flow.pages)]
     pages[0].items += header.items
@@ -53,7 +58,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     letter = doc.format == "信函"
     if letter:
         pages[0].show_number = False          # §9.2: no page number on a letter's first page
-    imprint = layout_imprint(doc, fonts, letter)
+    imprint = layout_imprint(doc, fonts, letter, moved_addressees)
     if imprint:
         last = len(pages)
         used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
@@ -77,6 +82,11 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         if page.show_number:
             page.items += page_number(page.number, fonts)
     return Layout(pages, lines, titles, {}, imprint_page, tuple(blank))
+
+
+def _text_on_first_page(flow) -> bool:
+    return any(p.page == 0 and p.row.glyphs and (p.row.element == "正文" or p.row.element.endswith("级标题"))
+               for p in flow.placed)
 
 
 def _shift(item, dy: float):

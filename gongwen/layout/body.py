@@ -288,16 +288,17 @@ def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
     return Block(rows, gap_before=spec.SIGNATURE_SEAL_GAP_LINES, min_gap_before=1, signature=True)
 
 
-def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...]) -> list[Block]:
+def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...], with_addressees: bool = True) -> list[Block]:
+    """The 主体's blocks in order; without the 主送机关 when they go to the 版记."""
     blocks = []
     if titles:
         blocks.append(Block(_centred_rows(fonts, titles, "标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG),
                             keep_together=True, keep_with_next=True))
-    if doc.addressees:
+    if doc.addressees and with_addressees:
         blocks.append(Block(_rows(fonts, [Span(doc.addressees, spec.FANGSONG)], "主送机关"),
                             gap_before=spec.ADDRESSEE_GAP_LINES if titles else 0))
     body = _paragraph_blocks(fonts, doc.body)
-    if body and titles and not doc.addressees:
+    if body and titles and not (doc.addressees and with_addressees):
         body[0].gap_before = spec.ADDRESSEE_GAP_LINES
     blocks += body
     for extra in (attendance_block(doc, fonts), attachment_note(doc, fonts)):

@@ -22,24 +22,35 @@ class Imprint:
         return out + self.rules
 
 
-def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False) -> Imprint | None:
-    """The 版记; a letter's (§9.2) has only 抄送, and no rules."""
-    if not doc.cc and (letter or not doc.printer):
+def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
+                   addressees: str | None = None) -> Imprint | None:
+    """The 版记; a letter's (§9.2) has only 抄送, and no rules.  `addressees`: a
+    主送机关 too long for page 1, printed as 主送 above 抄送 with no rule between."""
+    if not doc.cc and not addressees and (letter or not doc.printer):
         return None
     ch = spec.char_width(SIZE)
     trk = grid_tracking(SIZE)
     left, right = spec.TYPE_LEFT + spec.IMPRINT_INDENT_CHARS * ch, spec.TYPE_RIGHT - spec.IMPRINT_INDENT_CHARS * ch
     groups: list[list[tuple[str, list, list[float]]]] = []   # each group sits between two rules
-    if doc.cc:
-        label = shape([Span("抄送：", spec.FANGSONG)], fonts, SIZE, trk)
-        names = shape([Span("，".join(doc.cc) + "。", spec.FANGSONG)], fonts, SIZE, trk)
+
+    def labelled(element: str, label_text: str, names_text: str) -> list:
+        """`抄送：` and the names, wrapped lines aligned after the colon."""
+        label = shape([Span(label_text, spec.FANGSONG)], fonts, SIZE, trk)
+        names = shape([Span(names_text, spec.FANGSONG)], fonts, SIZE, trk)
         x_names = left + line_width(label)
-        group = []
+        rows = []
         for i, ln in enumerate(break_lines(names, right - x_names)):
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = label + glyphs, [left + x for x in natural(label)] + xs
-            group.append(("抄送机关", glyphs, xs))
+            rows.append((element, glyphs, xs))
+        return rows
+    if addressees or doc.cc:
+        group = []
+        if addressees:
+            group += labelled("版记主送", "主送：", addressees.rstrip("：:") + "。")
+        if doc.cc:
+            group += labelled("抄送机关", "抄送：", "，".join(doc.cc) + "。")
         groups.append(group)
     if doc.printer and not letter:
         group = []

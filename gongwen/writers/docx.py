@@ -159,6 +159,7 @@ STYLES: list[StyleDef] = [
              snap=False,
              extra_ppr={"keepLines": True, "spacing": f'<w:spacing w:line="{PITCH}" w:lineRule="exact"/>'}),
     StyleDef("抄送机关", "GwCopyTo", spec.FANGSONG, I, snap=False, jc="both"),
+    StyleDef("版记主送", "GwImprintAddressee", spec.FANGSONG, I, snap=False, jc="both"),
     StyleDef("印发机关", "GwPrinter", spec.FANGSONG, I, snap=False, jc="left"),
     StyleDef("版记", "GwImprint", spec.FANGSONG, I, snap=False, jc="left"),
     StyleDef("空白页", "GwBlankPage", spec.FANGSONG, B, jc="left"),
@@ -166,7 +167,7 @@ STYLES: list[StyleDef] = [
 ]
 STYLE = {s.name: s for s in STYLES}
 HEADER_ELEMENTS = ("份号", "密级", "紧急程度", "发文机关标志", "签发人", "发文字号", "令号")
-IMPRINT_ELEMENTS = ("抄送机关", "印发机关")
+IMPRINT_ELEMENTS = ("版记主送", "抄送机关", "印发机关")
 
 
 def font_name(role: str) -> str:
