@@ -85,6 +85,17 @@ FALLBACK_FILES = ("notoserifcjk*", "notoserifsc*", "sourcehanserif*",
 FALLBACK_FAMILIES = ("Noto Serif CJK SC", "Noto Serif SC", "Source Han Serif SC",
                      "Source Han Serif CN", "Noto Sans CJK SC", "Noto Sans SC",
                      "Source Han Sans SC", "Source Han Sans CN")
+# A missing character is set in a face like its role's: bold serif for 小标宋,
+# sans for 黑体, serif for the rest.  Each style lists the files it prefers
+# (patterns of FALLBACK_FILES, and the weight in the file name); "serif", the
+# first and most complete, also serves a character the others lack.
+FALLBACK_STYLE = {spec.XIAOBIAOSONG: "serif-bold", spec.HEITI: "sans"}
+_SERIF, _SANS = FALLBACK_FILES[:3], FALLBACK_FILES[3:]
+FALLBACK_PREFS = {
+    "serif": ((_SERIF, "regular"), (_SANS, "regular")),
+    "serif-bold": ((_SERIF, "bold"),),
+    "sans": ((_SANS, "regular"),),
+}
 
 # Characters that never need a glyph: controls, format characters (ZWSP, BOM,
 # soft hyphen...), line/paragraph separators and variation selectors.  They
@@ -458,11 +469,12 @@ class FontBook:
         self._faces: dict[str, Face] = {}
         self._substitutes: dict[str, Face] = {}
         self._scanned: tuple[list[_Candidate], list[Path]] | None = None
-        self._fallback_src: tuple[Path, int, str] | None | bool = False   # False: not looked up
-        self._fallback_cmap: _Cmap | None = None
-        self._fallbacks: dict[frozenset[str], Face] = {}
-        self._fallback_chars: set[str] = set()
-        self._last_fallback: Face | None = None
+        # per fallback style (FALLBACK_PREFS): source face, its coverage, subsets
+        self._fallback_src: dict[str, tuple[Path, int, str] | None] = {}
+        self._fallback_cmap: dict[str, _Cmap] = {}
+        self._fallbacks: dict[tuple[str, frozenset[str]], Face] = {}
+        self._fallback_chars: set[str] = set()         # every character a fallback has had to set
+        self._last_fallback: dict[str, Face] = {}
 
     # -- discovery -------------------------------------------------------
     def _scan(self) -> tuple[list[_Candidate], list[Path]]:
@@ -584,14 +596,17 @@ class FontBook:
                 sub = None
             if sub is not None and sub.has_glyph(ch):
                 return sub
-        if self._last_fallback is not None and self._last_fallback.has_glyph(ch):
-            return self._last_fallback
-        for fb in self._fallbacks.values():
-            if fb.has_glyph(ch):
+        for style in dict.fromkeys((FALLBACK_STYLE.get(role, "serif"), "serif")):
+            last = self._last_fallback.get(style)
+            if last is not None and last.has_glyph(ch):
+                return last
+            for (st, _), fb in self._fallbacks.items():
+                if st == style and fb.has_glyph(ch):
+                    return fb
+            # one subset per style for all the document's missing characters
+            fb = self.fallback(self._fallback_chars | {ch}, style)
+            if fb is not None and fb.has_glyph(ch):
                 return fb
-        fb = self.fallback(self._fallback_chars | {ch})
-        if fb is not None and fb.has_glyph(ch):
-            return fb
         raise MissingGlyph(ch, role)
 
     def by_key(self, key: str) -> Face:
@@ -622,20 +637,20 @@ class FontBook:
         except GongwenError:
             return False
 
-    def fallback(self, chars: set[str]) -> Face | None:
-        """A face holding those of chars the fallback font (Noto Serif CJK SC or a
-        Source Han / Noto serif) has: a subset built in memory, converted to
-        TrueType and cached by character set.  None when there is no fallback
-        font or it has none of chars."""
-        src = self._fallback_source()
+    def fallback(self, chars: set[str], style: str = "serif") -> Face | None:
+        """A face holding those of chars the style's fallback font (Noto Serif CJK
+        SC, its Bold, Noto Sans CJK SC, or a Source Han face) has: a subset built
+        in memory, converted to TrueType and cached by style and character set.
+        None when there is no such font or it has none of chars."""
+        src = self._fallback_source(style)
         if src is None:
             return None
         path, index, family = src
-        cmap = self._fallback_coverage()
+        cmap = self._fallback_coverage(style)
         have = frozenset(c for c in chars if ord(c) in cmap and not is_invisible(c))
         if not have:
             return None
-        face = self._fallbacks.get(have)
+        face = self._fallbacks.get((style, have))
         if face is None:
             st = path.stat()
             digest = hashlib.sha1(
@@ -656,55 +671,69 @@ class FontBook:
 
             face = Face(key=key, family=family, path=path, official=False, index=index,
                         chars=have, _source=source)
-            self._fallbacks[have] = face
+            self._fallbacks[(style, have)] = face
         self._fallback_chars |= have
-        self._last_fallback = face
+        self._last_fallback[style] = face
         return face
 
-    def _fallback_source(self) -> tuple[Path, int, str] | None:
-        if self._fallback_src is not False:
-            return self._fallback_src          # type: ignore[return-value]
+    def _fallback_source(self, style: str = "serif") -> tuple[Path, int, str] | None:
+        """(file, face index, family) of the style's fallback font, or None."""
+        if style in self._fallback_src:
+            return self._fallback_src[style]
         _, files = self._scan()
+        found = None
+        for patterns, weight in FALLBACK_PREFS[style]:
+            def rank(p: Path) -> tuple[int, int, int]:
+                low = p.name.lower()
+                other = re.search(r"thin|light|medium|semibold|bold|black|heavy", low)
+                fit = 0 if weight in low else (1 if weight == "regular" and not other else 2)
+                return (fit, next(i for i, pat in enumerate(patterns) if fnmatch.fnmatch(low, pat)),
+                        files.index(p))
+            mine = [p for p in files if any(fnmatch.fnmatch(p.name.lower(), pat) for pat in patterns)]
+            for path in sorted(mine, key=rank):
+                if weight == "bold" and rank(path)[0]:
+                    break                      # no bold file: this style has no source
+                found = _fallback_face(path)
+                if found:
+                    break
+            if found:
+                break
+        self._fallback_src[style] = found
+        return found
 
-        def rank(p: Path) -> tuple[int, int, int]:
-            low = p.name.lower()
-            pattern = next(i for i, pat in enumerate(FALLBACK_FILES) if fnmatch.fnmatch(low, pat))
-            weight = 0 if "regular" in low else (
-                2 if re.search(r"thin|light|medium|semibold|bold|black|heavy", low) else 1)
-            return (pattern, weight, files.index(p))
-
-        self._fallback_src = None
-        for path in sorted(files, key=rank):
-            cands = _read_candidates(path)
-            for wanted in FALLBACK_FAMILIES:
-                for cand in cands:
-                    if _norm(wanted) in cand.names:
-                        self._fallback_src = (path, cand.index, wanted)
-                        return self._fallback_src
-            if cands:   # an unknown Noto/Source Han layout: take its first face
-                first = cands[0]
-                self._fallback_src = (path, first.index, next(iter(first.names.values()), path.stem))
-                return self._fallback_src
-        return None
-
-    def _fallback_coverage(self) -> "_Cmap":
-        if self._fallback_cmap is None:
+    def _fallback_coverage(self, style: str = "serif") -> "_Cmap":
+        if style not in self._fallback_cmap:
             from fontTools.ttLib import TTFont
-            path, index, _ = self._fallback_src          # type: ignore[misc]
+            path, index, _ = self._fallback_src[style]          # type: ignore[misc]
             font = TTFont(str(path), fontNumber=index, lazy=True)
             try:
-                self._fallback_cmap = _Cmap(font)
+                self._fallback_cmap[style] = _Cmap(font)
             finally:
                 font.close()
-        return self._fallback_cmap
+        return self._fallback_cmap[style]
 
     def report(self) -> dict[str, str]:
         """Role -> family of the face serving it (plus "补字" when a fallback subset
         was built), for the CLI's message."""
         out = {role: self.face(role).family for role in spec.ROLES}
-        if self._last_fallback is not None:
-            out["补字"] = f"{self._last_fallback.family}（{len(self._fallback_chars)} 字子集）"
+        if self._last_fallback:
+            faces = "、".join(dict.fromkeys(f"{f.family}{'' if st != 'serif-bold' else ' Bold'}"
+                                            for st, f in self._last_fallback.items()))
+            out["补字"] = f"{faces}（{len(self._fallback_chars)} 字子集）"
         return out
+
+
+def _fallback_face(path: Path) -> tuple[Path, int, str] | None:
+    """The simplified-Chinese face of a Noto / Source Han file, or its first face."""
+    cands = _read_candidates(path)
+    for wanted in FALLBACK_FAMILIES:
+        for cand in cands:
+            if _norm(wanted) in cand.names:
+                return (path, cand.index, wanted)
+    if cands:   # an unknown Noto/Source Han layout: take its first face
+        first = cands[0]
+        return (path, first.index, next(iter(first.names.values()), path.stem))
+    return None
 
 
 class _Cmap:

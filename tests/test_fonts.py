@@ -180,6 +180,24 @@ def test_rare_character_goes_to_fallback(ch):
 
 
 @needs_noto
+def test_fallback_follows_the_role_weight_and_style():
+    """A rare character of the 小标宋 title is set in a bold serif, one of a 黑体
+    heading in a sans face, one of the body in the regular serif — where the
+    system has those faces (Debian's fonts-noto-cjk does); one subset a style."""
+    book = FontBook(cache_dir=None)
+    book.prepare("堃䶮")
+    files = {r: book.face_for(r, "堃").path.name.lower() for r in (spec.XIAOBIAOSONG, spec.HEITI, spec.FANGSONG)}
+    bold = book._fallback_source("serif-bold")
+    sans = book._fallback_source("sans")
+    if bold is not None:
+        assert "bold" in files[spec.XIAOBIAOSONG] and "serif" in files[spec.XIAOBIAOSONG]
+    if sans is not None:
+        assert "sans" in files[spec.HEITI]
+    assert "serif" in files[spec.FANGSONG] and "bold" not in files[spec.FANGSONG]
+    assert book.face_for(spec.XIAOBIAOSONG, "䶮") is book.face_for(spec.XIAOBIAOSONG, "堃")
+
+
+@needs_noto
 def test_fallback_is_cached_by_character_set_and_grows():
     book = FontBook(cache_dir=None)
     a = book.fallback({"\u3d58", "\u4dae"})
