@@ -428,7 +428,15 @@ class _Writer:
         size = r.size if abs(st.size - r.size) > 1e-6 else None
         color = _hex(r.color) if r.color != spec.BLACK_RGB and st.color != _hex(r.color) else None
         scale = round(r.hscale * 100 - 0.5) if r.hscale != 1.0 else None    # rounded down, like the size
-        return run(r.text if text_ is None else text_, r.role, size=size, color=color, scale=scale)
+        # Word sets sizes in half points and scales in whole percent, both rounded
+        # down here (never wider than the PDF); character spacing gives back
+        # what that cost each character, so the 发文机关标志 still spans its width.
+        spacing_tw = None
+        if size is not None and not st.grid:
+            lost = r.size * r.hscale - _half_points(r.size) / 2 * (scale if scale else 100) / 100
+            spacing_tw = int(lost * 20) or None
+        return run(r.text if text_ is None else text_, r.role, size=size, color=color, scale=scale,
+                   spacing_tw=spacing_tw)
 
     def _merged_runs(self, runs: list[TextRun]) -> str:
         """Runs of several drawn lines as one paragraph's runs (same-font neighbours merged)."""
@@ -537,7 +545,7 @@ class _Writer:
         runs = [r for row in rows for r in row.runs]
         jc = None
         if len(rows) == 1 and abs(_centre(self.adv, runs) - spec.TYPE_CENTER_X) < 0.3 and \
-                rows[0].x0 > spec.TYPE_LEFT + 1:
+                (rows[0].x0 > spec.TYPE_LEFT + 1 or element == "发文机关标志"):
             jc = "center"                      # centred in the layout: centred for the clerk too
         size = max(r.size for r in runs)
         base = rows[0].baseline
