@@ -277,6 +277,12 @@ def test_red_mark_and_rule_where_the_pdf_has_them(docs, rendered, name):
     assert [t for _, t in mark_lo] == [t for _, t in mark_pdf]
     for (bl, _), (bp, _) in zip(mark_lo, mark_pdf):
         assert abs(bl - bp) < 1.0, f"发文机关标志 baseline {bl:.2f} mm, PDF {bp:.2f} mm"
+    # and spans the same width (Word's half-point sizes must not make it shorter)
+    def extent(path):
+        cs = [c for line in pages_lines(path)[0] for c in line[2] if _red(c)]
+        return min(c["x0"] for c in cs) / MM, max(c["x1"] for c in cs) / MM
+    (a0, a1), (b0, b1) = extent(docs[name]["pdf"]), extent(rendered[name])
+    assert abs(a0 - b0) < 0.5 and abs(a1 - b1) < 0.5, f"mark {b0:.2f}–{b1:.2f} mm, PDF {a0:.2f}–{a1:.2f} mm"
 
 
 @pytest.mark.parametrize("name", RENDERED)
