@@ -80,6 +80,7 @@ class SignatureSeal:
     title: str                 # 职务, e.g. 区长
     name: str                  # printed where the seal goes when there is no image
     image: Path | None = None
+    aspect: float = 1.0        # the image's width / height (layout fits it to its box)
 
 
 FORMATS = ("文件", "信函", "命令", "纪要")   # 版式 (GB/T 9704 §7 and §9)

@@ -750,7 +750,15 @@ def _signature_seal(ctx: _Ctx, base_dir: Path) -> SignatureSeal | None:
             image = _image_file(ctx, "签名章", base_dir, pic.strip(), line, "签名章图片")
     if len(parts) < 2:
         return None
-    return SignatureSeal(parts["职务"], parts["姓名"], image)
+    return SignatureSeal(parts["职务"], parts["姓名"], image, _aspect(image) if image else 1.0)
+
+
+def _aspect(image: Path) -> float:
+    """Width / height of an image already checked by _image_file."""
+    from PIL import Image as _PIL
+    with _PIL.open(image) as im:
+        w, h = im.size
+    return w / h if h else 1.0
 
 
 _ATTACHMENT_KEYS = ("名称", "内容", "文件")

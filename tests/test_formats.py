@@ -105,6 +105,28 @@ def test_order_format():
     assert sig_line.line == body[-1].line + 3                                     # two empty lines
 
 
+@pytest.mark.parametrize("size", [(200, 200), (600, 200), (150, 300)])
+def test_signature_seal_image_placed_by_its_own_size(tmp_path, size):
+    """§7.3.5.3: the seal image 右空四字 and the title 左空二字 from it — measured on
+    the image as drawn (its proportions kept), not on the box it is fitted to."""
+    from PIL import Image as PILImage
+
+    from gongwen.layout.boxes import Image
+    PILImage.new("RGB", size, (255, 51, 51)).save(tmp_path / "sig.png")
+    text = (ROOT / "data" / "order-2024.yaml").read_text(encoding="utf-8")
+    text = text.replace("  姓名: 张建国\n", "  姓名: 张建国\n  图片: sig.png\n")
+    assert "图片: sig.png" in text
+    (tmp_path / "order.yaml").write_text(text, encoding="utf-8")
+    L = build(read(tmp_path / "order.yaml"))
+    (im,) = [i for p in L.pages for i in p.items if isinstance(i, Image) and i.element == "签名章"]
+    assert im.width / im.height == pytest.approx(size[0] / size[1], rel=1e-3)
+    assert im.width <= spec.SIGNATURE_SEAL_BOX[0] + 1e-6 and im.height <= spec.SIGNATURE_SEAL_BOX[1] + 1e-6
+    assert im.x + im.width == pytest.approx(spec.TYPE_RIGHT - 4 * spec.CHAR_PITCH, abs=0.01)
+    title = runs_of(L, "签名章")[0]
+    assert title.text == "区长"
+    assert im.x - (title.xs[-1] + spec.CHAR_PITCH) == pytest.approx(2 * spec.CHAR_PITCH, abs=0.01)
+
+
 # --- 纪要 ---------------------------------------------------------------------------
 
 def test_minutes_format():

@@ -6,7 +6,7 @@ import math
 
 from .. import spec
 from ..model import Document, Span
-from .body import body_blocks, title_lines
+from .body import body_blocks, signature_seal_size, title_lines
 from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
 from .flow import paginate
 from .header import layout_header
@@ -115,7 +115,7 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
     if ss is not None and ss.image is not None:
         row = next((p for p in flow.placed if p.row.element == "签名章"), None)
         if row is not None:
-            w, h = spec.SIGNATURE_SEAL_BOX
+            w, h = signature_seal_size(ss)
             x = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * spec.CHAR_PITCH - w
             cy = spec.line_top(row.line) + spec.LINE_PITCH / 2
             pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, "签名章"))

@@ -273,7 +273,7 @@ def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
     trk = grid_tracking(BODY)
     right = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * CH
     name = shape([Span(ss.name, spec.FANGSONG)], fonts, BODY, trk)
-    seal_w = spec.SIGNATURE_SEAL_BOX[0] if ss.image else line_width(name)
+    seal_w = signature_seal_size(ss)[0] if ss.image else line_width(name)
     seal_x = right - seal_w
     title = shape([Span(ss.title, spec.FANGSONG)], fonts, BODY, trk)
     title_x = seal_x - spec.SIGNATURE_SEAL_TITLE_GAP * CH - line_width(title)
@@ -286,6 +286,12 @@ def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
         date = shape([Span(format_date(doc.date), spec.FANGSONG)], fonts, BODY, trk)
         rows.append(Row("成文日期", date, [right - line_width(date) + x for x in natural(date)]))
     return Block(rows, gap_before=spec.SIGNATURE_SEAL_GAP_LINES, min_gap_before=1, signature=True)
+
+
+def signature_seal_size(ss) -> tuple[float, float]:
+    """The 签名章 image as drawn: its own proportions, as large as fits the box."""
+    bw, bh = spec.SIGNATURE_SEAL_BOX
+    return (bw, bw / ss.aspect) if ss.aspect >= bw / bh else (bh * ss.aspect, bh)
 
 
 def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...], with_addressees: bool = True) -> list[Block]:
