@@ -70,12 +70,19 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
               for i, row in enumerate(grid)]
     natural_w = [max(line_width(row[j]) for row in shaped) + 2 * pad for j in range(n)]
     # A column is at least as wide as its widest unbreakable word (a phone number)
-    # and its header when that is short, so neither is split.
-    min_w = []
-    for j in range(n):
-        words = [c.width for row in shaped[1:] for c in clusters(row[j])]
-        head = line_width(shaped[0][j]) if len(grid[0][j]) <= spec.TABLE_KEEP_HEADER_CHARS else 0.0
-        min_w.append(max(spec.TABLE_MIN_COLUMN_CHARS * CH, head, *words) + 2 * pad)
+    # and its header when that is short, so neither is split; and, where the
+    # width allows, as its widest short cell (科长, 副科长), so that no short cell
+    # wraps one character onto a line of its own.
+    def widest(j: int, rows, short: bool) -> float:
+        return max((line_width(row[j]) for i, row in rows
+                    if not short or len(grid[i][j]) <= spec.TABLE_KEEP_HEADER_CHARS), default=0.0)
+    body_rows = list(enumerate(shaped))[1:]
+    head_rows = list(enumerate(shaped))[:1]
+    words = [max((c.width for row in shaped[1:] for c in clusters(row[j])), default=0.0) for j in range(n)]
+    base = [max(spec.TABLE_MIN_COLUMN_CHARS * CH, widest(j, head_rows, True), words[j]) + 2 * pad for j in range(n)]
+    min_w = [max(b, widest(j, body_rows, True) + 2 * pad) for j, b in enumerate(base)]
+    if sum(min_w) > W:
+        min_w = base
     if sum(min_w) > W:                     # too many columns: fall back to the plain minimum
         min_w = [min(spec.TABLE_MIN_COLUMN_CHARS * CH + 2 * pad, W / n)] * n
     # Share the rest of the 版心 width in proportion to each column's content.
