@@ -158,6 +158,7 @@ def test_joint_notice_with_table_attachment():
     assert len(xs) == 6
     cells = "".join(r.text for r in runs_of(L, "表格"))
     assert "0533-7215055" in cells                                  # phone numbers stay whole in cells
+    assert any("副科长" in r.text for r in runs_of(L, "表格"))      # short cells never wrap
     assert L.imprint_page % 2 == 0
     assert runs_of(L, "抄送机关")
 
