@@ -159,6 +159,7 @@ def test_joint_notice_with_table_attachment():
     cells = "".join(r.text for r in runs_of(L, "表格"))
     assert "0533-7215055" in cells                                  # phone numbers stay whole in cells
     assert any("副科长" in r.text for r in runs_of(L, "表格"))      # short cells never wrap
+    assert any("市场监督管理局" in ln.text for ln in L.lines if ln.element == "表格")   # cells wrap by words
     assert L.imprint_page % 2 == 0
     assert runs_of(L, "抄送机关")
 

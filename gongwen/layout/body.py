@@ -5,7 +5,8 @@ from .. import spec
 from ..model import Attachment, Document, Paragraph, Span, Table, format_date
 from .boxes import Rule, VRule
 from .flow import Block, Row
-from .text import Fonts, break_lines, break_title, clusters, grid_tracking, line_width, natural, shape
+from .text import (NO_LINE_END, NO_LINE_START, Fonts, break_lines, break_title, clusters, grid_tracking,
+                   line_width, natural, shape, word_boundaries)
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -96,8 +97,7 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
     blocks: list[Block] = []
     header_rows: list[Row] = []
     for i, row in enumerate(shaped):
-        cell_lines = [break_lines(g, widths[j] - 2 * pad, 0.0, justify=False) if g else []
-                      for j, g in enumerate(row)]
+        cell_lines = [_cell_lines(g, widths[j] - 2 * pad) if g else [] for j, g in enumerate(row)]
         height = max(1, *(len(c) for c in cell_lines))
         rows = []
         for k in range(height):
@@ -122,6 +122,27 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
         blocks.append(Block(rows, keep_together=True, keep_with_next=i == 0 and len(shaped) > 1,
                             repeat=header_rows if i else [], landscape=t.landscape))
     return blocks
+
+
+def _cell_lines(glyphs: list, width: float) -> list:
+    """A table cell's lines, flush left: broken as body text is, each break then
+    moved back to the end of a word (淄博市临淄区|市场监督管理局, not
+    …市场监|督管理局) when that keeps at least half the line — a narrow column
+    reads by words, where a full body line reads by characters."""
+    words = set.intersection(*word_boundaries("".join(g.ch for g in glyphs)))
+    out, start = [], 0
+    while start < len(glyphs):
+        line = break_lines(glyphs[start:], width, 0.0, justify=False)[0]
+        end = start + len(line.glyphs)
+        if end < len(glyphs) and end not in words:
+            better = [b for b in words if start + max(2, len(line.glyphs) // 2) <= b < end
+                      and glyphs[b].ch not in NO_LINE_START and glyphs[b - 1].ch not in NO_LINE_END]
+            if better:
+                end = max(better)
+                line = break_lines(glyphs[start:end], width, 0.0, justify=False)[0]
+        out.append(line)
+        start = end
+    return out
 
 
 def attachment_note(doc: Document, fonts: Fonts) -> Block | None:

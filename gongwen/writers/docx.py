@@ -792,9 +792,11 @@ class _Writer:
             xml.append(f"<w:tr>{trpr}")
             for j, w in enumerate(widths):
                 role = cells[j][0].role if cells[j] else st.role
-                txt = "".join(t for _, t in cell_lines[j])
+                # the layout's lines, each ended by a line break: a cell breaks by
+                # words (tables' own rule), which Word would not find by itself
+                runs_ = "<w:r><w:br/></w:r>".join(run(t, role) for _, t in cell_lines[j] if t)
                 jc = "center" if head else "left"
-                para = f"<w:p>{ppr(pStyle=st.sid, jc=jc)}{run(txt, role) if txt else ''}</w:p>"
+                para = f"<w:p>{ppr(pStyle=st.sid, jc=jc)}{runs_}</w:p>"
                 xml.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{para}</w:tc>')
             xml.append("</w:tr>")
         xml.append("</w:tbl>")
