@@ -6,7 +6,8 @@ It changes structure and metadata only; every glyph and rule stays as drawn:
 * ReportLab's empty `/Trans` page entries are removed (PDF/A-1 forbids them);
 * each `external` page of the layout gets its 附件 PDF page underneath the page
   number already drawn on it (scaled to A4 if it is another size);
-* an outline (书签) for 正文, its 一级标题, each 附件 and the 版记;
+* an outline (书签) for 正文 and each 附件, with their 一级 and 二级标题
+  (nested), and the 版记;
 * page labels equal to the printed page numbers (pages without one, the blank
   page and the 版记-only page, are labelled 空白页 / 版记);
 * document information and a matching XMP packet: 标题 as title, 发文机关 as
@@ -179,38 +180,96 @@ def _page_labels(pdf, lay) -> None:
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
 
 
-def bookmarks(lay, doc: Document) -> list[tuple[str, int, float | None, list]]:
-    """(title, page index, top in mm or None, children) of each outline entry."""
+Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)
+HEADING_ELEMENTS = {1: "一级标题", 2: "二级标题"}   # the levels the outline shows, nested
+
+
+def _mark(title: str, ln, kids: list | None = None) -> Mark:
+    return (title, ln.page - 1, spec.line_top(ln.line) if ln.line else None, kids or [])
+
+
+def bookmarks(lay, doc: Document) -> list[Mark]:
+    """The outline: 正文 with its headings, each 附件, the 版记."""
     def first(pred) -> tuple[int, float | None] | None:
         for ln in lay.lines:
             if pred(ln):
                 return ln.page - 1, (spec.line_top(ln.line) if ln.line else None)
         return None
 
-    out: list[tuple[str, int, float | None, list]] = []
+    out: list[Mark] = []
+    starts = [i for i, ln in enumerate(lay.lines) if ln.element == "附件标签"]
+    ends = [*starts, len(lay.lines)]                  # each part's lines end where the next 附件 starts
     title = first(lambda ln: ln.element == "标题")
     if title:
-        heads = [p.text for p in doc.body if getattr(p, "level", 0) == 1]
-        starts, prev = [], None
-        attach_start = next((ln for ln in lay.lines if ln.element == "附件标签"), None)
-        for ln in lay.lines:
-            if ln is attach_start:
-                break
-            if ln.element == "一级标题" and prev != "一级标题":
-                starts.append(ln)
-            prev = ln.element
-        kids = [(heads[k] if len(heads) == len(starts) else ln.text, ln.page - 1,
-                 spec.line_top(ln.line) if ln.line else None, []) for k, ln in enumerate(starts)]
-        out.append((f"正文　{doc.title}", *title, kids))
+        out.append((f"正文　{doc.title}", *title, heading_marks(doc.body, lay.lines[:ends[0]])))
     several = len(doc.attachments) > 1
-    labels = [ln for ln in lay.lines if ln.element == "附件标签"]
-    for a, ln in zip(doc.attachments, labels):
+    for k, (a, i) in enumerate(zip(doc.attachments, starts)):
         name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
-        out.append((name, ln.page - 1, spec.line_top(ln.line) if ln.line else None, []))
+        out.append(_mark(name, lay.lines[i], heading_marks(a.content, lay.lines[i:ends[k + 1]])))
     if lay.imprint_page:
         imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("抄送机关", "印发机关"))
         out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
     return out
+
+
+def heading_marks(blocks, lines) -> list[Mark]:
+    """A bookmark for every 一级 and 二级标题 among `blocks`, each 二级 under the
+    一级 before it.  Printed lines do not say which paragraph they belong to, so
+    each heading is found by its text, in reading order, among `lines` (the
+    lines those blocks were printed on): two headings in a row stay two, and a
+    heading wrapped onto several lines stays one."""
+    out: list[Mark] = []
+    cursor = 0
+    for p in blocks:
+        element = HEADING_ELEMENTS.get(getattr(p, "level", 0))
+        if element is None:
+            continue
+        found = _heading_lines(lines, cursor, element, p.text)
+        if found is None:
+            continue
+        start, cursor = found
+        mark = _mark(heading_title(p), lines[start])
+        if p.level == 1 or not out:
+            out.append(mark)
+        else:
+            out[-1][3].append(mark)
+    return out
+
+
+def heading_title(p) -> str:
+    """A heading's bookmark text: the whole heading; of a run-in heading (heading
+    sentence and text in one paragraph), its heading sentence."""
+    if p.run_in:
+        head, sep, _ = p.text.partition("。")
+        return head + sep
+    return p.text
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _heading_lines(lines, cursor: int, element: str, text: str) -> tuple[int, int] | None:
+    """(first line, one past the last line) of the paragraph `text` printed as
+    `element`, searching from `cursor`: the lines whose texts, joined, give it."""
+    want = _squeeze(text)
+    fallback = None
+    for i in range(cursor, len(lines)):
+        if lines[i].element != element:
+            continue
+        got = _squeeze(lines[i].text)
+        if fallback is None:
+            fallback = i
+        if not got or not want.startswith(got):
+            continue
+        j = i + 1
+        while got != want and j < len(lines) and lines[j].element == element \
+                and want.startswith(got + _squeeze(lines[j].text)):
+            got += _squeeze(lines[j].text)
+            j += 1
+        return i, j
+    # Not found by its text (it should always be): the next line of its kind.
+    return None if fallback is None else (fallback, fallback + 1)
 
 
 def _outline(pdf, lay, doc: Document) -> None:

@@ -396,3 +396,78 @@ def test_attachment_pdf_that_cannot_be_pdfa_is_refused_with_reasons(tmp_path):
     assert "字体没有嵌入" in r.stderr and "CMYK" in r.stderr
     assert "未生成任何文件" in r.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+HEADINGS = """\
+发文机关标志: 临淄区知识产权联席会议办公室文件
+发文字号: 临知联办字〔2023〕5号
+标题: 关于做好知识产权工作的通知
+主送机关: 各有关单位
+正文: |
+  为做好工作，现通知如下：
+  # 总体要求
+  # 工作任务
+  ## 加强知识产权创造
+  做好创造工作。
+  ## 加强知识产权保护。各单位要加强协作。
+  做好保护工作。
+  # 强化知识产权运用和保护的协同联动机制，推动知识产权工作全面高质量发展
+  做好运用工作。
+  # 保障措施
+  加强组织领导。
+  特此通知。
+附件:
+  - 名称: 工作方案
+    内容: |
+      # 目标任务
+      完成年度任务。
+成文日期: 2023-04-18
+印章: true
+印发机关: 临淄区知识产权联席会议办公室
+"""
+
+
+def _outline_tops(pdf_path: Path) -> dict[str, tuple[int, float]]:
+    """Bookmark title → (page index, top of its destination in PDF points)."""
+    from pypdf import PdfReader
+    r = PdfReader(pdf_path)
+    out = {}
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out[it.title] = (r.get_destination_page_number(it), float(it.top))
+    walk(r.outline)
+    return out
+
+
+def test_every_heading_has_a_bookmark_with_its_full_text_on_its_page(tmp_path):
+    """Consecutive 一级标题, a 一级标题 wrapping onto a second line, 二级标题
+    (one of them run-in), a heading in an 附件: each its own bookmark, nested,
+    with the whole heading, leading to the line where it is printed."""
+    src = write_yaml(tmp_path, HEADINGS, "headings.yaml")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / "out" / "headings.pdf"
+    long = "三、强化知识产权运用和保护的协同联动机制，推动知识产权工作全面高质量发展"
+    assert [(d, t) for d, t, _ in _outline(pdf)] == [
+        (0, "正文　关于做好知识产权工作的通知"), (1, "一、总体要求"), (1, "二、工作任务"),
+        (2, "（一）加强知识产权创造"), (2, "（二）加强知识产权保护。"), (1, long), (1, "四、保障措施"),
+        (0, "附件　工作方案"), (1, "一、目标任务"), (0, "版记")]
+    import pdfplumber
+
+    from gongwen import spec
+    pitch = spec.LINE_PITCH / spec.PT
+    tops = _outline_tops(pdf)
+    with pdfplumber.open(pdf) as doc:
+        for title in ("一、总体要求", "二、工作任务", "（一）加强知识产权创造", "（二）加强知识产权保护。",
+                      long, "四、保障措施", "一、目标任务"):
+            index, top = tops[title]
+            page = doc.pages[index]
+            line = next(ln for ln in page.extract_text_lines()
+                        if title[:8] in unspace(ln["text"]).replace(" ", ""))
+            # the destination is the top of the grid line the heading starts on
+            assert 0 <= top - (page.height - line["top"]) < pitch, title
+    assert long[:20] in _squash(_pages_text(pdf)[tops[long][0]])
