@@ -10,9 +10,10 @@ It changes structure and metadata only; every glyph and rule stays as drawn:
   (nested), and the 版记;
 * page labels equal to the printed page numbers (pages without one, the blank
   page and the 版记-only page, are labelled 空白页 / 版记);
-* document information and a matching XMP packet: 标题 as title, 发文机关 as
-  author, 发文字号 as subject, 发文字号 and 成文日期 as keywords, the 成文日期
-  as creation date (never the clock), PDF/A-1b identification;
+* document information and a matching XMP packet: 标题 as title (for a 纪要 or
+  命令 without one, the mark with its 期号 or 令号), 发文机关 as author, 发文字号
+  (or 令号) as subject, those and the 成文日期 as keywords, the 成文日期 as
+  creation date (never the clock), PDF/A-1b identification;
 * an sRGB output intent (the profile shipped with pikepdf);
 * saved as PDF 1.4 without object streams and with a document ID derived from
   the content, so the same data gives the same bytes on any day.
@@ -64,7 +65,7 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
     externals = _underlay_externals(pdf, lay)
     _outline(pdf, lay, doc)
     _page_labels(pdf, lay)
-    _metadata(pdf, doc.title, _author(doc), doc.doc_number, _keywords(doc), doc.date)
+    _metadata(pdf, document_title(doc), _author(doc), _subject(doc), _keywords(doc), doc.date)
     _output_intent(pdf)
     out = io.BytesIO()
     pdf.save(out, **save_kwargs())
@@ -82,8 +83,26 @@ def _author(doc: Document) -> str:
     return "、".join(doc.issuers) or "、".join(doc.organ_mark)
 
 
+def document_title(doc: Document) -> str:
+    """The 标题; a 纪要 or 命令 may have none, and is named as it is cited:
+    its mark and 期号 or 令号 (临淄区知识产权联席会议纪要第2期, 淄博市临淄区人民政府令第5号)."""
+    if doc.title:
+        return doc.title
+    mark = "、".join(doc.organ_mark) + doc.mark_suffix
+    number = _subject(doc)
+    if not number:
+        return mark
+    return mark + ("" if number.startswith("第") else "　") + number
+
+
+def _subject(doc: Document) -> str | None:
+    # A 命令 is numbered by its 令号 where other documents have a 发文字号.
+    return doc.doc_number or doc.order_number
+
+
 def _keywords(doc: Document) -> str:
-    return " ".join(x for x in (doc.doc_number, format_date(doc.date) if doc.date else None) if x)
+    return " ".join(x for x in (doc.doc_number, doc.order_number,
+                                format_date(doc.date) if doc.date else None) if x)
 
 
 def _metadata(pdf, title: str, author: str, subject: str | None, keywords: str,
@@ -182,6 +201,7 @@ def _page_labels(pdf, lay) -> None:
 
 Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)
 HEADING_ELEMENTS = {1: "一级标题", 2: "二级标题"}   # the levels the outline shows, nested
+MAIN_ELEMENTS = {"主送机关", "正文", "一级标题", "二级标题", "三级标题", "四级标题"}
 
 
 def _mark(title: str, ln, kids: list | None = None) -> Mark:
@@ -199,9 +219,10 @@ def bookmarks(lay, doc: Document) -> list[Mark]:
     out: list[Mark] = []
     starts = [i for i, ln in enumerate(lay.lines) if ln.element == "附件标签"]
     ends = [*starts, len(lay.lines)]                  # each part's lines end where the next 附件 starts
-    title = first(lambda ln: ln.element == "标题")
-    if title:
-        out.append((f"正文　{doc.title}", *title, heading_marks(doc.body, lay.lines[:ends[0]])))
+    # 正文 starts at the 标题, or where the text starts in a 纪要 or 命令 without one.
+    start = first(lambda ln: ln.element == "标题") or first(lambda ln: ln.element in MAIN_ELEMENTS)
+    if start:
+        out.append((f"正文　{document_title(doc)}", *start, heading_marks(doc.body, lay.lines[:ends[0]])))
     several = len(doc.attachments) > 1
     for k, (a, i) in enumerate(zip(doc.attachments, starts)):
         name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"

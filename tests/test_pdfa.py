@@ -471,3 +471,28 @@ def test_every_heading_has_a_bookmark_with_its_full_text_on_its_page(tmp_path):
             # the destination is the top of the grid line the heading starts on
             assert 0 <= top - (page.height - line["top"]) < pitch, title
     assert long[:20] in _squash(_pages_text(pdf)[tops[long][0]])
+
+
+@pytest.mark.parametrize("name, title, subject, keywords, heads", [
+    ("minutes-2024", "临淄区知识产权联席会议纪要第2期", "第2期", "第2期",
+     ["一、关于2023年度工作", "二、关于2024年重点工作"]),
+    ("order-2024", "淄博市临淄区人民政府令第5号", "第5号", "第5号 2024年6月10日", []),
+], ids=["minutes", "order"])
+def test_document_without_a_title_is_named_by_its_mark_and_number(tmp_path, name, title, subject, keywords,
+                                                                  heads):
+    """A 纪要 or 命令 has no 标题: the title is its mark with its 期号 / 令号, in the
+    document information and the XMP, and its 正文 and headings have bookmarks."""
+    import pikepdf
+    r = run_generate(str(ROOT / "data" / f"{name}.yaml"), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / f"{name}.pdf"
+    with pikepdf.open(pdf) as p:
+        info = {k: str(v) for k, v in p.docinfo.items()}
+        meta = p.open_metadata()
+        assert info["/Title"] == meta["dc:title"] == title
+        assert info["/Subject"] == meta["dc:description"] == subject
+        assert info["/Keywords"] == meta["pdf:Keywords"] == keywords
+    marks = _outline(pdf)
+    assert [(d, t) for d, t, _ in marks] == [(0, f"正文　{title}"), *((1, h) for h in heads), (0, "版记")]
+    first_text = _squash(_pages_text(pdf)[marks[0][2]])
+    assert "现纪要如下" in first_text or "现予公布" in first_text
