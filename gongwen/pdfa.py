@@ -8,8 +8,9 @@ It changes structure and metadata only; every glyph and rule stays as drawn:
   number already drawn on it (scaled to A4 if it is another size);
 * an outline (书签) for 正文 and each 附件, with their 一级 and 二级标题
   (nested), and the 版记;
-* page labels equal to the printed page numbers (pages without one, the blank
-  page and the 版记-only page, are labelled 空白页 / 版记);
+* page labels equal to the page numbers (the blank page and the 版记-only page,
+  outside the numbering, are labelled 空白页 / 版记; a 信函's first page, whose
+  number is not printed, is 1);
 * document information and a matching XMP packet: 标题 as title (for a 纪要 or
   命令 without one, the mark with its 期号 or 令号), 发文机关 as author, 发文字号
   (or 令号) as subject, those and the 成文日期 as keywords, the 成文日期 as
@@ -174,22 +175,36 @@ def _output_intent(pdf) -> None:
 
 # -- navigation ----------------------------------------------------------------
 
+# Page labels follow the standard's own distinction between a page outside the
+# numbering and a page whose number is only not shown.  The blank page before
+# the 版记 and the 版记 page "不编排页码" (§7.5): they are labelled by what they
+# are.  A 信函's first page "不显示页码" (§10.1): it is still page 1 — the next
+# one prints —2— — so it is labelled 1, in one decimal run with the pages after
+# it, and every label that is a number is the page's number as printed or as
+# counted.  (Labelling it by a name instead would leave "page 1" nowhere in a
+# reader's page box or print dialog.)
+UNNUMBERED = {"blank": "空白页", "imprint": "版记"}
+
+
 def page_labels(lay) -> list[str]:
-    """The label of each page: its printed number, or what it is when none is printed."""
-    names = {"blank": "空白页", "imprint": "版记"}
-    return [str(p.number) if p.show_number else names.get(p.kind, str(p.number)) for p in lay.pages]
+    """The label of each page: its number, or what it is when it is outside the numbering."""
+    return [_unnumbered(p) or str(p.number) for p in lay.pages]
+
+
+def _unnumbered(page) -> str | None:
+    return UNNUMBERED.get(page.kind) if not page.show_number else None
 
 
 def _page_labels(pdf, lay) -> None:
-    """/PageLabels ranges: decimal runs where numbers are printed, a prefix-only
-    label (空白页, 版记) on pages that carry none."""
+    """/PageLabels ranges: decimal runs for numbered pages, a prefix-only label
+    (空白页, 版记) on pages outside the numbering."""
     import pikepdf
     nums: list = []
-    labels = page_labels(lay)
     expect = None                        # the number the current decimal run gives next
     for i, page in enumerate(lay.pages):
-        if not page.show_number:
-            nums += [i, pikepdf.Dictionary(P=pikepdf.String(labels[i]))]
+        name = _unnumbered(page)
+        if name:
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(name))]
             expect = None
         elif expect != page.number:
             nums += [i, pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)]

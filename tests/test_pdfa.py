@@ -496,3 +496,28 @@ def test_document_without_a_title_is_named_by_its_mark_and_number(tmp_path, name
     assert [(d, t) for d, t, _ in marks] == [(0, f"正文　{title}"), *((1, h) for h in heads), (0, "版记")]
     first_text = _squash(_pages_text(pdf)[marks[0][2]])
     assert "现纪要如下" in first_text or "现予公布" in first_text
+
+
+def test_letter_first_page_is_page_one_of_one_decimal_run(tmp_path):
+    """A 信函 prints no number on page 1 (§10.1) but counts it: the next page
+    prints —2—.  Its label is the number 1, in the same decimal run as the
+    pages after it (not a text label "1" beside a run starting at 2), and every
+    printed number equals its page's label."""
+    import pikepdf
+    from pypdf import PdfReader
+    items = "".join(f"  第{i}项：请贵局按照检查方案做好人员和车辆保障，确保检查工作顺利进行。\n"
+                    for i in range(1, 16))
+    text = (ROOT / "data" / "letter-2024.yaml").read_text(encoding="utf-8")
+    src = write_yaml(tmp_path, text.replace("  特此函告。\n", items + "  特此函告。\n"), "letter.yaml")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / "out" / "letter.pdf"
+    texts = _pages_text(pdf)
+    labels = PdfReader(pdf).page_labels
+    assert len(texts) >= 2 and labels == [str(k) for k in range(1, len(texts) + 1)]
+    assert _printed_number(texts[0]) is None
+    assert [_printed_number(t) for t in texts[1:]] == labels[1:]
+    with pikepdf.open(pdf) as p:
+        nums = list(p.Root.PageLabels.Nums)
+    assert nums[0] == 0 and nums[1].get("/S") == "/D" and int(nums[1].get("/St", 1)) == 1
+    assert len(nums) == 2                      # one run for the whole letter
