@@ -257,3 +257,25 @@ def test_copy_number_runs_match_a_fresh_layout():
     placed = [i for i in lay.pages[0].items if getattr(i, "element", "") == "份号"]
     assert placed == copy_number_runs("000137", fontbook())
     assert placed[0].xs[0] == pytest.approx(spec.TYPE_LEFT)
+
+
+def test_merged_copies_of_an_odd_page_count_are_padded_to_even(tmp_path):
+    """A one-page 信函 in 3 copies: each copy gets a blank back (no page number),
+    so printed duplex every copy starts on a sheet of its own."""
+    letter = ROOT / "data" / "letter-2024.yaml"
+    single = tmp_path / "single"
+    assert run_generate(str(letter), "--out", str(single)).returncode == 0
+    alone = all_pages(single / "letter-2024.pdf")
+    assert len(alone) == 1
+    r = run_generate(str(letter), "--copies", "1-3", "--copies-merged", "--out", str(tmp_path / "m"))
+    assert r.returncode == 0, r.stderr
+    (merged,) = (tmp_path / "m").iterdir()
+    pages = all_pages(merged)
+    assert len(pages) == 6
+    for k in range(3):
+        front, back = pages[2 * k], pages[2 * k + 1]
+        number = f"00000{k + 1}"                             # under the letter's mark
+        assert number in front.splitlines()
+        assert [ln for ln in front.splitlines() if ln != number] == alone[0].splitlines()
+        assert back.strip() == ""                            # blank: not even a page number
+    assert "共 3 份、6 页" in r.stderr
