@@ -675,12 +675,13 @@ def merged_copies(doc, numbers: list[str], path: Path, preprinted: bool = False,
     """One PDF with every copy in order, each starting on an odd page (every
     copy has an even page count, padded with a blank page if need be), for
     duplex printing.  The layout is made once; only the 份号 differs between copies."""
+    from .pdfa import finish_copies
     from .pipeline import atomic_write, build, fontbook
     from .writers.pdf import render_pdf_copies
     base = dataclasses.replace(doc, copy_number=numbers[0])
     lay = padded(build(base, preprinted))
     data = render_pdf_copies(lay, base, fontbook(), numbers, progress)
-    atomic_write(path, data)
+    atomic_write(path, finish_copies(data, lay, base, numbers))
     return path, len(lay.pages) * len(numbers)
 
 

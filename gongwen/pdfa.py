@@ -60,12 +60,37 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
     """The archived PDF/A-1b bytes of a drawn layout."""
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
-    for page in pdf.pages:
-        if "/Trans" in page.obj:
-            del page.obj["/Trans"]
+    _drop_transitions(pdf)
     externals = _underlay_externals(pdf, lay)
     _outline(pdf, lay, doc)
     _page_labels(pdf, lay)
+    return _archive(pdf, doc, externals)
+
+
+def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
+    """The merged print file of numbered copies (`lay`'s pages drawn once per
+    份号 in `numbers`), made PDF/A-1b like a single copy.  Its page labels
+    restart with each copy and carry its 份号: 000002-1, 000002-2 … 000002-版记."""
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(data))
+    _drop_transitions(pdf)
+    n = len(lay.pages)
+    nums: list = []
+    for k, number in enumerate(numbers):
+        nums += label_ranges(lay, k * n, f"{number}-")
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    return _archive(pdf, doc, [])
+
+
+def _drop_transitions(pdf) -> None:
+    # ReportLab writes an empty /Trans on every page; PDF/A-1 forbids them.
+    for page in pdf.pages:
+        if "/Trans" in page.obj:
+            del page.obj["/Trans"]
+
+
+def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
+    """Metadata, output intent, PDF/A-1b save settings; the bytes."""
     _metadata(pdf, document_title(doc), _author(doc), _subject(doc), _keywords(doc), doc.date)
     _output_intent(pdf)
     out = io.BytesIO()
@@ -196,22 +221,31 @@ def _unnumbered(page) -> str | None:
 
 
 def _page_labels(pdf, lay) -> None:
-    """/PageLabels ranges: decimal runs for numbered pages, a prefix-only label
-    (空白页, 版记) on pages outside the numbering."""
+    import pikepdf
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(label_ranges(lay)))
+
+
+def label_ranges(lay, first: int = 0, prefix: str = "") -> list:
+    """/PageLabels /Nums entries for `lay`'s pages placed from page index
+    `first`: decimal runs for numbered pages, a prefix-only label (空白页, 版记)
+    on pages outside the numbering; every label begins with `prefix`."""
     import pikepdf
     nums: list = []
     expect = None                        # the number the current decimal run gives next
-    for i, page in enumerate(lay.pages):
+    for i, page in enumerate(lay.pages, first):
         name = _unnumbered(page)
         if name:
-            nums += [i, pikepdf.Dictionary(P=pikepdf.String(name))]
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(prefix + name))]
             expect = None
         elif expect != page.number:
-            nums += [i, pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)]
+            run = pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)
+            if prefix:
+                run.P = pikepdf.String(prefix)
+            nums += [i, run]
             expect = page.number + 1
         else:
             expect += 1
-    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    return nums
 
 
 Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)

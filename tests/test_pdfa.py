@@ -152,7 +152,8 @@ def sealed(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def corpus(seed_outputs, training, sealed, tmp_path_factory) -> dict[str, Path]:
     """Every PDF we can make: the seed, each example in data/, the skeleton of
-    each of the 15 文种 (信函, 命令, 纪要 formats included), a 附件 PDF, a seal PNG."""
+    each of the 15 文种 (信函, 命令, 纪要 formats included), a 附件 PDF, a seal PNG,
+    numbered copies merged into one file."""
     from gongwen.errors import GongwenError
     from gongwen.pipeline import render
     from gongwen.reader import read
@@ -176,6 +177,11 @@ def corpus(seed_outputs, training, sealed, tmp_path_factory) -> dict[str, Path]:
         blobs, _ = render(doc, formats=("pdf",))
         path = d / f"{name}.pdf"
         path.write_bytes(blobs["pdf"])
+        pdfs[path.name] = path
+    for src in (SEED_DATA, ROOT / "data" / "letter-2024.yaml"):     # numbered copies, merged (the
+        r = run_generate(str(src), "--copies", "1-3", "--copies-merged", "--out", str(d))   # letter padded)
+        assert r.returncode == 0, r.stderr
+        path = d / f"{src.stem}-份号000001-000003.pdf"
         pdfs[path.name] = path
     return pdfs
 
