@@ -69,17 +69,18 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
 
 def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
     """The merged print file of numbered copies (`lay`'s pages drawn once per
-    份号 in `numbers`), made PDF/A-1b like a single copy.  Its page labels
+    份号 in `numbers`), made PDF/A-1b like a single copy, 附件 PDFs included.  Its page labels
     restart with each copy and carry its 份号: 000002-1, 000002-2 … 000002-版记."""
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
+    externals = _underlay_externals(pdf, lay, len(numbers))
     n = len(lay.pages)
     nums: list = []
     for k, number in enumerate(numbers):
         nums += label_ranges(lay, k * n, f"{number}-")
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
-    return _archive(pdf, doc, [])
+    return _archive(pdf, doc, externals)
 
 
 def _drop_transitions(pdf) -> None:
@@ -371,12 +372,15 @@ def _outline(pdf, lay, doc: Document) -> None:
 
 # -- 附件 given as PDF files ---------------------------------------------------------
 
-def _underlay_externals(pdf, lay) -> list[Path]:
+def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
     """Put each external page under the page drawn for it (which carries only
-    the page number), scaled to fit the A4 page and centred."""
+    the page number), scaled to fit the A4 page and centred.  With `copies`,
+    `pdf` holds the layout's pages that many times over; every copy places
+    the same form, copied in once."""
     import pikepdf
     opened: dict[Path, object] = {}
     files: list[Path] = []
+    n = len(lay.pages)
     try:
         for i, page in enumerate(lay.pages):
             if page.kind != "external" or page.external is None:
@@ -386,7 +390,8 @@ def _underlay_externals(pdf, lay) -> list[Path]:
                 opened[path] = pikepdf.open(path)
                 files.append(path)
             form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
-            _underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
+            for c in range(copies):
+                _underlay(pdf.pages[c * n + i], form, f"/GwAttachmentPage{i + 1}")
     finally:
         for src in opened.values():
             src.close()

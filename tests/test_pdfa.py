@@ -183,7 +183,20 @@ def corpus(seed_outputs, training, sealed, tmp_path_factory) -> dict[str, Path]:
         assert r.returncode == 0, r.stderr
         path = d / f"{src.stem}-份号000001-000003.pdf"
         pdfs[path.name] = path
+    merged = _merged_training(training)
+    pdfs[merged.name] = merged
     return pdfs
+
+
+def _merged_training(training) -> Path:
+    """The notice with a 附件 PDF in numbered copies 1-2, merged (made once)."""
+    out = training["dir"] / "copies"
+    path = out / "training-份号000001-000002.pdf"
+    if not path.exists():
+        r = run_generate(str(training["dir"] / "training.yaml"), "--copies", "1-2", "--copies-merged",
+                         "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    return path
 
 
 # -- PDF/A-1b ------------------------------------------------------------------
@@ -379,6 +392,20 @@ def test_attachment_pdf_follows_its_label_page_with_numbers_running_on(training)
     # the 版记 comes after the appended pages, on an even page
     imprint = len(texts) - 1
     assert imprint > label + 3 and "抄送" in texts[imprint] and (imprint + 1) % 2 == 0
+
+
+def test_attachment_pdf_pages_are_in_every_merged_copy(training):
+    """Numbered copies merged into one file carry the 附件 PDF's pages in each
+    copy, as a single copy does (the merged file once showed only their numbers)."""
+    single = _pages_text(training["pdf"])
+    merged = _pages_text(_merged_training(training))
+    n = len(single)
+    assert len(merged) == 2 * n
+    label = next(i for i, t in enumerate(single) if t.startswith("附件2"))
+    for copy in (merged[:n], merged[n:]):
+        for k in range(3):
+            assert f"参会回执第{k + 1}页" in copy[label + 1 + k]
+        assert copy[1:] == single[1:]
 
 
 def test_attachment_pdf_page_is_placed_at_full_size(training):
