@@ -673,12 +673,25 @@ def copies_main(source: Path, spec_text: str, merged: bool, out_dir: Path, stric
 def merged_copies(doc, numbers: list[str], path: Path, preprinted: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> tuple[Path, int]:
     """One PDF with every copy in order, each starting on an odd page (every
-    copy has an even page count), for duplex printing.  The layout is made
-    once; only the 份号 differs between copies."""
+    copy has an even page count, padded with a blank page if need be), for
+    duplex printing.  The layout is made once; only the 份号 differs between copies."""
+    from .pdfa import finish_copies
     from .pipeline import atomic_write, build, fontbook
     from .writers.pdf import render_pdf_copies
     base = dataclasses.replace(doc, copy_number=numbers[0])
-    lay = build(base, preprinted)
+    lay = padded(build(base, preprinted))
     data = render_pdf_copies(lay, base, fontbook(), numbers, progress)
-    atomic_write(path, data)
+    atomic_write(path, finish_copies(data, lay, base, numbers))
     return path, len(lay.pages) * len(numbers)
+
+
+def padded(lay):
+    """The layout with a blank page added when its page count is odd (a 信函
+    whose 版记 shares its last page, a notice without 版记): printed duplex,
+    the next copy then starts on a sheet of its own.  The blank page carries
+    no page number, like the standard's 空白页."""
+    from .layout.boxes import Page
+    if len(lay.pages) % 2 == 0:
+        return lay
+    blank = Page(len(lay.pages) + 1, show_number=False, kind="blank")
+    return dataclasses.replace(lay, pages=[*lay.pages, blank], blank_pages=(*lay.blank_pages, blank.number))

@@ -6,12 +6,15 @@ It changes structure and metadata only; every glyph and rule stays as drawn:
 * ReportLab's empty `/Trans` page entries are removed (PDF/A-1 forbids them);
 * each `external` page of the layout gets its 附件 PDF page underneath the page
   number already drawn on it (scaled to A4 if it is another size);
-* an outline (书签) for 正文, its 一级标题, each 附件 and the 版记;
-* page labels equal to the printed page numbers (pages without one, the blank
-  page and the 版记-only page, are labelled 空白页 / 版记);
-* document information and a matching XMP packet: 标题 as title, 发文机关 as
-  author, 发文字号 as subject, 发文字号 and 成文日期 as keywords, the 成文日期
-  as creation date (never the clock), PDF/A-1b identification;
+* an outline (书签) for 正文 and each 附件, with their 一级 and 二级标题
+  (nested), and the 版记;
+* page labels equal to the page numbers (the blank page and the 版记-only page,
+  outside the numbering, are labelled 空白页 / 版记; a 信函's first page, whose
+  number is not printed, is 1);
+* document information and a matching XMP packet: 标题 as title (for a 纪要 or
+  命令 without one, the mark with its 期号 or 令号), 发文机关 as author, 发文字号
+  (or 令号) as subject, those and the 成文日期 as keywords, the 成文日期 as
+  creation date (never the clock), PDF/A-1b identification;
 * an sRGB output intent (the profile shipped with pikepdf);
 * saved as PDF 1.4 without object streams and with a document ID derived from
   the content, so the same data gives the same bytes on any day.
@@ -57,13 +60,39 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
     """The archived PDF/A-1b bytes of a drawn layout."""
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
-    for page in pdf.pages:
-        if "/Trans" in page.obj:
-            del page.obj["/Trans"]
+    _drop_transitions(pdf)
     externals = _underlay_externals(pdf, lay)
     _outline(pdf, lay, doc)
     _page_labels(pdf, lay)
-    _metadata(pdf, doc.title, _author(doc), doc.doc_number, _keywords(doc), doc.date)
+    return _archive(pdf, doc, externals)
+
+
+def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
+    """The merged print file of numbered copies (`lay`'s pages drawn once per
+    份号 in `numbers`), made PDF/A-1b like a single copy, 附件 PDFs included.  Its page labels
+    restart with each copy and carry its 份号: 000002-1, 000002-2 … 000002-版记."""
+    import pikepdf
+    pdf = pikepdf.open(io.BytesIO(data))
+    _drop_transitions(pdf)
+    externals = _underlay_externals(pdf, lay, len(numbers))
+    n = len(lay.pages)
+    nums: list = []
+    for k, number in enumerate(numbers):
+        nums += label_ranges(lay, k * n, f"{number}-")
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    return _archive(pdf, doc, externals)
+
+
+def _drop_transitions(pdf) -> None:
+    # ReportLab writes an empty /Trans on every page; PDF/A-1 forbids them.
+    for page in pdf.pages:
+        if "/Trans" in page.obj:
+            del page.obj["/Trans"]
+
+
+def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
+    """Metadata, output intent, PDF/A-1b save settings; the bytes."""
+    _metadata(pdf, document_title(doc), _author(doc), _subject(doc), _keywords(doc), doc.date)
     _output_intent(pdf)
     out = io.BytesIO()
     pdf.save(out, **save_kwargs())
@@ -81,8 +110,26 @@ def _author(doc: Document) -> str:
     return "、".join(doc.issuers) or "、".join(doc.organ_mark)
 
 
+def document_title(doc: Document) -> str:
+    """The 标题; a 纪要 or 命令 may have none, and is named as it is cited:
+    its mark and 期号 or 令号 (临淄区知识产权联席会议纪要第2期, 淄博市临淄区人民政府令第5号)."""
+    if doc.title:
+        return doc.title
+    mark = "、".join(doc.organ_mark) + doc.mark_suffix
+    number = _subject(doc)
+    if not number:
+        return mark
+    return mark + ("" if number.startswith("第") else "　") + number
+
+
+def _subject(doc: Document) -> str | None:
+    # A 命令 is numbered by its 令号 where other documents have a 发文字号.
+    return doc.doc_number or doc.order_number
+
+
 def _keywords(doc: Document) -> str:
-    return " ".join(x for x in (doc.doc_number, format_date(doc.date) if doc.date else None) if x)
+    return " ".join(x for x in (doc.doc_number, doc.order_number,
+                                format_date(doc.date) if doc.date else None) if x)
 
 
 def _metadata(pdf, title: str, author: str, subject: str | None, keywords: str,
@@ -154,63 +201,146 @@ def _output_intent(pdf) -> None:
 
 # -- navigation ----------------------------------------------------------------
 
+# Page labels follow the standard's own distinction between a page outside the
+# numbering and a page whose number is only not shown.  The blank page before
+# the 版记 and the 版记 page "不编排页码" (§7.5): they are labelled by what they
+# are.  A 信函's first page "不显示页码" (§10.1): it is still page 1 — the next
+# one prints —2— — so it is labelled 1, in one decimal run with the pages after
+# it, and every label that is a number is the page's number as printed or as
+# counted.  (Labelling it by a name instead would leave "page 1" nowhere in a
+# reader's page box or print dialog.)
+UNNUMBERED = {"blank": "空白页", "imprint": "版记"}
+
+
 def page_labels(lay) -> list[str]:
-    """The label of each page: its printed number, or what it is when none is printed."""
-    names = {"blank": "空白页", "imprint": "版记"}
-    return [str(p.number) if p.show_number else names.get(p.kind, str(p.number)) for p in lay.pages]
+    """The label of each page: its number, or what it is when it is outside the numbering."""
+    return [_unnumbered(p) or str(p.number) for p in lay.pages]
+
+
+def _unnumbered(page) -> str | None:
+    return UNNUMBERED.get(page.kind) if not page.show_number else None
 
 
 def _page_labels(pdf, lay) -> None:
-    """/PageLabels ranges: decimal runs where numbers are printed, a prefix-only
-    label (空白页, 版记) on pages that carry none."""
+    import pikepdf
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(label_ranges(lay)))
+
+
+def label_ranges(lay, first: int = 0, prefix: str = "") -> list:
+    """/PageLabels /Nums entries for `lay`'s pages placed from page index
+    `first`: decimal runs for numbered pages, a prefix-only label (空白页, 版记)
+    on pages outside the numbering; every label begins with `prefix`."""
     import pikepdf
     nums: list = []
-    labels = page_labels(lay)
     expect = None                        # the number the current decimal run gives next
-    for i, page in enumerate(lay.pages):
-        if not page.show_number:
-            nums += [i, pikepdf.Dictionary(P=pikepdf.String(labels[i]))]
+    for i, page in enumerate(lay.pages, first):
+        name = _unnumbered(page)
+        if name:
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(prefix + name))]
             expect = None
         elif expect != page.number:
-            nums += [i, pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)]
+            run = pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)
+            if prefix:
+                run.P = pikepdf.String(prefix)
+            nums += [i, run]
             expect = page.number + 1
         else:
             expect += 1
-    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    return nums
 
 
-def bookmarks(lay, doc: Document) -> list[tuple[str, int, float | None, list]]:
-    """(title, page index, top in mm or None, children) of each outline entry."""
+Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)
+HEADING_ELEMENTS = {1: "一级标题", 2: "二级标题"}   # the levels the outline shows, nested
+MAIN_ELEMENTS = {"主送机关", "正文", "一级标题", "二级标题", "三级标题", "四级标题"}
+
+
+def _mark(title: str, ln, kids: list | None = None) -> Mark:
+    return (title, ln.page - 1, spec.line_top(ln.line) if ln.line else None, kids or [])
+
+
+def bookmarks(lay, doc: Document) -> list[Mark]:
+    """The outline: 正文 with its headings, each 附件, the 版记."""
     def first(pred) -> tuple[int, float | None] | None:
         for ln in lay.lines:
             if pred(ln):
                 return ln.page - 1, (spec.line_top(ln.line) if ln.line else None)
         return None
 
-    out: list[tuple[str, int, float | None, list]] = []
-    title = first(lambda ln: ln.element == "标题")
-    if title:
-        heads = [p.text for p in doc.body if getattr(p, "level", 0) == 1]
-        starts, prev = [], None
-        attach_start = next((ln for ln in lay.lines if ln.element == "附件标签"), None)
-        for ln in lay.lines:
-            if ln is attach_start:
-                break
-            if ln.element == "一级标题" and prev != "一级标题":
-                starts.append(ln)
-            prev = ln.element
-        kids = [(heads[k] if len(heads) == len(starts) else ln.text, ln.page - 1,
-                 spec.line_top(ln.line) if ln.line else None, []) for k, ln in enumerate(starts)]
-        out.append((f"正文　{doc.title}", *title, kids))
+    out: list[Mark] = []
+    starts = [i for i, ln in enumerate(lay.lines) if ln.element == "附件标签"]
+    ends = [*starts, len(lay.lines)]                  # each part's lines end where the next 附件 starts
+    # 正文 starts at the 标题, or where the text starts in a 纪要 or 命令 without one.
+    start = first(lambda ln: ln.element == "标题") or first(lambda ln: ln.element in MAIN_ELEMENTS)
+    if start:
+        out.append((f"正文　{document_title(doc)}", *start, heading_marks(doc.body, lay.lines[:ends[0]])))
     several = len(doc.attachments) > 1
-    labels = [ln for ln in lay.lines if ln.element == "附件标签"]
-    for a, ln in zip(doc.attachments, labels):
+    for k, (a, i) in enumerate(zip(doc.attachments, starts)):
         name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
-        out.append((name, ln.page - 1, spec.line_top(ln.line) if ln.line else None, []))
+        out.append(_mark(name, lay.lines[i], heading_marks(a.content, lay.lines[i:ends[k + 1]])))
     if lay.imprint_page:
         imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("版记主送", "抄送机关", "印发机关"))
         out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
     return out
+
+
+def heading_marks(blocks, lines) -> list[Mark]:
+    """A bookmark for every 一级 and 二级标题 among `blocks`, each 二级 under the
+    一级 before it.  Printed lines do not say which paragraph they belong to, so
+    each heading is found by its text, in reading order, among `lines` (the
+    lines those blocks were printed on): two headings in a row stay two, and a
+    heading wrapped onto several lines stays one."""
+    out: list[Mark] = []
+    cursor = 0
+    for p in blocks:
+        element = HEADING_ELEMENTS.get(getattr(p, "level", 0))
+        if element is None:
+            continue
+        found = _heading_lines(lines, cursor, element, p.text)
+        if found is None:
+            continue
+        start, cursor = found
+        mark = _mark(heading_title(p), lines[start])
+        if p.level == 1 or not out:
+            out.append(mark)
+        else:
+            out[-1][3].append(mark)
+    return out
+
+
+def heading_title(p) -> str:
+    """A heading's bookmark text: the whole heading; of a run-in heading (heading
+    sentence and text in one paragraph), its heading sentence."""
+    if p.run_in:
+        head, sep, _ = p.text.partition("。")
+        return head + sep
+    return p.text
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _heading_lines(lines, cursor: int, element: str, text: str) -> tuple[int, int] | None:
+    """(first line, one past the last line) of the paragraph `text` printed as
+    `element`, searching from `cursor`: the lines whose texts, joined, give it."""
+    want = _squeeze(text)
+    fallback = None
+    for i in range(cursor, len(lines)):
+        if lines[i].element != element:
+            continue
+        got = _squeeze(lines[i].text)
+        if fallback is None:
+            fallback = i
+        if not got or not want.startswith(got):
+            continue
+        j = i + 1
+        while got != want and j < len(lines) and lines[j].element == element \
+                and want.startswith(got + _squeeze(lines[j].text)):
+            got += _squeeze(lines[j].text)
+            j += 1
+        return i, j
+    # Not found by its text (it should always be): the next line of its kind.
+    return None if fallback is None else (fallback, fallback + 1)
 
 
 def _outline(pdf, lay, doc: Document) -> None:
@@ -242,12 +372,15 @@ def _outline(pdf, lay, doc: Document) -> None:
 
 # -- 附件 given as PDF files ---------------------------------------------------------
 
-def _underlay_externals(pdf, lay) -> list[Path]:
+def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
     """Put each external page under the page drawn for it (which carries only
-    the page number), scaled to fit the A4 page and centred."""
+    the page number), scaled to fit the A4 page and centred.  With `copies`,
+    `pdf` holds the layout's pages that many times over; every copy places
+    the same form, copied in once."""
     import pikepdf
     opened: dict[Path, object] = {}
     files: list[Path] = []
+    n = len(lay.pages)
     try:
         for i, page in enumerate(lay.pages):
             if page.kind != "external" or page.external is None:
@@ -257,7 +390,8 @@ def _underlay_externals(pdf, lay) -> list[Path]:
                 opened[path] = pikepdf.open(path)
                 files.append(path)
             form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
-            _underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
+            for c in range(copies):
+                _underlay(pdf.pages[c * n + i], form, f"/GwAttachmentPage{i + 1}")
     finally:
         for src in opened.values():
             src.close()

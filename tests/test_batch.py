@@ -3,6 +3,7 @@ each PDF is opened and its first page read back."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -257,3 +258,58 @@ def test_copy_number_runs_match_a_fresh_layout():
     placed = [i for i in lay.pages[0].items if getattr(i, "element", "") == "份号"]
     assert placed == copy_number_runs("000137", fontbook())
     assert placed[0].xs[0] == pytest.approx(spec.TYPE_LEFT)
+
+
+def test_merged_copies_of_an_odd_page_count_are_padded_to_even(tmp_path):
+    """A one-page 信函 in 3 copies: each copy gets a blank back (no page number),
+    so printed duplex every copy starts on a sheet of its own."""
+    letter = ROOT / "data" / "letter-2024.yaml"
+    single = tmp_path / "single"
+    assert run_generate(str(letter), "--out", str(single)).returncode == 0
+    alone = all_pages(single / "letter-2024.pdf")
+    assert len(alone) == 1
+    r = run_generate(str(letter), "--copies", "1-3", "--copies-merged", "--out", str(tmp_path / "m"))
+    assert r.returncode == 0, r.stderr
+    (merged,) = (tmp_path / "m").iterdir()
+    pages = all_pages(merged)
+    assert len(pages) == 6
+    for k in range(3):
+        front, back = pages[2 * k], pages[2 * k + 1]
+        number = f"00000{k + 1}"                             # under the letter's mark
+        assert number in front.splitlines()
+        assert [ln for ln in front.splitlines() if ln != number] == alone[0].splitlines()
+        assert back.strip() == ""                            # blank: not even a page number
+    assert "共 3 份、6 页" in r.stderr
+
+
+def test_merged_copies_page_labels_restart_with_each_copy_and_carry_its_number(tmp_path):
+    """Each copy's labels are its 份号, a hyphen and the page's own label, whose
+    number is the one printed on the page: 000002-1 … 000002-6, not 7 … 12.
+    The same data gives the same bytes."""
+    from pypdf import PdfReader
+    r = run_generate(str(SEED_DATA), "--copies", "1-3", "--copies-merged", "--out", str(tmp_path / "a"))
+    assert r.returncode == 0, r.stderr
+    assert run_generate(str(SEED_DATA), "--copies", "1-3", "--copies-merged",
+                        "--out", str(tmp_path / "b")).returncode == 0
+    (merged,) = (tmp_path / "a").iterdir()
+    assert digest(merged) == digest(tmp_path / "b" / merged.name)
+    labels = PdfReader(merged).page_labels
+    pages = all_pages(merged)
+    n = len(pages) // 3
+    assert len(labels) == len(pages) == 3 * n
+    for i, (label, text) in enumerate(zip(labels, pages)):
+        copy, _, own = label.partition("-")
+        assert copy == f"00000{i // n + 1}"
+        printed = re.search(r"—\s*(\d+)\s*—\s*$", text.strip())
+        assert own == (printed.group(1) if printed else "版记"), (i, label)
+    assert labels[n:2 * n] == [f"000002-{k}" for k in range(1, n + 1)]
+
+
+def test_merged_copies_label_a_padding_page_as_blank(tmp_path):
+    from pypdf import PdfReader
+    letter = ROOT / "data" / "letter-2024.yaml"
+    r = run_generate(str(letter), "--copies", "7-8", "--copies-merged", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    (merged,) = tmp_path.iterdir()
+    # a 信函's first page prints no number but is page 1 (pdfa.page_labels)
+    assert PdfReader(merged).page_labels == ["000007-1", "000007-空白页", "000008-1", "000008-空白页"]

@@ -152,7 +152,8 @@ def sealed(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def corpus(seed_outputs, training, sealed, tmp_path_factory) -> dict[str, Path]:
     """Every PDF we can make: the seed, each example in data/, the skeleton of
-    each of the 15 文种 (信函, 命令, 纪要 formats included), a 附件 PDF, a seal PNG."""
+    each of the 15 文种 (信函, 命令, 纪要 formats included), a 附件 PDF, a seal PNG,
+    numbered copies merged into one file."""
     from gongwen.errors import GongwenError
     from gongwen.pipeline import render
     from gongwen.reader import read
@@ -177,7 +178,25 @@ def corpus(seed_outputs, training, sealed, tmp_path_factory) -> dict[str, Path]:
         path = d / f"{name}.pdf"
         path.write_bytes(blobs["pdf"])
         pdfs[path.name] = path
+    for src in (SEED_DATA, ROOT / "data" / "letter-2024.yaml"):     # numbered copies, merged (the
+        r = run_generate(str(src), "--copies", "1-3", "--copies-merged", "--out", str(d))   # letter padded)
+        assert r.returncode == 0, r.stderr
+        path = d / f"{src.stem}-份号000001-000003.pdf"
+        pdfs[path.name] = path
+    merged = _merged_training(training)
+    pdfs[merged.name] = merged
     return pdfs
+
+
+def _merged_training(training) -> Path:
+    """The notice with a 附件 PDF in numbered copies 1-2, merged (made once)."""
+    out = training["dir"] / "copies"
+    path = out / "training-份号000001-000002.pdf"
+    if not path.exists():
+        r = run_generate(str(training["dir"] / "training.yaml"), "--copies", "1-2", "--copies-merged",
+                         "--out", str(out))
+        assert r.returncode == 0, r.stderr
+    return path
 
 
 # -- PDF/A-1b ------------------------------------------------------------------
@@ -375,6 +394,20 @@ def test_attachment_pdf_follows_its_label_page_with_numbers_running_on(training)
     assert imprint > label + 3 and "抄送" in texts[imprint] and (imprint + 1) % 2 == 0
 
 
+def test_attachment_pdf_pages_are_in_every_merged_copy(training):
+    """Numbered copies merged into one file carry the 附件 PDF's pages in each
+    copy, as a single copy does (the merged file once showed only their numbers)."""
+    single = _pages_text(training["pdf"])
+    merged = _pages_text(_merged_training(training))
+    n = len(single)
+    assert len(merged) == 2 * n
+    label = next(i for i, t in enumerate(single) if t.startswith("附件2"))
+    for copy in (merged[:n], merged[n:]):
+        for k in range(3):
+            assert f"参会回执第{k + 1}页" in copy[label + 1 + k]
+        assert copy[1:] == single[1:]
+
+
 def test_attachment_pdf_page_is_placed_at_full_size(training):
     """An A4 attachment stays A4: its text sits where its own file put it."""
     import pdfplumber
@@ -396,3 +429,128 @@ def test_attachment_pdf_that_cannot_be_pdfa_is_refused_with_reasons(tmp_path):
     assert "字体没有嵌入" in r.stderr and "CMYK" in r.stderr
     assert "未生成任何文件" in r.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+HEADINGS = """\
+发文机关标志: 临淄区知识产权联席会议办公室文件
+发文字号: 临知联办字〔2023〕5号
+标题: 关于做好知识产权工作的通知
+主送机关: 各有关单位
+正文: |
+  为做好工作，现通知如下：
+  # 总体要求
+  # 工作任务
+  ## 加强知识产权创造
+  做好创造工作。
+  ## 加强知识产权保护。各单位要加强协作。
+  做好保护工作。
+  # 强化知识产权运用和保护的协同联动机制，推动知识产权工作全面高质量发展
+  做好运用工作。
+  # 保障措施
+  加强组织领导。
+  特此通知。
+附件:
+  - 名称: 工作方案
+    内容: |
+      # 目标任务
+      完成年度任务。
+成文日期: 2023-04-18
+印章: true
+印发机关: 临淄区知识产权联席会议办公室
+"""
+
+
+def _outline_tops(pdf_path: Path) -> dict[str, tuple[int, float]]:
+    """Bookmark title → (page index, top of its destination in PDF points)."""
+    from pypdf import PdfReader
+    r = PdfReader(pdf_path)
+    out = {}
+
+    def walk(items):
+        for it in items:
+            if isinstance(it, list):
+                walk(it)
+            else:
+                out[it.title] = (r.get_destination_page_number(it), float(it.top))
+    walk(r.outline)
+    return out
+
+
+def test_every_heading_has_a_bookmark_with_its_full_text_on_its_page(tmp_path):
+    """Consecutive 一级标题, a 一级标题 wrapping onto a second line, 二级标题
+    (one of them run-in), a heading in an 附件: each its own bookmark, nested,
+    with the whole heading, leading to the line where it is printed."""
+    src = write_yaml(tmp_path, HEADINGS, "headings.yaml")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / "out" / "headings.pdf"
+    long = "三、强化知识产权运用和保护的协同联动机制，推动知识产权工作全面高质量发展"
+    assert [(d, t) for d, t, _ in _outline(pdf)] == [
+        (0, "正文　关于做好知识产权工作的通知"), (1, "一、总体要求"), (1, "二、工作任务"),
+        (2, "（一）加强知识产权创造"), (2, "（二）加强知识产权保护。"), (1, long), (1, "四、保障措施"),
+        (0, "附件　工作方案"), (1, "一、目标任务"), (0, "版记")]
+    import pdfplumber
+
+    from gongwen import spec
+    pitch = spec.LINE_PITCH / spec.PT
+    tops = _outline_tops(pdf)
+    with pdfplumber.open(pdf) as doc:
+        for title in ("一、总体要求", "二、工作任务", "（一）加强知识产权创造", "（二）加强知识产权保护。",
+                      long, "四、保障措施", "一、目标任务"):
+            index, top = tops[title]
+            page = doc.pages[index]
+            line = next(ln for ln in page.extract_text_lines()
+                        if title[:8] in unspace(ln["text"]).replace(" ", ""))
+            # the destination is the top of the grid line the heading starts on
+            assert 0 <= top - (page.height - line["top"]) < pitch, title
+    assert long[:20] in _squash(_pages_text(pdf)[tops[long][0]])
+
+
+@pytest.mark.parametrize("name, title, subject, keywords, heads", [
+    ("minutes-2024", "临淄区知识产权联席会议纪要第2期", "第2期", "第2期",
+     ["一、关于2023年度工作", "二、关于2024年重点工作"]),
+    ("order-2024", "淄博市临淄区人民政府令第5号", "第5号", "第5号 2024年6月10日", []),
+], ids=["minutes", "order"])
+def test_document_without_a_title_is_named_by_its_mark_and_number(tmp_path, name, title, subject, keywords,
+                                                                  heads):
+    """A 纪要 or 命令 has no 标题: the title is its mark with its 期号 / 令号, in the
+    document information and the XMP, and its 正文 and headings have bookmarks."""
+    import pikepdf
+    r = run_generate(str(ROOT / "data" / f"{name}.yaml"), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / f"{name}.pdf"
+    with pikepdf.open(pdf) as p:
+        info = {k: str(v) for k, v in p.docinfo.items()}
+        meta = p.open_metadata()
+        assert info["/Title"] == meta["dc:title"] == title
+        assert info["/Subject"] == meta["dc:description"] == subject
+        assert info["/Keywords"] == meta["pdf:Keywords"] == keywords
+    marks = _outline(pdf)
+    assert [(d, t) for d, t, _ in marks] == [(0, f"正文　{title}"), *((1, h) for h in heads), (0, "版记")]
+    first_text = _squash(_pages_text(pdf)[marks[0][2]])
+    assert "现纪要如下" in first_text or "现予公布" in first_text
+
+
+def test_letter_first_page_is_page_one_of_one_decimal_run(tmp_path):
+    """A 信函 prints no number on page 1 (§10.1) but counts it: the next page
+    prints —2—.  Its label is the number 1, in the same decimal run as the
+    pages after it (not a text label "1" beside a run starting at 2), and every
+    printed number equals its page's label."""
+    import pikepdf
+    from pypdf import PdfReader
+    items = "".join(f"  第{i}项：请贵局按照检查方案做好人员和车辆保障，确保检查工作顺利进行。\n"
+                    for i in range(1, 16))
+    text = (ROOT / "data" / "letter-2024.yaml").read_text(encoding="utf-8")
+    src = write_yaml(tmp_path, text.replace("  特此函告。\n", items + "  特此函告。\n"), "letter.yaml")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / "out" / "letter.pdf"
+    texts = _pages_text(pdf)
+    labels = PdfReader(pdf).page_labels
+    assert len(texts) >= 2 and labels == [str(k) for k in range(1, len(texts) + 1)]
+    assert _printed_number(texts[0]) is None
+    assert [_printed_number(t) for t in texts[1:]] == labels[1:]
+    with pikepdf.open(pdf) as p:
+        nums = list(p.Root.PageLabels.Nums)
+    assert nums[0] == 0 and nums[1].get("/S") == "/D" and int(nums[1].get("/St", 1)) == 1
+    assert len(nums) == 2                      # one run for the whole letter
