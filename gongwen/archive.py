@@ -176,16 +176,17 @@ def _next_number(folder: Path, manifest: dict) -> int:
     return max(used, default=0) + 1
 
 
-def store(root: Path, doc: Document, source: Path, blobs: dict[str, bytes], pages: int,
+def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str, bytes], pages: int,
           preprinted: bool = False, reason: str | None = None) -> Stored:
-    """Archive one generation.  Unchanged data and output: nothing new is written
-    (the latest copies are refreshed if missing).  Otherwise the next version."""
+    """Archive one generation: `data` are the bytes `doc` was parsed from (never
+    the file read again — it may have been saved since).  Unchanged data and
+    output: nothing new is written (the latest copies are refreshed if missing).
+    Otherwise the next version."""
     from .pipeline import atomic_write
     root = Path(root)
     source = Path(source)
     key = key_of(doc, source)
     folder = root / key
-    data = source.read_bytes()
     stem = source.stem
     record = {
         "source": {"file": source.name, "sha256": sha256(data)},

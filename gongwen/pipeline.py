@@ -107,7 +107,9 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
     from .reader import read
     from .checks import check_document
-    doc = read(source)
+    from .yamlsource import read_bytes
+    raw = read_bytes(Path(source))          # read once: the archive keeps these very bytes
+    doc = read(source, raw)
     warnings = check_document(doc)
     errors = [p for p in warnings if p.severity == "error" or strict]
     if errors:
@@ -116,7 +118,7 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     if archive:
         from .archive import store
         try:
-            stored = store(Path(out_dir), doc, Path(source), blobs, len(lay.pages), preprinted, reason)
+            stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason)
         except OSError as e:
             import errno
             why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",

@@ -249,3 +249,23 @@ def test_paragraph_added_and_removed_are_numbered_as_printed():
     assert compare(a, b) == ["正文第 4 段（在“一、要求”下）：新增 “丙。”",
                              "成文日期：“2023年4月18日” 改为 “2023年4月19日”"]
     assert compare(b, a)[0] == "正文原第 4 段（在“一、要求”下）：删去 “丙。”"
+
+
+def test_the_archive_keeps_the_bytes_that_were_rendered(seed_copy, tmp_path, monkeypatch):
+    """The clerk saves the data again while it is being rendered: the version
+    holds the data its PDF was made from, not the newer file."""
+    from gongwen import pipeline
+    original = seed_copy.read_bytes()
+    render = pipeline.render
+
+    def render_then_edit(doc, *a, **kw):
+        out = render(doc, *a, **kw)
+        seed_copy.write_bytes(original.replace(OLD_TIME.encode(), NEW_TIME.encode()))
+        return out
+    monkeypatch.setattr(pipeline, "render", render_then_edit)
+    archive = tmp_path / "build"
+    pipeline.generate(seed_copy, archive, archive=True)
+    entry = manifest(archive)["versions"][0]
+    assert (archive / KEY / entry["source"]["copy"]).read_bytes() == original
+    assert entry["source"]["sha256"] == hashlib.sha256(original).hexdigest()
+    assert seed_copy.read_bytes() != original
