@@ -40,14 +40,29 @@ FORMAT = 1
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]')
 
 
-def safe_name(text: str) -> str:
+NAME_BYTES = 255          # the longest file name most file systems take, in bytes (UTF-8 on Linux)
+
+
+def safe_name(text: str, limit: int = NAME_BYTES) -> str:
     """A folder name any file system accepts: no path separators, no characters
-    Windows refuses, no leading/trailing dots or spaces.  Chinese stays as it is."""
+    Windows refuses, no leading/trailing dots or spaces, at most `limit` bytes
+    in UTF-8 (cut between characters).  Chinese stays as it is."""
     name = _UNSAFE.sub("_", text.strip()).strip(" .")
     if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         name = "_" + name
-    return name[:120] or "_"
+    return cut_bytes(name, limit).rstrip(" .") or "_"
+
+
+def cut_bytes(text: str, limit: int) -> str:
+    """The longest start of `text` whose UTF-8 form has at most `limit` bytes
+    (a name that was not UTF-8 on disk counts its raw bytes)."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += len(ch.encode("utf-8", "surrogateescape"))
+        if size > limit:
+            return text[:i]
+    return text
 
 
 def key_of(doc: Document | None, source: Path) -> str:

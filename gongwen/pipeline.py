@@ -63,11 +63,17 @@ def _field_of(doc, ch: str) -> str | None:
     return best
 
 
+# Temporary names are short and fixed in form, so a final name that fits the
+# file system always has a temporary one that fits too (and stale ones are
+# easy to recognise).
+TEMP_PREFIX, TEMP_SUFFIX = ".gw-", ".tmp"
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write under a temporary name and rename: a crash never leaves a broken
     file under the final name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -84,6 +90,53 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of `folder` takes (255 on most)."""
+    p = Path(folder).absolute()
+    while not p.exists() and p != p.parent:      # the folder may not exist yet
+        p = p.parent
+    try:
+        return os.pathconf(p, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):   # Windows has no pathconf
+        return 255
+
+
+def check_names(folder: Path, names: list[str], source: Path) -> None:
+    """Every name to be written fits the file system — checked before anything
+    is written, so a name too long never leaves half the files behind."""
+    limit = name_max(folder)
+    for name in names:
+        if len(os.fsencode(name)) > limit:
+            raise GongwenError(name_too_long(name, source, limit))
+
+
+def name_too_long(name: str, source: Path, limit: int = 255) -> Problem:
+    return Problem(f"文件名过长：要写出的“{_short(name)}”有 {len(os.fsencode(name))} 字节，"
+                   f"超过文件系统允许的 {limit} 字节。",
+                   f"把数据文件“{_short(Path(source).name)}”改成短一些的名字（生成的文件与它同名；"
+                   f"不超过 {limit - 5} 字节，约 {(limit - 5) // 3} 个汉字）", file=source)
+
+
+def _short(name: str) -> str:
+    """A long name as a message can show it: its start and its end."""
+    return name if len(name) <= 40 else name[:20] + "…" + name[-12:]
+
+
+def write_error(e: OSError, folder: Path, source: Path, archive: bool = False) -> GongwenError:
+    """An OSError while writing, as the clerk's message: what failed and what to do."""
+    import errno
+    what, kept = ("存档文件夹", "已有的版本") if archive else ("文件夹", "已有的文件")
+    if e.errno == errno.ENAMETOOLONG:
+        return GongwenError(Problem(
+            f"文件名或路径过长，无法写入{what}“{folder}”。",
+            f"把数据文件“{_short(Path(source).name)}”改成短一些的名字，或换一个路径短一些的文件夹；{kept}没有改动",
+            file=source))
+    why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",
+           errno.ENOTDIR: "路径上有同名的文件", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or str(e))
+    return GongwenError(Problem(f"无法写入{what}“{folder}”：{why}（{e.filename or folder}）。",
+                                f"检查该文件夹的写权限和磁盘空间；{kept}没有改动", file=source))
 
 
 def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "docx")) -> tuple[dict[str, bytes], object]:
@@ -115,21 +168,21 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     if errors:
         raise GongwenError(errors)
     blobs, lay = render(doc, preprinted)
+    stem = Path(source).stem
+    check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
     if archive:
         from .archive import store
         try:
             stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason)
         except OSError as e:
-            import errno
-            why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",
-                   errno.ENOTDIR: "路径上有同名的文件", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or str(e))
-            raise GongwenError(Problem(f"无法写入存档文件夹“{out_dir}”：{why}（{e.filename or out_dir}）。",
-                                       "检查该文件夹的写权限和磁盘空间；已有的版本没有改动", file=source))
+            raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
-    stem = Path(source).stem
     paths = []
-    for ext, data in blobs.items():        # everything rendered before anything is written
-        p = out_dir / f"{stem}.{ext}"
-        atomic_write(p, data)
-        paths.append(p)
+    try:
+        for ext, data in blobs.items():        # everything rendered before anything is written
+            p = Path(out_dir) / f"{stem}.{ext}"
+            atomic_write(p, data)
+            paths.append(p)
+    except OSError as e:
+        raise write_error(e, Path(out_dir), source)
     return Result(paths, lay.fonts, len(lay.pages), warnings)

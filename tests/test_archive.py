@@ -269,3 +269,43 @@ def test_the_archive_keeps_the_bytes_that_were_rendered(seed_copy, tmp_path, mon
     assert (archive / KEY / entry["source"]["copy"]).read_bytes() == original
     assert entry["source"]["sha256"] == hashlib.sha256(original).hexdigest()
     assert seed_copy.read_bytes() != original
+
+
+def test_folder_names_are_cut_by_bytes_not_characters():
+    from gongwen.archive import safe_name
+    long_cn = "临淄区知识产权联席会议办公室" * 20                     # 280 characters, 840 bytes
+    name = safe_name(long_cn)
+    assert len(name.encode("utf-8")) <= 255 and long_cn.startswith(name)
+    assert len(name.encode("utf-8")) > 252                           # cut between characters, not short of it
+    latin = "a" * 250
+    assert safe_name(latin) == latin                                 # 250 bytes fit: no cut at 120
+
+
+LONG_STEM = "a" * 246                        # + ".yaml": a 251-byte name, its .docx 251 bytes
+
+
+def test_a_long_data_file_name_exports_and_archives(tmp_path):
+    src = tmp_path / f"{LONG_STEM}.yaml"
+    shutil.copy(SEED_DATA, src)
+    out = tmp_path / "export"
+    r = run_generate(str(src), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"{LONG_STEM}.docx", f"{LONG_STEM}.pdf"]
+    archive = tmp_path / "build"
+    r = gen(src, archive)
+    assert "新版本 v1" in r.stderr
+    assert (archive / KEY / "v1" / f"{LONG_STEM}.pdf").is_file()
+    assert not [p for p in archive.rglob("*.tmp")]
+
+
+def test_a_file_name_too_long_for_the_outputs_is_a_clear_message(tmp_path):
+    src = tmp_path / ("a" * 251 + ".yml")        # 255 bytes: its .docx would have 256
+    shutil.copy(SEED_DATA, src)
+    for extra in (("--out", str(tmp_path / "export")), ("--archive", str(tmp_path / "build"))):
+        r = run_generate(str(src), *extra)
+        assert r.returncode == 1, r.stderr
+        assert "Traceback" not in r.stderr and "内部错误" not in r.stderr
+        assert "文件名过长" in r.stderr and ".docx" in r.stderr and "改成短一些的名字" in r.stderr
+        assert "未生成任何文件" in r.stderr
+    assert not (tmp_path / "export").exists() or not list((tmp_path / "export").iterdir())
+    assert not (tmp_path / "build").exists() or not list((tmp_path / "build").rglob("*.pdf"))
