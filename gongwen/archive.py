@@ -153,6 +153,7 @@ class Stored:
     files: dict[str, Path]       # ext → file inside the version folder
     note: str | None = None      # why a new version was made without a data change
     reason_unused: bool = False  # --reason given, but nothing new to record it on
+    latest_note: str | None = None  # why the latest copies were not refreshed
 
 
 def load_manifest(folder: Path) -> dict:
@@ -171,15 +172,35 @@ def load_manifest(folder: Path) -> dict:
 
 @contextmanager
 def _locked(folder: Path):
-    """One generator at a time per document (two clerks pressing the button)."""
+    """One generator at a time per document (two clerks pressing the button).
+    Yields whether the lock is held.  An archive we may only read is read
+    without the lock file's write access: unchanged data needs nothing written,
+    and anything that does write fails there with a clear message."""
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as f:
+    f = _open_lock(folder / ".lock")
+    try:
+        held = False
+        if f is not None:
+            try:
+                import fcntl
+                fcntl.flock(f, fcntl.LOCK_EX)      # needs no write access to the file
+                held = True
+            except ImportError:               # Windows: no advisory lock; the rename still never overwrites
+                pass
+        yield held
+    finally:
+        if f is not None:
+            f.close()
+
+
+def _open_lock(path: Path):
+    try:
+        return open(path, "a+b")
+    except OSError:                           # read-only archive (permissions, read-only disk)
         try:
-            import fcntl
-            fcntl.flock(f, fcntl.LOCK_EX)
-        except ImportError:               # Windows: no advisory lock; the rename still never overwrites
-            pass
-        yield
+            return open(path, "rb")
+        except OSError:
+            return None
 
 
 def _next_number(folder: Path, manifest: dict) -> int:
@@ -239,14 +260,27 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                         "versions": manifest["versions"] + [entry]}
             atomic_write(folder / MANIFEST,
                          (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        latest = []
-        for ext, blob in blobs.items():
-            p = root / f"{stem}.{ext}"
-            if not p.exists() or p.read_bytes() != blob:
-                atomic_write(p, blob)
-            latest.append(p)
+        try:
+            latest, latest_note = _refresh_latest(root, stem, blobs), None
+        except OSError:
+            if new:
+                raise
+            # unchanged, but build/ cannot be written: the version's own files are the answer
+            latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
     return Stored(key, folder, version, new, latest, files, note,
-                  reason_unused=bool(reason) and not new)
+                  reason_unused=bool(reason) and not new, latest_note=latest_note)
+
+
+def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path]:
+    """build/<stem>.pdf|.docx hold the outputs; written only when they differ."""
+    from .pipeline import atomic_write
+    latest = []
+    for ext, blob in blobs.items():
+        p = root / f"{stem}.{ext}"
+        if not p.exists() or p.read_bytes() != blob:
+            atomic_write(p, blob)
+        latest.append(p)
+    return latest
 
 
 def _data_of(entry: dict) -> tuple:

@@ -309,3 +309,47 @@ def test_a_file_name_too_long_for_the_outputs_is_a_clear_message(tmp_path):
         assert "未生成任何文件" in r.stderr
     assert not (tmp_path / "export").exists() or not list((tmp_path / "export").iterdir())
     assert not (tmp_path / "build").exists() or not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def _run_without_write_access(*args: str):
+    """generate.py as a user the archive's permissions bind: root gives up the
+    capabilities that would let it write anyway (setpriv, util-linux)."""
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("以 root 运行且没有 setpriv，无法模拟只读存档")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    return subprocess.run([*prefix, sys.executable, str(ROOT / "generate.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _read_only(folder: Path, on: bool) -> None:
+    import os
+    import stat
+    for p in [folder, *folder.rglob("*")]:
+        mode = p.stat().st_mode
+        os.chmod(p, mode & ~0o222 if on else mode | stat.S_IWUSR)
+
+
+def test_a_read_only_archive_still_answers_for_unchanged_data(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    (archive / "linzi-ip-week-2023.docx").unlink()         # the latest copy cannot be put back
+    _read_only(archive, True)
+    try:
+        r = _run_without_write_access(str(seed_copy), "--archive", str(archive))
+        assert r.returncode == 0, r.stderr
+        assert "仍是 v1" in r.stderr and "Traceback" not in r.stderr
+        assert str(archive / KEY / "v1" / "linzi-ip-week-2023.docx") in r.stdout.split()
+        seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace(OLD_TIME, NEW_TIME),
+                             encoding="utf-8")
+        r = _run_without_write_access(str(seed_copy), "--archive", str(archive))
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert "没有写权限" in r.stderr and "未生成任何文件" in r.stderr
+    finally:
+        _read_only(archive, False)
+    assert [v["version"] for v in manifest(archive)["versions"]] == [1]
