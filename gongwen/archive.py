@@ -203,6 +203,38 @@ def _open_lock(path: Path):
             return None
 
 
+def _sweep(root: Path, folder: Path, held: bool) -> None:
+    """What a run killed while writing left behind: temporary files in build/
+    and in the document's folder, and half-written version folders (.vN.….tmp).
+    The latter only under the lock, which any run writing one holds."""
+    from .pipeline import RUN_STARTED, sweep_temps
+    sweep_temps(root)
+    sweep_temps(folder)
+    if not held:
+        return
+    for p in folder.iterdir():
+        try:
+            if _VERSION_TEMP.fullmatch(p.name) and p.is_dir() and not p.is_symlink() \
+                    and p.stat().st_mtime < RUN_STARTED:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
+
+
+_VERSION_TEMP = re.compile(r"\.v\d+\..+\.tmp")
+
+
+def _unregistered(folder: Path, versions: list[dict]) -> list[int]:
+    """Version folders a crash left out of the manifest (complete or not)."""
+    known = {v.get("version") for v in versions}
+    found = []
+    for p in folder.iterdir():
+        m = re.fullmatch(r"v(\d+)", p.name)
+        if m and p.is_dir() and int(m.group(1)) not in known:
+            found.append(int(m.group(1)))
+    return sorted(found)
+
+
 def _next_number(folder: Path, manifest: dict) -> int:
     used = [v["version"] for v in manifest["versions"]]
     for p in folder.iterdir():
@@ -230,7 +262,8 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         "options": {"preprinted": bool(preprinted)},
         "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
     }
-    with _locked(folder):
+    with _locked(folder) as held:
+        _sweep(root, folder, held)
         manifest = load_manifest(folder)
         last = manifest["versions"][-1] if manifest["versions"] else None
         same_data = last is not None and _data_of(last) == _data_of(record)
@@ -377,6 +410,9 @@ def history(folder: Path) -> list[str]:
     versions = m["versions"]
     name = m.get("发文字号") or folder.name
     out = [f"{name}：共 {len(versions)} 个版本，存档在 {folder}{os.sep}"]
+    rows: list[tuple[int, str]] = [
+        (n, f"  v{n}  未登记：一次中断的生成留下的文件夹，不在清单里；这个版本号不会再用，核对后可以删去")
+        for n in _unregistered(folder, versions)]
     for i, v in enumerate(versions):
         pdf = v.get("outputs", {}).get("pdf", {})
         parts = [f"v{v['version']}", _when(v), f"{v.get('pages', '?')} 页",
@@ -389,8 +425,8 @@ def history(folder: Path) -> list[str]:
             parts.append(v["note"])
         if i == len(versions) - 1:
             parts.append("← 最新")
-        out.append("  " + "  ".join(parts))
-    return out
+        rows.append((v["version"], "  " + "  ".join(parts)))
+    return out + [line for _, line in sorted(rows, key=lambda r: r[0])]
 
 
 def _pick(versions: list[dict], label: str, folder: Path) -> dict:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,31 +67,72 @@ def _field_of(doc, ch: str) -> str | None:
 
 # Temporary names are short and fixed in form, so a final name that fits the
 # file system always has a temporary one that fits too (and stale ones are
-# easy to recognise).
+# easy to recognise: ours, or the longer .NAME.XXXXXXXX.tmp of earlier versions).
 TEMP_PREFIX, TEMP_SUFFIX = ".gw-", ".tmp"
+_TEMP_NAME = re.compile(r"\.(?:gw-|.+\.(?:pdf|docx|json)\.)[a-z0-9_]{8}\.tmp")
+RUN_STARTED = time.time()        # a temporary file older than this run is no file of this run's
+
+try:
+    import fcntl
+except ImportError:              # Windows: no advisory locks
+    fcntl = None
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write under a temporary name and rename: a crash never leaves a broken
-    file under the final name."""
+    file under the final name.  The temporary file is locked until renamed, so
+    another run sweeping debris leaves it alone."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if fcntl is not None:
+                fcntl.flock(f, fcntl.LOCK_EX)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); outputs are ordinary documents.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+            # mkstemp makes the file private (0600); outputs are ordinary documents.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            if fcntl is not None:
+                os.replace(tmp, path)      # still locked: a sweep never finds it unlocked
+        if fcntl is None:
+            os.replace(tmp, path)          # Windows renames no open file
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def sweep_temps(folder: Path, before: float = RUN_STARTED) -> None:
+    """Remove the temporary files a killed run left in `folder`: ours by name,
+    older than this run and not locked by a run still writing them.  Silent and
+    best effort: they are debris, never a document (a read-only folder keeps them)."""
+    try:
+        entries = [e for e in os.scandir(folder) if _TEMP_NAME.fullmatch(e.name)]
+    except OSError:
+        return
+    for e in entries:
+        try:
+            if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < before:
+                _remove_unlocked(Path(e.path))
+        except OSError:
+            pass
+
+
+def _remove_unlocked(path: Path) -> None:
+    if fcntl is None:
+        os.unlink(path)                    # Windows refuses to remove a file still open elsewhere
+        return
+    with open(path, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:            # being written right now
+            return
+        os.unlink(path)
 
 
 def name_max(folder: Path) -> int:
@@ -178,6 +221,7 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
             raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
     paths = []
+    sweep_temps(Path(out_dir))
     try:
         for ext, data in blobs.items():        # everything rendered before anything is written
             p = Path(out_dir) / f"{stem}.{ext}"

@@ -353,3 +353,72 @@ def test_a_read_only_archive_still_answers_for_unchanged_data(seed_copy, tmp_pat
     finally:
         _read_only(archive, False)
     assert [v["version"] for v in manifest(archive)["versions"]] == [1]
+
+
+def _aged(p: Path, seconds: float = 3600) -> Path:
+    import os
+    import time
+    t = time.time() - seconds
+    os.utime(p, (t, t))
+    return p
+
+
+def test_debris_of_a_killed_run_is_swept_quietly(seed_copy, tmp_path):
+    import fcntl
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    folder = archive / KEY
+    half = folder / ".v2.k1ll3d0e.tmp"                       # killed while writing v2
+    half.mkdir()
+    (half / "linzi-ip-week-2023.pdf").write_bytes(b"%PDF-1.4 half")
+    _aged(half)
+    stale = [folder / ".manifest.json.abcd1234.tmp",           # the earlier, long temporary names
+             archive / ".linzi-ip-week-2023.pdf.abcd1234.tmp",
+             archive / ".gw-abcd1234.tmp"]
+    for p in stale:
+        p.write_bytes(b"partial")
+        _aged(p)
+    busy = archive / ".gw-busy0001.tmp"                      # another run still writing it
+    busy.write_bytes(b"being written")
+    _aged(busy)
+    fresh = archive / ".gw-fresh001.tmp"                     # newer than this run: not ours to judge
+    fresh.write_bytes(b"new")
+    import os
+    import time
+    os.utime(fresh, (time.time() + 600,) * 2)
+    keep = archive / "notes.tmp"                             # not a name we make
+    keep.write_bytes(b"a clerk's file")
+    _aged(keep)
+    with open(busy, "rb") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        r = gen(seed_copy, archive)
+    assert "仍是 v1" in r.stderr
+    assert not half.exists() and not any(p.exists() for p in stale)
+    assert busy.exists() and fresh.exists() and keep.exists()
+    normal = (str(seed_copy), "    应为：", "共 6 页", "存档：数据与输出都没变")   # the seed's warning, fonts, archive
+    assert [l for l in r.stderr.splitlines() if not l.startswith(normal)] == []
+
+
+def test_history_shows_a_version_folder_left_out_of_the_manifest(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    shutil.copytree(archive / KEY / "v1", archive / KEY / "v2")     # renamed into place, then killed
+    r = run_generate("history", str(seed_copy), "--archive", str(archive))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{KEY}：共 1 个版本")
+    assert lines[1].lstrip().startswith("v1") and "最新" in lines[1]
+    assert lines[2].lstrip().startswith("v2") and "未登记" in lines[2]
+    seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace(OLD_TIME, NEW_TIME), encoding="utf-8")
+    assert "新版本 v3" in gen(seed_copy, archive).stderr                # v2 is never reused
+
+
+def test_an_export_sweeps_its_own_stale_temporary_files(seed_copy, tmp_path):
+    out = tmp_path / "export"
+    out.mkdir()
+    stale = out / ".gw-abcd1234.tmp"
+    stale.write_bytes(b"partial")
+    _aged(stale)
+    r = run_generate(str(seed_copy), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["linzi-ip-week-2023.docx", "linzi-ip-week-2023.pdf"]
