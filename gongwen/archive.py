@@ -32,6 +32,7 @@ from .model import Document, Paragraph, Table, format_date
 
 MANIFEST = "manifest.json"
 ELEMENTS = "elements.json"
+FILES = "files"                  # vN/files/<role>/<name>: the seal images and 附件 PDFs of a version
 FORMAT = 1
 
 
@@ -90,22 +91,19 @@ def _paragraphs(blocks) -> list[dict]:
             for b in blocks]
 
 
-def _file_record(path: Path | None) -> dict | None:
+def _file_record(path: Path | None, digests: dict[Path, str]) -> dict | None:
     if path is None:
         return None
-    p = Path(path)
-    try:
-        digest = sha256(p.read_bytes())
-    except OSError:
-        digest = None
-    return {"file": p.name, "sha256": digest}
+    return {"file": Path(path).name, "sha256": digests.get(Path(path))}
 
 
-def elements(doc: Document) -> dict:
-    """The document's content as a clerk names it, element by element."""
+def elements(doc: Document, inputs: list[Input] = ()) -> dict:
+    """The document's content as a clerk names it, element by element; the
+    files it names by their bytes as read for rendering (`inputs`)."""
+    digests = {i.path: sha256(i.data) for i in inputs}
     seal = None
     if doc.seal is not None:
-        seal = {"image": _file_record(doc.seal.image)} if doc.seal.image else {"image": None}
+        seal = {"image": _file_record(doc.seal.image, digests)} if doc.seal.image else {"image": None}
     return {
         "份号": doc.copy_number,
         "密级": doc.secrecy,
@@ -117,7 +115,7 @@ def elements(doc: Document) -> dict:
         "标题": doc.title,
         "主送机关": doc.addressees,
         "正文": _paragraphs(doc.body),
-        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file)}
+        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file, digests)}
                  for a in doc.attachments],
         "发文机关署名": list(doc.issuers),
         "代章": doc.proxy_seal,
@@ -130,15 +128,69 @@ def elements(doc: Document) -> dict:
     }
 
 
-def _inputs(doc: Document) -> list[dict]:
-    """Files besides the data that went into the output (seal image, 附件 PDFs)."""
-    out = []
-    if doc.seal is not None and doc.seal.image:
-        out.append({"role": "印章", **_file_record(doc.seal.image)})
+@dataclass(frozen=True)
+class Input:
+    """A file besides the data that goes into the output, as read for rendering."""
+    role: str                    # 印章, 印章2 … (joint seals), 签名章, 附件1 …
+    path: Path
+    data: bytes
+
+
+def _input_files(doc: Document):
+    if doc.seal is not None:
+        for i, image in enumerate(doc.seal.images or ((doc.seal.image,) if doc.seal.image else ())):
+            yield ("印章" if i == 0 else f"印章{i + 1}"), image
+    if doc.signature_seal is not None and doc.signature_seal.image:
+        yield "签名章", doc.signature_seal.image
     for a in doc.attachments:
         if a.file is not None:
-            out.append({"role": f"附件{a.number}", **_file_record(a.file)})
+            yield f"附件{a.number}", a.file
+
+
+def read_inputs(doc: Document) -> list[Input]:
+    """The seal images and 附件 PDFs the data names, read once before rendering:
+    the version keeps these bytes, and store() checks the files still hold them."""
+    out = []
+    for role, path in _input_files(doc):
+        try:
+            out.append(Input(role, Path(path), Path(path).read_bytes()))
+        except OSError as e:
+            raise GongwenError(Problem(f"{role}文件“{Path(path).name}”无法读取（{e.strerror or e}）。",
+                                       "检查该文件是否还在、能否打开", file=doc.source))
     return out
+
+
+def _unchanged_since_read(inputs: list[Input], source: Path) -> None:
+    """A seal or 附件 saved again while rendering: the output may hold either
+    version, so nothing is archived rather than a copy that may not match."""
+    for i in inputs:
+        try:
+            same = i.path.read_bytes() == i.data
+        except OSError:
+            same = False
+        if not same:
+            raise GongwenError(Problem(f"{i.role}文件“{i.path.name}”在生成过程中被改动或移走了，"
+                                       "生成的文件与存档的副本可能对不上。",
+                                       "等该文件保存完毕，再生成一次", file=source))
+
+
+def _input_records(inputs: list[Input], source: Path, version: int | None = None) -> list[dict]:
+    """Manifest entries: role, file name, path as the data names it (from the
+    data file's folder), SHA-256 and, in a version, where its copy is."""
+    out = []
+    for i in inputs:
+        try:
+            path = Path(os.path.relpath(i.path, Path(source).parent)).as_posix()
+        except ValueError:                  # another drive (Windows)
+            path = str(i.path)
+        out.append({"role": i.role, "file": i.path.name, "path": path, "sha256": sha256(i.data),
+                    **({"copy": f"v{version}/{_copy_name(i)}"} if version is not None else {})})
+    return out
+
+
+def _copy_name(i: Input) -> str:
+    """Inside the version folder: one folder per role, so equal names never clash."""
+    return f"{FILES}/{i.role}/{i.path.name}"
 
 
 # -- storing -------------------------------------------------------------------------
@@ -245,20 +297,23 @@ def _next_number(folder: Path, manifest: dict) -> int:
 
 
 def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str, bytes], pages: int,
-          preprinted: bool = False, reason: str | None = None) -> Stored:
+          preprinted: bool = False, reason: str | None = None, inputs: list[Input] | None = None) -> Stored:
     """Archive one generation: `data` are the bytes `doc` was parsed from (never
     the file read again — it may have been saved since).  Unchanged data and
     output: nothing new is written (the latest copies are refreshed if missing).
-    Otherwise the next version."""
+    Otherwise the next version.  `inputs`: the files the data names, as read
+    before rendering (read_inputs); they are copied into the version."""
     from .pipeline import atomic_write
     root = Path(root)
     source = Path(source)
+    inputs = read_inputs(doc) if inputs is None else inputs
+    _unchanged_since_read(inputs, source)
     key = key_of(doc, source)
     folder = root / key
     stem = source.stem
     record = {
         "source": {"file": source.name, "sha256": sha256(data)},
-        "inputs": _inputs(doc),
+        "inputs": _input_records(inputs, source),
         "options": {"preprinted": bool(preprinted)},
         "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
     }
@@ -275,14 +330,14 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         else:
             version, new = _next_number(folder, manifest), True
             note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
-            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc)
+            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc, inputs)
             entry = {
                 "version": version,
                 "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "reason": reason or None,
                 **({"note": note} if note else {}),
                 "source": {**record["source"], "copy": f"v{version}/{stem}{source.suffix or '.yaml'}"},
-                "inputs": record["inputs"],
+                "inputs": _input_records(inputs, source, version),
                 "options": record["options"],
                 "pages": pages,
                 "outputs": {ext: {"file": f"v{version}/{stem}.{ext}", **o}
@@ -325,15 +380,17 @@ def _data_of(entry: dict) -> tuple:
 
 
 def _write_version(folder: Path, version: int, stem: str, suffix: str, data: bytes,
-                   blobs: dict[str, bytes], doc: Document) -> dict[str, Path]:
+                   blobs: dict[str, bytes], doc: Document, inputs: list[Input]) -> dict[str, Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", suffix=".tmp", dir=folder))
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)          # mkdtemp makes it private; an archive is for the office
         files = {f"{stem}{suffix}": data, **{f"{stem}.{ext}": blob for ext, blob in blobs.items()},
-                 ELEMENTS: (json.dumps(elements(doc), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+                 ELEMENTS: (json.dumps(elements(doc, inputs), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+                 **{_copy_name(i): i.data for i in inputs}}
         for name, content in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             with open(tmp / name, "wb") as f:
                 f.write(content)
                 f.flush()

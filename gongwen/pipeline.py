@@ -210,13 +210,17 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     errors = [p for p in warnings if p.severity == "error" or strict]
     if errors:
         raise GongwenError(errors)
+    if archive:
+        from .archive import read_inputs
+        inputs = read_inputs(doc)          # before rendering: the version keeps what was drawn
     blobs, lay = render(doc, preprinted)
     stem = Path(source).stem
     check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
     if archive:
         from .archive import store
         try:
-            stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason)
+            stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason,
+                           inputs)
         except OSError as e:
             raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)

@@ -422,3 +422,60 @@ def test_an_export_sweeps_its_own_stale_temporary_files(seed_copy, tmp_path):
     r = run_generate(str(seed_copy), "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["linzi-ip-week-2023.docx", "linzi-ip-week-2023.pdf"]
+
+
+def _sealed_training(d: Path) -> Path:
+    from test_pdfa import TRAINING, _attachment_pdf, _seal_png
+    (d / "附件").mkdir(parents=True)
+    _attachment_pdf(d / "附件" / "回执.pdf", 1)
+    _seal_png(d / "seal.png")
+    src = d / "training.yaml"
+    src.write_text(TRAINING.format(file="附件/回执.pdf").replace("印章: true", "印章: seal.png"), encoding="utf-8")
+    return src
+
+
+def test_a_version_keeps_its_seal_and_attachment_files_and_can_be_rebuilt(tmp_path):
+    from PIL import Image
+    d = tmp_path / "data"
+    src = _sealed_training(d)
+    archive = tmp_path / "build"
+    gen(src, archive)
+    folder = archive / "临知联办字〔2023〕4号"
+    Image.new("RGB", (300, 300), (230, 0, 0)).save(d / "seal.png")       # a new seal: v2
+    assert "新版本 v2" in gen(src, archive).stderr
+    v1, v2 = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["versions"]
+    assert [(i["role"], i["path"]) for i in v1["inputs"]] == [("印章", "seal.png"), ("附件2", "附件/回执.pdf")]
+    for i in v1["inputs"]:
+        assert i["copy"].startswith("v1/files/")
+        assert hashlib.sha256((folder / i["copy"]).read_bytes()).hexdigest() == i["sha256"]
+    assert v1["inputs"][0]["sha256"] != v2["inputs"][0]["sha256"]
+    # rebuild v1 from its folder alone: the data copy, and each file put back where the data names it
+    again = tmp_path / "rebuild"
+    again.mkdir()
+    shutil.copy(folder / v1["source"]["copy"], again / v1["source"]["file"])
+    for i in v1["inputs"]:
+        (again / i["path"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(folder / i["copy"], again / i["path"])
+    r = run_generate(str(again / "training.yaml"), "--out", str(again / "out"))
+    assert r.returncode == 0, r.stderr
+    assert sha(again / "out" / "training.pdf") == v1["outputs"]["pdf"]["sha256"]
+
+
+def test_a_seal_saved_again_while_rendering_is_not_archived(tmp_path, monkeypatch):
+    from PIL import Image
+    from gongwen import pipeline
+    from gongwen.errors import GongwenError
+    d = tmp_path / "data"
+    src = _sealed_training(d)
+    render = pipeline.render
+
+    def render_then_resave(doc, *a, **kw):
+        out = render(doc, *a, **kw)
+        Image.new("RGB", (300, 300), (230, 0, 0)).save(d / "seal.png")
+        return out
+    monkeypatch.setattr(pipeline, "render", render_then_resave)
+    archive = tmp_path / "build"
+    with pytest.raises(GongwenError) as e:
+        pipeline.generate(src, archive, archive=True)
+    assert "seal.png" in str(e.value) and "再生成一次" in str(e.value)
+    assert not archive.exists() or not list(archive.rglob("*.pdf"))
