@@ -2,10 +2,11 @@
 
     build/
       linzi-ip-week-2023.pdf / .docx     latest version, for convenience
-      临知联办字〔2023〕3号/               one folder per document, named by 发文字号
-        manifest.json                     every version: hashes, time, reason
+      临知联办字〔2023〕3号/               one folder per document (identity(), key_of())
+        manifest.json                     its identity; every version: hashes, time, reason
         v1/linzi-ip-week-2023.yaml        the data exactly as it was
         v1/linzi-ip-week-2023.pdf / .docx the files made from it
+        v1/files/<role>/<name>            the seal images and 附件 PDFs it names
         v1/elements.json                  the document's text, element by element (for diff)
         v2/…
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -66,11 +68,89 @@ def cut_bytes(text: str, limit: int) -> str:
     return text
 
 
-def key_of(doc: Document | None, source: Path) -> str:
-    """The archive folder of a document: its 发文字号, else the data file's name."""
-    if doc is not None and doc.doc_number:
-        return safe_name(doc.doc_number)
-    return safe_name(Path(source).stem)
+# -- which document: identity and folder ---------------------------------------------
+
+IDENTITY = ("发文机关标志", "发文字号", "令号", "数据文件")
+# 机关代字〔YYYY〕N号: the 机关代字 names the organ, so the number alone is the document.
+_STANDARD_NUMBER = re.compile(r"(?=[^〔]*[^\d〔])[^\s〔〕]+〔\d{4}〕[1-9]\d*号")
+
+
+def identity(doc: Document, source: Path) -> dict:
+    """What makes two generations one document: the organ mark and the number
+    (发文字号, and a 命令's 令号); with no number, the data file's name."""
+    ident = {"发文机关标志": "、".join(doc.organ_mark) + (doc.mark_suffix or ""), "发文字号": doc.doc_number}
+    if doc.order_number:
+        ident["令号"] = doc.order_number
+    if not doc.doc_number and not doc.order_number:
+        ident["数据文件"] = Path(source).stem
+    return ident
+
+
+def key_of(ident: dict) -> str:
+    """The folder name: a standard 发文字号 alone (it names its organ); otherwise
+    the organ mark with the 发文字号, 令号 or data file's name."""
+    number = ident.get("发文字号")
+    if number and _STANDARD_NUMBER.fullmatch(number):
+        return safe_name(number)
+    return safe_name("-".join(str(ident[k]) for k in IDENTITY if ident.get(k)))
+
+
+def _numbered(key: str, n: int) -> str:
+    """key, key-2, key-3 …: the names a document may take, each within NAME_BYTES."""
+    if n == 1:
+        return key
+    tail = f"-{n}"
+    return cut_bytes(key, NAME_BYTES - len(tail)).rstrip(" .") + tail
+
+
+def _same_document(folder: Path, ident: dict) -> bool | None:
+    """Whether the archive in `folder` is this document's; None: no archive there yet."""
+    if not (folder / MANIFEST).exists():
+        return None
+    m = load_manifest(folder)
+    if "发文机关标志" in m:
+        return all(m.get(k) == ident.get(k) for k in IDENTITY)
+    return _legacy_same(folder, m, ident)
+
+
+def _legacy_same(folder: Path, m: dict, ident: dict) -> bool:
+    """A manifest from before identities were recorded: judged by its last
+    version's 发文机关标志 and 发文字号 (the folder's name stood for the rest)."""
+    try:
+        last = json.loads((folder / f"v{m['versions'][-1]['version']}" / ELEMENTS).read_text(encoding="utf-8"))
+        return last.get("发文机关标志") == ident["发文机关标志"] and last.get("发文字号") == ident["发文字号"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return True                       # cannot tell: the folder's name decides, as it did
+
+
+def _existing(root: Path, ident: dict) -> Path | None:
+    """The folder already holding this document's archive, if any."""
+    key = key_of(ident)
+    try:
+        names = set(os.listdir(root))
+    except OSError:
+        return None
+    for n in range(1, len(names) + 2):
+        folder = root / _numbered(key, n)
+        try:
+            if folder.name in names and _same_document(folder, ident):
+                return folder
+        except GongwenError:              # another document's broken manifest: not ours to judge here
+            continue
+    return None
+
+
+@contextmanager
+def _document_folder(root: Path, ident: dict):
+    """This document's folder, locked: the one recording its identity, else the
+    first free name of key, key-2, key-3 … — never a folder of another document."""
+    found = _existing(root, ident)
+    fresh = (root / _numbered(key_of(ident), n) for n in itertools.count(1))
+    for folder in itertools.chain([found] if found else [], fresh):
+        with _locked(folder) as held:
+            if _same_document(folder, ident) is not False:     # re-checked under the lock
+                yield folder, held
+                return
 
 
 def sha256(data: bytes) -> str:
@@ -308,8 +388,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
     source = Path(source)
     inputs = read_inputs(doc) if inputs is None else inputs
     _unchanged_since_read(inputs, source)
-    key = key_of(doc, source)
-    folder = root / key
+    ident = identity(doc, source)
     stem = source.stem
     record = {
         "source": {"file": source.name, "sha256": sha256(data)},
@@ -317,7 +396,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         "options": {"preprinted": bool(preprinted)},
         "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
     }
-    with _locked(folder) as held:
+    with _document_folder(root, ident) as (folder, held):
         _sweep(root, folder, held)
         manifest = load_manifest(folder)
         last = manifest["versions"][-1] if manifest["versions"] else None
@@ -344,7 +423,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                             for ext, o in record["outputs"].items()},
                 "generator": _generator(),
             }
-            manifest = {"format": FORMAT, "发文字号": doc.doc_number, "标题": doc.title,
+            manifest = {"format": FORMAT, **ident, "标题": doc.title,
                         "versions": manifest["versions"] + [entry]}
             atomic_write(folder / MANIFEST,
                          (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -355,7 +434,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                 raise
             # unchanged, but build/ cannot be written: the version's own files are the answer
             latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
-    return Stored(key, folder, version, new, latest, files, note,
+    return Stored(folder.name, folder, version, new, latest, files, note,
                   reason_unused=bool(reason) and not new, latest_note=latest_note)
 
 
@@ -435,23 +514,42 @@ def folder_for(target: Path, root: Path) -> Path:
                 return manifest.parent
         raise GongwenError(Problem(f"“{target}”不是存档里任何版本的文件（按 SHA-256 查找，存档在 {root}）。",
                                    "写公文数据文件（.yaml）的路径", file=target))
-    try:
-        from .reader import read
-        key = key_of(read(target), target)
-    except GongwenError:                      # data now broken: the 发文字号 may still be readable
-        key = key_of(None, target)
-        try:
-            import yaml
-            raw = yaml.safe_load(target.read_text(encoding="utf-8-sig"))
-            if isinstance(raw, dict) and isinstance(raw.get("发文字号"), str) and raw["发文字号"].strip():
-                key = safe_name(raw["发文字号"])
-        except Exception:
-            pass
-    folder = Path(root) / key
-    if not (folder / MANIFEST).exists():
-        raise GongwenError(Problem(f"“{target}”还没有存档的版本（找不到 {folder / MANIFEST}）。",
+    folder = _existing(Path(root), _identity_of_file(target))
+    if folder is None:
+        raise GongwenError(Problem(f"“{target}”还没有存档的版本（在 {root} 里找不到它的存档）。",
                                    f"先运行 python generate.py {target} 生成一次", file=target))
     return folder
+
+
+def _identity_of_file(target: Path) -> dict:
+    """The identity of a data file; when the data is now broken, what its raw
+    YAML still says (the organ mark and numbers are usually readable)."""
+    from .reader import read
+    try:
+        return identity(read(target), target)
+    except GongwenError:
+        pass
+    try:
+        import yaml
+        # every scalar as text: a date that does not exist (2024-02-30) must not stop the lookup
+        raw = yaml.load(target.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
+    except Exception:                     # not YAML at all
+        raw = None
+    raw = raw if isinstance(raw, dict) else {}
+    mark = raw.get("发文机关标志")
+    if isinstance(mark, list) and len(mark) > 1:     # as the reader writes a joint mark
+        mark = "、".join(m[:-2] if m.endswith("文件") and len(m) > 2 else m for m in map(str, mark)) + "文件"
+    elif isinstance(mark, list):
+        mark = str(mark[0]) if mark else ""
+
+    def text(k: str) -> str | None:
+        return (str(raw[k]).strip() or None) if raw.get(k) is not None else None
+    ident = {"发文机关标志": str(mark or "").strip(), "发文字号": text("发文字号")}
+    if text("令号"):
+        ident["令号"] = text("令号")
+    if not ident["发文字号"] and "令号" not in ident:
+        ident["数据文件"] = target.stem
+    return ident
 
 
 def _when(entry: dict) -> str:
@@ -465,7 +563,8 @@ def history(folder: Path) -> list[str]:
     """One line per version, oldest first, for `generate.py history`."""
     m = load_manifest(folder)
     versions = m["versions"]
-    name = m.get("发文字号") or folder.name
+    number = m.get("发文字号")
+    name = number if number and _STANDARD_NUMBER.fullmatch(number) else folder.name   # the folder says organ too
     out = [f"{name}：共 {len(versions)} 个版本，存档在 {folder}{os.sep}"]
     rows: list[tuple[int, str]] = [
         (n, f"  v{n}  未登记：一次中断的生成留下的文件夹，不在清单里；这个版本号不会再用，核对后可以删去")

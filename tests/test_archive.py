@@ -479,3 +479,102 @@ def test_a_seal_saved_again_while_rendering_is_not_archived(tmp_path, monkeypatc
         pipeline.generate(src, archive, archive=True)
     assert "seal.png" in str(e.value) and "再生成一次" in str(e.value)
     assert not archive.exists() or not list(archive.rglob("*.pdf"))
+
+
+# -- one folder per document, whatever the numbers and file names ------------------------------
+
+def _variant(src: Path, dest: Path, *swaps: tuple[str, str]) -> Path:
+    text = src.read_text(encoding="utf-8")
+    for old, new in swaps:
+        assert old in text
+        text = text.replace(old, new)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, encoding="utf-8")
+    return dest
+
+
+def _folders(archive: Path) -> list[str]:
+    return sorted(p.name for p in archive.iterdir() if p.is_dir())
+
+
+def _recorded(folder: Path) -> tuple:
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return m["发文机关标志"], m["发文字号"], [v["version"] for v in m["versions"]]
+
+
+def test_minutes_of_two_organs_numbered_alike_are_two_documents(tmp_path):
+    minutes = Path(SEED_DATA).parent / "minutes-2024.yaml"
+    a = _variant(minutes, tmp_path / "a" / "minutes.yaml")
+    b = _variant(minutes, tmp_path / "b" / "minutes.yaml", ("临淄区知识产权联席会议纪要", "临淄区科技创新工作会议纪要"))
+    archive = tmp_path / "build"
+    assert "新版本 v1" in gen(a, archive).stderr
+    assert "新版本 v1" in gen(b, archive).stderr                   # not v2 of the other organ's 第2期
+    assert _folders(archive) == ["临淄区知识产权联席会议纪要-第2期", "临淄区科技创新工作会议纪要-第2期"]
+    assert _recorded(archive / "临淄区科技创新工作会议纪要-第2期") == ("临淄区科技创新工作会议纪要", "第2期", [1])
+    assert "仍是 v1" in gen(a, archive).stderr
+    for src, name in ((a, "临淄区知识产权联席会议纪要"), (b, "临淄区科技创新工作会议纪要")):
+        r = run_generate("history", str(src), "--archive", str(archive))
+        assert r.returncode == 0 and f"{name}-第2期" in r.stdout.splitlines()[0] and "共 1 个版本" in r.stdout
+
+
+def test_two_orders_in_files_of_the_same_name_are_two_documents(tmp_path):
+    order = Path(SEED_DATA).parent / "order-2024.yaml"
+    a = _variant(order, tmp_path / "a" / "order.yaml")
+    b = _variant(order, tmp_path / "b" / "order.yaml", ("令号: 第5号", "令号: 第6号"))
+    archive = tmp_path / "build"
+    gen(a, archive)
+    assert "新版本 v1" in gen(b, archive).stderr
+    assert _folders(archive) == ["淄博市临淄区人民政府令-第5号", "淄博市临淄区人民政府令-第6号"]
+    m = json.loads((archive / "淄博市临淄区人民政府令-第6号" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["令号"] == "第6号" and m["发文字号"] is None
+
+
+def test_another_organ_with_the_same_number_never_joins_the_archive(seed_copy, tmp_path):
+    other = _variant(seed_copy, tmp_path / "other" / "linzi-ip-week-2023.yaml",
+                     ("发文机关标志: 临淄区知识产权联席会议办公室文件", "发文机关标志: 临淄区市场监督管理局文件"))
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    r = gen(other, archive)
+    assert f"新版本 v1，在 {archive / (KEY + '-2') / 'v1'}" in r.stderr
+    assert _recorded(archive / KEY) == ("临淄区知识产权联席会议办公室文件", KEY, [1])
+    assert _recorded(archive / f"{KEY}-2") == ("临淄区市场监督管理局文件", KEY, [1])
+    assert "仍是 v1" in gen(seed_copy, archive).stderr and "仍是 v1" in gen(other, archive).stderr
+    r = run_generate("history", str(other), "--archive", str(archive))
+    assert r.stdout.startswith(f"{KEY}：共 1 个版本，存档在 {archive / (KEY + '-2')}")
+
+
+def test_an_archive_from_before_identities_carries_on(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    path = archive / KEY / "manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    del m["发文机关标志"]                                            # as written before this change
+    path.write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    assert "仍是 v1" in gen(seed_copy, archive).stderr
+    other = _variant(seed_copy, tmp_path / "other" / "x.yaml",
+                     ("发文机关标志: 临淄区知识产权联席会议办公室文件", "发文机关标志: 临淄区市场监督管理局文件"))
+    gen(other, archive)
+    assert _folders(archive) == [KEY, f"{KEY}-2"]
+
+
+def test_a_long_organ_mark_and_file_name_make_a_folder_name_that_fits(tmp_path):
+    organ = "淄博市临淄区知识产权保护和运用工作领导小组办公室" * 3             # 72 characters, 216 bytes
+    src = _variant(SEED_DATA, tmp_path / f"{'通知' * 30}.yaml",
+                   ("发文机关标志: 临淄区知识产权联席会议办公室文件", f"发文机关标志: {organ}文件"),
+                   ("发文字号: 临知联办字〔2023〕3号\n", ""))
+    archive = tmp_path / "build"
+    r = gen(src, archive)
+    (folder,) = [p for p in archive.iterdir() if p.is_dir()]
+    assert len(folder.name.encode("utf-8")) <= 255 and folder.name.startswith(organ)
+    assert f"新版本 v1，在 {folder / 'v1'}" in r.stderr
+
+
+def test_history_finds_the_folder_of_data_that_is_now_broken(tmp_path):
+    minutes = Path(SEED_DATA).parent / "minutes-2024.yaml"
+    src = _variant(minutes, tmp_path / "m.yaml")
+    archive = tmp_path / "build"
+    gen(src, archive)
+    _variant(src, src, ("印发日期: 2024-03-14", "印发日期: 2024-02-30"))     # an impossible date now
+    r = run_generate("history", str(src), "--archive", str(archive))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("临淄区知识产权联席会议纪要-第2期：共 1 个版本")
