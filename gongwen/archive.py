@@ -2,10 +2,11 @@
 
     build/
       linzi-ip-week-2023.pdf / .docx     latest version, for convenience
-      临知联办字〔2023〕3号/               one folder per document, named by 发文字号
-        manifest.json                     every version: hashes, time, reason
+      临知联办字〔2023〕3号/               one folder per document (identity(), key_of())
+        manifest.json                     its identity; every version: hashes, time, reason
         v1/linzi-ip-week-2023.yaml        the data exactly as it was
         v1/linzi-ip-week-2023.pdf / .docx the files made from it
+        v1/files/<role>/<name>            the seal images and 附件 PDFs it names
         v1/elements.json                  the document's text, element by element (for diff)
         v2/…
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -32,6 +34,7 @@ from .model import Document, Paragraph, Table, format_date
 
 MANIFEST = "manifest.json"
 ELEMENTS = "elements.json"
+FILES = "files"                  # vN/files/<role>/<name>: the seal images and 附件 PDFs of a version
 FORMAT = 1
 
 
@@ -40,21 +43,114 @@ FORMAT = 1
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\x7f]')
 
 
-def safe_name(text: str) -> str:
+NAME_BYTES = 255          # the longest file name most file systems take, in bytes (UTF-8 on Linux)
+
+
+def safe_name(text: str, limit: int = NAME_BYTES) -> str:
     """A folder name any file system accepts: no path separators, no characters
-    Windows refuses, no leading/trailing dots or spaces.  Chinese stays as it is."""
+    Windows refuses, no leading/trailing dots or spaces, at most `limit` bytes
+    in UTF-8 (cut between characters).  Chinese stays as it is."""
     name = _UNSAFE.sub("_", text.strip()).strip(" .")
     if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                                       *(f"LPT{i}" for i in range(1, 10))}:
         name = "_" + name
-    return name[:120] or "_"
+    return cut_bytes(name, limit).rstrip(" .") or "_"
 
 
-def key_of(doc: Document | None, source: Path) -> str:
-    """The archive folder of a document: its 发文字号, else the data file's name."""
-    if doc is not None and doc.doc_number:
-        return safe_name(doc.doc_number)
-    return safe_name(Path(source).stem)
+def cut_bytes(text: str, limit: int) -> str:
+    """The longest start of `text` whose UTF-8 form has at most `limit` bytes
+    (a name that was not UTF-8 on disk counts its raw bytes)."""
+    size = 0
+    for i, ch in enumerate(text):
+        size += len(ch.encode("utf-8", "surrogateescape"))
+        if size > limit:
+            return text[:i]
+    return text
+
+
+# -- which document: identity and folder ---------------------------------------------
+
+IDENTITY = ("发文机关标志", "发文字号", "令号", "数据文件")
+# 机关代字〔YYYY〕N号: the 机关代字 names the organ, so the number alone is the document.
+_STANDARD_NUMBER = re.compile(r"(?=[^〔]*[^\d〔])[^\s〔〕]+〔\d{4}〕[1-9]\d*号")
+
+
+def identity(doc: Document, source: Path) -> dict:
+    """What makes two generations one document: the organ mark and the number
+    (发文字号, and a 命令's 令号); with no number, the data file's name."""
+    ident = {"发文机关标志": "、".join(doc.organ_mark) + (doc.mark_suffix or ""), "发文字号": doc.doc_number}
+    if doc.order_number:
+        ident["令号"] = doc.order_number
+    if not doc.doc_number and not doc.order_number:
+        ident["数据文件"] = Path(source).stem
+    return ident
+
+
+def key_of(ident: dict) -> str:
+    """The folder name: a standard 发文字号 alone (it names its organ); otherwise
+    the organ mark with the 发文字号, 令号 or data file's name."""
+    number = ident.get("发文字号")
+    if number and _STANDARD_NUMBER.fullmatch(number):
+        return safe_name(number)
+    return safe_name("-".join(str(ident[k]) for k in IDENTITY if ident.get(k)))
+
+
+def _numbered(key: str, n: int) -> str:
+    """key, key-2, key-3 …: the names a document may take, each within NAME_BYTES."""
+    if n == 1:
+        return key
+    tail = f"-{n}"
+    return cut_bytes(key, NAME_BYTES - len(tail)).rstrip(" .") + tail
+
+
+def _same_document(folder: Path, ident: dict) -> bool | None:
+    """Whether the archive in `folder` is this document's; None: no archive there yet."""
+    if not (folder / MANIFEST).exists():
+        return None
+    m = load_manifest(folder)
+    if "发文机关标志" in m:
+        return all(m.get(k) == ident.get(k) for k in IDENTITY)
+    return _legacy_same(folder, m, ident)
+
+
+def _legacy_same(folder: Path, m: dict, ident: dict) -> bool:
+    """A manifest from before identities were recorded: judged by its last
+    version's 发文机关标志 and 发文字号 (the folder's name stood for the rest)."""
+    try:
+        last = json.loads((folder / f"v{m['versions'][-1]['version']}" / ELEMENTS).read_text(encoding="utf-8"))
+        return last.get("发文机关标志") == ident["发文机关标志"] and last.get("发文字号") == ident["发文字号"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return True                       # cannot tell: the folder's name decides, as it did
+
+
+def _existing(root: Path, ident: dict) -> Path | None:
+    """The folder already holding this document's archive, if any."""
+    key = key_of(ident)
+    try:
+        names = set(os.listdir(root))
+    except OSError:
+        return None
+    for n in range(1, len(names) + 2):
+        folder = root / _numbered(key, n)
+        try:
+            if folder.name in names and _same_document(folder, ident):
+                return folder
+        except GongwenError:              # another document's broken manifest: not ours to judge here
+            continue
+    return None
+
+
+@contextmanager
+def _document_folder(root: Path, ident: dict):
+    """This document's folder, locked: the one recording its identity, else the
+    first free name of key, key-2, key-3 … — never a folder of another document."""
+    found = _existing(root, ident)
+    fresh = (root / _numbered(key_of(ident), n) for n in itertools.count(1))
+    for folder in itertools.chain([found] if found else [], fresh):
+        with _locked(folder) as held:
+            if _same_document(folder, ident) is not False:     # re-checked under the lock
+                yield folder, held
+                return
 
 
 def sha256(data: bytes) -> str:
@@ -75,22 +171,19 @@ def _paragraphs(blocks) -> list[dict]:
             for b in blocks]
 
 
-def _file_record(path: Path | None) -> dict | None:
+def _file_record(path: Path | None, digests: dict[Path, str]) -> dict | None:
     if path is None:
         return None
-    p = Path(path)
-    try:
-        digest = sha256(p.read_bytes())
-    except OSError:
-        digest = None
-    return {"file": p.name, "sha256": digest}
+    return {"file": Path(path).name, "sha256": digests.get(Path(path))}
 
 
-def elements(doc: Document) -> dict:
-    """The document's content as a clerk names it, element by element."""
+def elements(doc: Document, inputs: list[Input] = ()) -> dict:
+    """The document's content as a clerk names it, element by element; the
+    files it names by their bytes as read for rendering (`inputs`)."""
+    digests = {i.path: sha256(i.data) for i in inputs}
     seal = None
     if doc.seal is not None:
-        seal = {"image": _file_record(doc.seal.image)} if doc.seal.image else {"image": None}
+        seal = {"image": _file_record(doc.seal.image, digests)} if doc.seal.image else {"image": None}
     return {
         "份号": doc.copy_number,
         "密级": doc.secrecy,
@@ -102,7 +195,7 @@ def elements(doc: Document) -> dict:
         "标题": doc.title,
         "主送机关": doc.addressees,
         "正文": _paragraphs(doc.body),
-        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file)}
+        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file, digests)}
                  for a in doc.attachments],
         "发文机关署名": list(doc.issuers),
         "代章": doc.proxy_seal,
@@ -115,15 +208,69 @@ def elements(doc: Document) -> dict:
     }
 
 
-def _inputs(doc: Document) -> list[dict]:
-    """Files besides the data that went into the output (seal image, 附件 PDFs)."""
-    out = []
-    if doc.seal is not None and doc.seal.image:
-        out.append({"role": "印章", **_file_record(doc.seal.image)})
+@dataclass(frozen=True)
+class Input:
+    """A file besides the data that goes into the output, as read for rendering."""
+    role: str                    # 印章, 印章2 … (joint seals), 签名章, 附件1 …
+    path: Path
+    data: bytes
+
+
+def _input_files(doc: Document):
+    if doc.seal is not None:
+        for i, image in enumerate(doc.seal.images or ((doc.seal.image,) if doc.seal.image else ())):
+            yield ("印章" if i == 0 else f"印章{i + 1}"), image
+    if doc.signature_seal is not None and doc.signature_seal.image:
+        yield "签名章", doc.signature_seal.image
     for a in doc.attachments:
         if a.file is not None:
-            out.append({"role": f"附件{a.number}", **_file_record(a.file)})
+            yield f"附件{a.number}", a.file
+
+
+def read_inputs(doc: Document) -> list[Input]:
+    """The seal images and 附件 PDFs the data names, read once before rendering:
+    the version keeps these bytes, and store() checks the files still hold them."""
+    out = []
+    for role, path in _input_files(doc):
+        try:
+            out.append(Input(role, Path(path), Path(path).read_bytes()))
+        except OSError as e:
+            raise GongwenError(Problem(f"{role}文件“{Path(path).name}”无法读取（{e.strerror or e}）。",
+                                       "检查该文件是否还在、能否打开", file=doc.source))
     return out
+
+
+def _unchanged_since_read(inputs: list[Input], source: Path) -> None:
+    """A seal or 附件 saved again while rendering: the output may hold either
+    version, so nothing is archived rather than a copy that may not match."""
+    for i in inputs:
+        try:
+            same = i.path.read_bytes() == i.data
+        except OSError:
+            same = False
+        if not same:
+            raise GongwenError(Problem(f"{i.role}文件“{i.path.name}”在生成过程中被改动或移走了，"
+                                       "生成的文件与存档的副本可能对不上。",
+                                       "等该文件保存完毕，再生成一次", file=source))
+
+
+def _input_records(inputs: list[Input], source: Path, version: int | None = None) -> list[dict]:
+    """Manifest entries: role, file name, path as the data names it (from the
+    data file's folder), SHA-256 and, in a version, where its copy is."""
+    out = []
+    for i in inputs:
+        try:
+            path = Path(os.path.relpath(i.path, Path(source).parent)).as_posix()
+        except ValueError:                  # another drive (Windows)
+            path = str(i.path)
+        out.append({"role": i.role, "file": i.path.name, "path": path, "sha256": sha256(i.data),
+                    **({"copy": f"v{version}/{_copy_name(i)}"} if version is not None else {})})
+    return out
+
+
+def _copy_name(i: Input) -> str:
+    """Inside the version folder: one folder per role, so equal names never clash."""
+    return f"{FILES}/{i.role}/{i.path.name}"
 
 
 # -- storing -------------------------------------------------------------------------
@@ -138,6 +285,7 @@ class Stored:
     files: dict[str, Path]       # ext → file inside the version folder
     note: str | None = None      # why a new version was made without a data change
     reason_unused: bool = False  # --reason given, but nothing new to record it on
+    latest_note: str | None = None  # why the latest copies were not refreshed
 
 
 def load_manifest(folder: Path) -> dict:
@@ -156,15 +304,67 @@ def load_manifest(folder: Path) -> dict:
 
 @contextmanager
 def _locked(folder: Path):
-    """One generator at a time per document (two clerks pressing the button)."""
+    """One generator at a time per document (two clerks pressing the button).
+    Yields whether the lock is held.  An archive we may only read is read
+    without the lock file's write access: unchanged data needs nothing written,
+    and anything that does write fails there with a clear message."""
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+b") as f:
+    f = _open_lock(folder / ".lock")
+    try:
+        held = False
+        if f is not None:
+            try:
+                import fcntl
+                fcntl.flock(f, fcntl.LOCK_EX)      # needs no write access to the file
+                held = True
+            except ImportError:               # Windows: no advisory lock; the rename still never overwrites
+                pass
+        yield held
+    finally:
+        if f is not None:
+            f.close()
+
+
+def _open_lock(path: Path):
+    try:
+        return open(path, "a+b")
+    except OSError:                           # read-only archive (permissions, read-only disk)
         try:
-            import fcntl
-            fcntl.flock(f, fcntl.LOCK_EX)
-        except ImportError:               # Windows: no advisory lock; the rename still never overwrites
+            return open(path, "rb")
+        except OSError:
+            return None
+
+
+def _sweep(root: Path, folder: Path, held: bool) -> None:
+    """What a run killed while writing left behind: temporary files in build/
+    and in the document's folder, and half-written version folders (.vN.….tmp).
+    The latter only under the lock, which any run writing one holds."""
+    from .pipeline import RUN_STARTED, sweep_temps
+    sweep_temps(root)
+    sweep_temps(folder)
+    if not held:
+        return
+    for p in folder.iterdir():
+        try:
+            if _VERSION_TEMP.fullmatch(p.name) and p.is_dir() and not p.is_symlink() \
+                    and p.stat().st_mtime < RUN_STARTED:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
             pass
-        yield
+
+
+_VERSION_TEMP = re.compile(r"\.v\d+\..+\.tmp")
+
+
+def _unregistered(folder: Path, versions: list[dict]) -> list[int]:
+    """Version folders a crash left out of the manifest (complete or not)."""
+    known = {v.get("version") for v in versions}
+    found = []
+    for p in folder.iterdir():
+        m = re.fullmatch(r"v(\d+)", p.name)
+        if m and p.is_dir() and int(m.group(1)) not in known:
+            found.append(int(m.group(1)))
+    return sorted(found)
 
 
 def _next_number(folder: Path, manifest: dict) -> int:
@@ -176,24 +376,28 @@ def _next_number(folder: Path, manifest: dict) -> int:
     return max(used, default=0) + 1
 
 
-def store(root: Path, doc: Document, source: Path, blobs: dict[str, bytes], pages: int,
-          preprinted: bool = False, reason: str | None = None) -> Stored:
-    """Archive one generation.  Unchanged data and output: nothing new is written
-    (the latest copies are refreshed if missing).  Otherwise the next version."""
+def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str, bytes], pages: int,
+          preprinted: bool = False, reason: str | None = None, inputs: list[Input] | None = None) -> Stored:
+    """Archive one generation: `data` are the bytes `doc` was parsed from (never
+    the file read again — it may have been saved since).  Unchanged data and
+    output: nothing new is written (the latest copies are refreshed if missing).
+    Otherwise the next version.  `inputs`: the files the data names, as read
+    before rendering (read_inputs); they are copied into the version."""
     from .pipeline import atomic_write
     root = Path(root)
     source = Path(source)
-    key = key_of(doc, source)
-    folder = root / key
-    data = source.read_bytes()
+    inputs = read_inputs(doc) if inputs is None else inputs
+    _unchanged_since_read(inputs, source)
+    ident = identity(doc, source)
     stem = source.stem
     record = {
         "source": {"file": source.name, "sha256": sha256(data)},
-        "inputs": _inputs(doc),
+        "inputs": _input_records(inputs, source),
         "options": {"preprinted": bool(preprinted)},
         "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
     }
-    with _locked(folder):
+    with _document_folder(root, ident) as (folder, held):
+        _sweep(root, folder, held)
         manifest = load_manifest(folder)
         last = manifest["versions"][-1] if manifest["versions"] else None
         same_data = last is not None and _data_of(last) == _data_of(record)
@@ -205,32 +409,45 @@ def store(root: Path, doc: Document, source: Path, blobs: dict[str, bytes], page
         else:
             version, new = _next_number(folder, manifest), True
             note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
-            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc)
+            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc, inputs)
             entry = {
                 "version": version,
                 "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "reason": reason or None,
                 **({"note": note} if note else {}),
                 "source": {**record["source"], "copy": f"v{version}/{stem}{source.suffix or '.yaml'}"},
-                "inputs": record["inputs"],
+                "inputs": _input_records(inputs, source, version),
                 "options": record["options"],
                 "pages": pages,
                 "outputs": {ext: {"file": f"v{version}/{stem}.{ext}", **o}
                             for ext, o in record["outputs"].items()},
                 "generator": _generator(),
             }
-            manifest = {"format": FORMAT, "发文字号": doc.doc_number, "标题": doc.title,
+            manifest = {"format": FORMAT, **ident, "标题": doc.title,
                         "versions": manifest["versions"] + [entry]}
             atomic_write(folder / MANIFEST,
                          (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        latest = []
-        for ext, blob in blobs.items():
-            p = root / f"{stem}.{ext}"
-            if not p.exists() or p.read_bytes() != blob:
-                atomic_write(p, blob)
-            latest.append(p)
-    return Stored(key, folder, version, new, latest, files, note,
-                  reason_unused=bool(reason) and not new)
+        try:
+            latest, latest_note = _refresh_latest(root, stem, blobs), None
+        except OSError:
+            if new:
+                raise
+            # unchanged, but build/ cannot be written: the version's own files are the answer
+            latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
+    return Stored(folder.name, folder, version, new, latest, files, note,
+                  reason_unused=bool(reason) and not new, latest_note=latest_note)
+
+
+def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path]:
+    """build/<stem>.pdf|.docx hold the outputs; written only when they differ."""
+    from .pipeline import atomic_write
+    latest = []
+    for ext, blob in blobs.items():
+        p = root / f"{stem}.{ext}"
+        if not p.exists() or p.read_bytes() != blob:
+            atomic_write(p, blob)
+        latest.append(p)
+    return latest
 
 
 def _data_of(entry: dict) -> tuple:
@@ -242,15 +459,17 @@ def _data_of(entry: dict) -> tuple:
 
 
 def _write_version(folder: Path, version: int, stem: str, suffix: str, data: bytes,
-                   blobs: dict[str, bytes], doc: Document) -> dict[str, Path]:
+                   blobs: dict[str, bytes], doc: Document, inputs: list[Input]) -> dict[str, Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", suffix=".tmp", dir=folder))
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)          # mkdtemp makes it private; an archive is for the office
         files = {f"{stem}{suffix}": data, **{f"{stem}.{ext}": blob for ext, blob in blobs.items()},
-                 ELEMENTS: (json.dumps(elements(doc), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+                 ELEMENTS: (json.dumps(elements(doc, inputs), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+                 **{_copy_name(i): i.data for i in inputs}}
         for name, content in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             with open(tmp / name, "wb") as f:
                 f.write(content)
                 f.flush()
@@ -295,23 +514,42 @@ def folder_for(target: Path, root: Path) -> Path:
                 return manifest.parent
         raise GongwenError(Problem(f"“{target}”不是存档里任何版本的文件（按 SHA-256 查找，存档在 {root}）。",
                                    "写公文数据文件（.yaml）的路径", file=target))
-    try:
-        from .reader import read
-        key = key_of(read(target), target)
-    except GongwenError:                      # data now broken: the 发文字号 may still be readable
-        key = key_of(None, target)
-        try:
-            import yaml
-            raw = yaml.safe_load(target.read_text(encoding="utf-8-sig"))
-            if isinstance(raw, dict) and isinstance(raw.get("发文字号"), str) and raw["发文字号"].strip():
-                key = safe_name(raw["发文字号"])
-        except Exception:
-            pass
-    folder = Path(root) / key
-    if not (folder / MANIFEST).exists():
-        raise GongwenError(Problem(f"“{target}”还没有存档的版本（找不到 {folder / MANIFEST}）。",
+    folder = _existing(Path(root), _identity_of_file(target))
+    if folder is None:
+        raise GongwenError(Problem(f"“{target}”还没有存档的版本（在 {root} 里找不到它的存档）。",
                                    f"先运行 python generate.py {target} 生成一次", file=target))
     return folder
+
+
+def _identity_of_file(target: Path) -> dict:
+    """The identity of a data file; when the data is now broken, what its raw
+    YAML still says (the organ mark and numbers are usually readable)."""
+    from .reader import read
+    try:
+        return identity(read(target), target)
+    except GongwenError:
+        pass
+    try:
+        import yaml
+        # every scalar as text: a date that does not exist (2024-02-30) must not stop the lookup
+        raw = yaml.load(target.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
+    except Exception:                     # not YAML at all
+        raw = None
+    raw = raw if isinstance(raw, dict) else {}
+    mark = raw.get("发文机关标志")
+    if isinstance(mark, list) and len(mark) > 1:     # as the reader writes a joint mark
+        mark = "、".join(m[:-2] if m.endswith("文件") and len(m) > 2 else m for m in map(str, mark)) + "文件"
+    elif isinstance(mark, list):
+        mark = str(mark[0]) if mark else ""
+
+    def text(k: str) -> str | None:
+        return (str(raw[k]).strip() or None) if raw.get(k) is not None else None
+    ident = {"发文机关标志": str(mark or "").strip(), "发文字号": text("发文字号")}
+    if text("令号"):
+        ident["令号"] = text("令号")
+    if not ident["发文字号"] and "令号" not in ident:
+        ident["数据文件"] = target.stem
+    return ident
 
 
 def _when(entry: dict) -> str:
@@ -325,8 +563,12 @@ def history(folder: Path) -> list[str]:
     """One line per version, oldest first, for `generate.py history`."""
     m = load_manifest(folder)
     versions = m["versions"]
-    name = m.get("发文字号") or folder.name
+    number = m.get("发文字号")
+    name = number if number and _STANDARD_NUMBER.fullmatch(number) else folder.name   # the folder says organ too
     out = [f"{name}：共 {len(versions)} 个版本，存档在 {folder}{os.sep}"]
+    rows: list[tuple[int, str]] = [
+        (n, f"  v{n}  未登记：一次中断的生成留下的文件夹，不在清单里；这个版本号不会再用，核对后可以删去")
+        for n in _unregistered(folder, versions)]
     for i, v in enumerate(versions):
         pdf = v.get("outputs", {}).get("pdf", {})
         parts = [f"v{v['version']}", _when(v), f"{v.get('pages', '?')} 页",
@@ -339,8 +581,8 @@ def history(folder: Path) -> list[str]:
             parts.append(v["note"])
         if i == len(versions) - 1:
             parts.append("← 最新")
-        out.append("  " + "  ".join(parts))
-    return out
+        rows.append((v["version"], "  " + "  ".join(parts)))
+    return out + [line for _, line in sorted(rows, key=lambda r: r[0])]
 
 
 def _pick(versions: list[dict], label: str, folder: Path) -> dict:

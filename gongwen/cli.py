@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"存档：新版本 v{stored.version}，在 {where}" + (f"（{why}）" if why else ""), file=sys.stderr)
         else:
             print(f"存档：数据与输出都没变，仍是 v{stored.version}（{where}），没有新建版本"
-                  + ("；--reason 未记录" if stored.reason_unused else ""), file=sys.stderr)
+                  + ("；--reason 未记录" if stored.reason_unused else "")
+                  + (f"；{stored.latest_note}，文件就在 {where}" if stored.latest_note else ""), file=sys.stderr)
     elif args.reason:
         print("提示：--out 只导出，不进存档，--reason 未记录。", file=sys.stderr)
     return 0

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,27 +65,121 @@ def _field_of(doc, ch: str) -> str | None:
     return best
 
 
+# Temporary names are short and fixed in form, so a final name that fits the
+# file system always has a temporary one that fits too (and stale ones are
+# easy to recognise: ours, or the longer .NAME.XXXXXXXX.tmp of earlier versions).
+TEMP_PREFIX, TEMP_SUFFIX = ".gw-", ".tmp"
+_TEMP_NAME = re.compile(r"\.(?:gw-|.+\.(?:pdf|docx|json)\.)[a-z0-9_]{8}\.tmp")
+RUN_STARTED = time.time()        # a temporary file older than this run is no file of this run's
+
+try:
+    import fcntl
+except ImportError:              # Windows: no advisory locks
+    fcntl = None
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write under a temporary name and rename: a crash never leaves a broken
-    file under the final name."""
+    file under the final name.  The temporary file is locked until renamed, so
+    another run sweeping debris leaves it alone."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if fcntl is not None:
+                fcntl.flock(f, fcntl.LOCK_EX)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        # mkstemp makes the file private (0600); outputs are ordinary documents.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+            # mkstemp makes the file private (0600); outputs are ordinary documents.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            if fcntl is not None:
+                os.replace(tmp, path)      # still locked: a sweep never finds it unlocked
+        if fcntl is None:
+            os.replace(tmp, path)          # Windows renames no open file
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def sweep_temps(folder: Path, before: float = RUN_STARTED) -> None:
+    """Remove the temporary files a killed run left in `folder`: ours by name,
+    older than this run and not locked by a run still writing them.  Silent and
+    best effort: they are debris, never a document (a read-only folder keeps them)."""
+    try:
+        entries = [e for e in os.scandir(folder) if _TEMP_NAME.fullmatch(e.name)]
+    except OSError:
+        return
+    for e in entries:
+        try:
+            if e.is_file(follow_symlinks=False) and e.stat(follow_symlinks=False).st_mtime < before:
+                _remove_unlocked(Path(e.path))
+        except OSError:
+            pass
+
+
+def _remove_unlocked(path: Path) -> None:
+    if fcntl is None:
+        os.unlink(path)                    # Windows refuses to remove a file still open elsewhere
+        return
+    with open(path, "rb") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:            # being written right now
+            return
+        os.unlink(path)
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of `folder` takes (255 on most)."""
+    p = Path(folder).absolute()
+    while not p.exists() and p != p.parent:      # the folder may not exist yet
+        p = p.parent
+    try:
+        return os.pathconf(p, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):   # Windows has no pathconf
+        return 255
+
+
+def check_names(folder: Path, names: list[str], source: Path) -> None:
+    """Every name to be written fits the file system — checked before anything
+    is written, so a name too long never leaves half the files behind."""
+    limit = name_max(folder)
+    for name in names:
+        if len(os.fsencode(name)) > limit:
+            raise GongwenError(name_too_long(name, source, limit))
+
+
+def name_too_long(name: str, source: Path, limit: int = 255) -> Problem:
+    return Problem(f"文件名过长：要写出的“{_short(name)}”有 {len(os.fsencode(name))} 字节，"
+                   f"超过文件系统允许的 {limit} 字节。",
+                   f"把数据文件“{_short(Path(source).name)}”改成短一些的名字（生成的文件与它同名；"
+                   f"不超过 {limit - 5} 字节，约 {(limit - 5) // 3} 个汉字）", file=source)
+
+
+def _short(name: str) -> str:
+    """A long name as a message can show it: its start and its end."""
+    return name if len(name) <= 40 else name[:20] + "…" + name[-12:]
+
+
+def write_error(e: OSError, folder: Path, source: Path, archive: bool = False) -> GongwenError:
+    """An OSError while writing, as the clerk's message: what failed and what to do."""
+    import errno
+    what, kept = ("存档文件夹", "已有的版本") if archive else ("文件夹", "已有的文件")
+    if e.errno == errno.ENAMETOOLONG:
+        return GongwenError(Problem(
+            f"文件名或路径过长，无法写入{what}“{folder}”。",
+            f"把数据文件“{_short(Path(source).name)}”改成短一些的名字，或换一个路径短一些的文件夹；{kept}没有改动",
+            file=source))
+    why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",
+           errno.ENOTDIR: "路径上有同名的文件", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or str(e))
+    return GongwenError(Problem(f"无法写入{what}“{folder}”：{why}（{e.filename or folder}）。",
+                                f"检查该文件夹的写权限和磁盘空间；{kept}没有改动", file=source))
 
 
 def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "docx")) -> tuple[dict[str, bytes], object]:
@@ -107,27 +203,34 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
     from .reader import read
     from .checks import check_document
-    doc = read(source)
+    from .yamlsource import read_bytes
+    raw = read_bytes(Path(source))          # read once: the archive keeps these very bytes
+    doc = read(source, raw)
     warnings = check_document(doc)
     errors = [p for p in warnings if p.severity == "error" or strict]
     if errors:
         raise GongwenError(errors)
+    if archive:
+        from .archive import read_inputs
+        inputs = read_inputs(doc)          # before rendering: the version keeps what was drawn
     blobs, lay = render(doc, preprinted)
+    stem = Path(source).stem
+    check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
     if archive:
         from .archive import store
         try:
-            stored = store(Path(out_dir), doc, Path(source), blobs, len(lay.pages), preprinted, reason)
+            stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason,
+                           inputs)
         except OSError as e:
-            import errno
-            why = {errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.ENOSPC: "磁盘已满",
-                   errno.ENOTDIR: "路径上有同名的文件", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or str(e))
-            raise GongwenError(Problem(f"无法写入存档文件夹“{out_dir}”：{why}（{e.filename or out_dir}）。",
-                                       "检查该文件夹的写权限和磁盘空间；已有的版本没有改动", file=source))
+            raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
-    stem = Path(source).stem
     paths = []
-    for ext, data in blobs.items():        # everything rendered before anything is written
-        p = out_dir / f"{stem}.{ext}"
-        atomic_write(p, data)
-        paths.append(p)
+    sweep_temps(Path(out_dir))
+    try:
+        for ext, data in blobs.items():        # everything rendered before anything is written
+            p = Path(out_dir) / f"{stem}.{ext}"
+            atomic_write(p, data)
+            paths.append(p)
+    except OSError as e:
+        raise write_error(e, Path(out_dir), source)
     return Result(paths, lay.fonts, len(lay.pages), warnings)

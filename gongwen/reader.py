@@ -16,7 +16,7 @@ from . import markup
 from .errors import GongwenError, Problem
 from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 from . import spec
-from .yamlsource import Located, LocatedList, Pos, load, read_text
+from .yamlsource import Located, LocatedList, Pos, decode, load, read_text
 
 # Jinja2 in the data is for filling in 变量 (`{{ 会议名称 }}`), with if/for at
 # most.  The sandbox stops attribute tricks; these limits stop a template from
@@ -406,10 +406,11 @@ def _explain_jinja(message: str) -> str:
     return "写法不对。"
 
 
-def read(path: Path) -> Document:
-    """Read a notice file into a Document, or raise GongwenError listing every problem."""
+def read(path: Path, raw: bytes | None = None) -> Document:
+    """Read a notice file into a Document, or raise GongwenError listing every problem.
+    `raw`: the file's bytes, read already (the archive keeps exactly what was parsed)."""
     path = Path(path)
-    data = load(read_text(path), path)
+    data = load(read_text(path) if raw is None else decode(raw, path), path)
     return build(data, path)
 
 

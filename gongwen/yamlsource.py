@@ -61,6 +61,11 @@ def _pos(node) -> Pos:
 
 def read_text(path: Path) -> str:
     """The file's text, or a clear error for files that are not UTF-8 YAML."""
+    return decode(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (at most MAX_BYTES), or a clear error why they cannot be read."""
     try:
         if path.is_dir():
             raise IsADirectoryError
@@ -77,7 +82,7 @@ def read_text(path: Path) -> str:
     if len(raw) > MAX_BYTES:
         raise GongwenError(Problem(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像一份公文数据。",
                                    f"公文数据文件应小于 {MAX_BYTES // 1024 // 1024} MB；附件的 PDF 用“文件:”引用", file=path))
-    return decode(raw, path)
+    return raw
 
 
 def decode(raw: bytes, path: Path | None = None) -> str:

@@ -249,3 +249,332 @@ def test_paragraph_added_and_removed_are_numbered_as_printed():
     assert compare(a, b) == ["正文第 4 段（在“一、要求”下）：新增 “丙。”",
                              "成文日期：“2023年4月18日” 改为 “2023年4月19日”"]
     assert compare(b, a)[0] == "正文原第 4 段（在“一、要求”下）：删去 “丙。”"
+
+
+def test_the_archive_keeps_the_bytes_that_were_rendered(seed_copy, tmp_path, monkeypatch):
+    """The clerk saves the data again while it is being rendered: the version
+    holds the data its PDF was made from, not the newer file."""
+    from gongwen import pipeline
+    original = seed_copy.read_bytes()
+    render = pipeline.render
+
+    def render_then_edit(doc, *a, **kw):
+        out = render(doc, *a, **kw)
+        seed_copy.write_bytes(original.replace(OLD_TIME.encode(), NEW_TIME.encode()))
+        return out
+    monkeypatch.setattr(pipeline, "render", render_then_edit)
+    archive = tmp_path / "build"
+    pipeline.generate(seed_copy, archive, archive=True)
+    entry = manifest(archive)["versions"][0]
+    assert (archive / KEY / entry["source"]["copy"]).read_bytes() == original
+    assert entry["source"]["sha256"] == hashlib.sha256(original).hexdigest()
+    assert seed_copy.read_bytes() != original
+
+
+def test_folder_names_are_cut_by_bytes_not_characters():
+    from gongwen.archive import safe_name
+    long_cn = "临淄区知识产权联席会议办公室" * 20                     # 280 characters, 840 bytes
+    name = safe_name(long_cn)
+    assert len(name.encode("utf-8")) <= 255 and long_cn.startswith(name)
+    assert len(name.encode("utf-8")) > 252                           # cut between characters, not short of it
+    latin = "a" * 250
+    assert safe_name(latin) == latin                                 # 250 bytes fit: no cut at 120
+
+
+LONG_STEM = "a" * 246                        # + ".yaml": a 251-byte name, its .docx 251 bytes
+
+
+def test_a_long_data_file_name_exports_and_archives(tmp_path):
+    src = tmp_path / f"{LONG_STEM}.yaml"
+    shutil.copy(SEED_DATA, src)
+    out = tmp_path / "export"
+    r = run_generate(str(src), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [f"{LONG_STEM}.docx", f"{LONG_STEM}.pdf"]
+    archive = tmp_path / "build"
+    r = gen(src, archive)
+    assert "新版本 v1" in r.stderr
+    assert (archive / KEY / "v1" / f"{LONG_STEM}.pdf").is_file()
+    assert not [p for p in archive.rglob("*.tmp")]
+
+
+def test_a_file_name_too_long_for_the_outputs_is_a_clear_message(tmp_path):
+    src = tmp_path / ("a" * 251 + ".yml")        # 255 bytes: its .docx would have 256
+    shutil.copy(SEED_DATA, src)
+    for extra in (("--out", str(tmp_path / "export")), ("--archive", str(tmp_path / "build"))):
+        r = run_generate(str(src), *extra)
+        assert r.returncode == 1, r.stderr
+        assert "Traceback" not in r.stderr and "内部错误" not in r.stderr
+        assert "文件名过长" in r.stderr and ".docx" in r.stderr and "改成短一些的名字" in r.stderr
+        assert "未生成任何文件" in r.stderr
+    assert not (tmp_path / "export").exists() or not list((tmp_path / "export").iterdir())
+    assert not (tmp_path / "build").exists() or not list((tmp_path / "build").rglob("*.pdf"))
+
+
+def _run_without_write_access(*args: str):
+    """generate.py as a user the archive's permissions bind: root gives up the
+    capabilities that would let it write anyway (setpriv, util-linux)."""
+    import os
+    import subprocess
+    import sys
+    from conftest import ROOT
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("以 root 运行且没有 setpriv，无法模拟只读存档")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    return subprocess.run([*prefix, sys.executable, str(ROOT / "generate.py"), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _read_only(folder: Path, on: bool) -> None:
+    import os
+    import stat
+    for p in [folder, *folder.rglob("*")]:
+        mode = p.stat().st_mode
+        os.chmod(p, mode & ~0o222 if on else mode | stat.S_IWUSR)
+
+
+def test_a_read_only_archive_still_answers_for_unchanged_data(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    (archive / "linzi-ip-week-2023.docx").unlink()         # the latest copy cannot be put back
+    _read_only(archive, True)
+    try:
+        r = _run_without_write_access(str(seed_copy), "--archive", str(archive))
+        assert r.returncode == 0, r.stderr
+        assert "仍是 v1" in r.stderr and "Traceback" not in r.stderr
+        assert str(archive / KEY / "v1" / "linzi-ip-week-2023.docx") in r.stdout.split()
+        seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace(OLD_TIME, NEW_TIME),
+                             encoding="utf-8")
+        r = _run_without_write_access(str(seed_copy), "--archive", str(archive))
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert "没有写权限" in r.stderr and "未生成任何文件" in r.stderr
+    finally:
+        _read_only(archive, False)
+    assert [v["version"] for v in manifest(archive)["versions"]] == [1]
+
+
+def _aged(p: Path, seconds: float = 3600) -> Path:
+    import os
+    import time
+    t = time.time() - seconds
+    os.utime(p, (t, t))
+    return p
+
+
+def test_debris_of_a_killed_run_is_swept_quietly(seed_copy, tmp_path):
+    import fcntl
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    folder = archive / KEY
+    half = folder / ".v2.k1ll3d0e.tmp"                       # killed while writing v2
+    half.mkdir()
+    (half / "linzi-ip-week-2023.pdf").write_bytes(b"%PDF-1.4 half")
+    _aged(half)
+    stale = [folder / ".manifest.json.abcd1234.tmp",           # the earlier, long temporary names
+             archive / ".linzi-ip-week-2023.pdf.abcd1234.tmp",
+             archive / ".gw-abcd1234.tmp"]
+    for p in stale:
+        p.write_bytes(b"partial")
+        _aged(p)
+    busy = archive / ".gw-busy0001.tmp"                      # another run still writing it
+    busy.write_bytes(b"being written")
+    _aged(busy)
+    fresh = archive / ".gw-fresh001.tmp"                     # newer than this run: not ours to judge
+    fresh.write_bytes(b"new")
+    import os
+    import time
+    os.utime(fresh, (time.time() + 600,) * 2)
+    keep = archive / "notes.tmp"                             # not a name we make
+    keep.write_bytes(b"a clerk's file")
+    _aged(keep)
+    with open(busy, "rb") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        r = gen(seed_copy, archive)
+    assert "仍是 v1" in r.stderr
+    assert not half.exists() and not any(p.exists() for p in stale)
+    assert busy.exists() and fresh.exists() and keep.exists()
+    normal = (str(seed_copy), "    应为：", "共 6 页", "存档：数据与输出都没变")   # the seed's warning, fonts, archive
+    assert [l for l in r.stderr.splitlines() if not l.startswith(normal)] == []
+
+
+def test_history_shows_a_version_folder_left_out_of_the_manifest(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    shutil.copytree(archive / KEY / "v1", archive / KEY / "v2")     # renamed into place, then killed
+    r = run_generate("history", str(seed_copy), "--archive", str(archive))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{KEY}：共 1 个版本")
+    assert lines[1].lstrip().startswith("v1") and "最新" in lines[1]
+    assert lines[2].lstrip().startswith("v2") and "未登记" in lines[2]
+    seed_copy.write_text(seed_copy.read_text(encoding="utf-8").replace(OLD_TIME, NEW_TIME), encoding="utf-8")
+    assert "新版本 v3" in gen(seed_copy, archive).stderr                # v2 is never reused
+
+
+def test_an_export_sweeps_its_own_stale_temporary_files(seed_copy, tmp_path):
+    out = tmp_path / "export"
+    out.mkdir()
+    stale = out / ".gw-abcd1234.tmp"
+    stale.write_bytes(b"partial")
+    _aged(stale)
+    r = run_generate(str(seed_copy), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["linzi-ip-week-2023.docx", "linzi-ip-week-2023.pdf"]
+
+
+def _sealed_training(d: Path) -> Path:
+    from test_pdfa import TRAINING, _attachment_pdf, _seal_png
+    (d / "附件").mkdir(parents=True)
+    _attachment_pdf(d / "附件" / "回执.pdf", 1)
+    _seal_png(d / "seal.png")
+    src = d / "training.yaml"
+    src.write_text(TRAINING.format(file="附件/回执.pdf").replace("印章: true", "印章: seal.png"), encoding="utf-8")
+    return src
+
+
+def test_a_version_keeps_its_seal_and_attachment_files_and_can_be_rebuilt(tmp_path):
+    from PIL import Image
+    d = tmp_path / "data"
+    src = _sealed_training(d)
+    archive = tmp_path / "build"
+    gen(src, archive)
+    folder = archive / "临知联办字〔2023〕4号"
+    Image.new("RGB", (300, 300), (230, 0, 0)).save(d / "seal.png")       # a new seal: v2
+    assert "新版本 v2" in gen(src, archive).stderr
+    v1, v2 = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["versions"]
+    assert [(i["role"], i["path"]) for i in v1["inputs"]] == [("印章", "seal.png"), ("附件2", "附件/回执.pdf")]
+    for i in v1["inputs"]:
+        assert i["copy"].startswith("v1/files/")
+        assert hashlib.sha256((folder / i["copy"]).read_bytes()).hexdigest() == i["sha256"]
+    assert v1["inputs"][0]["sha256"] != v2["inputs"][0]["sha256"]
+    # rebuild v1 from its folder alone: the data copy, and each file put back where the data names it
+    again = tmp_path / "rebuild"
+    again.mkdir()
+    shutil.copy(folder / v1["source"]["copy"], again / v1["source"]["file"])
+    for i in v1["inputs"]:
+        (again / i["path"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(folder / i["copy"], again / i["path"])
+    r = run_generate(str(again / "training.yaml"), "--out", str(again / "out"))
+    assert r.returncode == 0, r.stderr
+    assert sha(again / "out" / "training.pdf") == v1["outputs"]["pdf"]["sha256"]
+
+
+def test_a_seal_saved_again_while_rendering_is_not_archived(tmp_path, monkeypatch):
+    from PIL import Image
+    from gongwen import pipeline
+    from gongwen.errors import GongwenError
+    d = tmp_path / "data"
+    src = _sealed_training(d)
+    render = pipeline.render
+
+    def render_then_resave(doc, *a, **kw):
+        out = render(doc, *a, **kw)
+        Image.new("RGB", (300, 300), (230, 0, 0)).save(d / "seal.png")
+        return out
+    monkeypatch.setattr(pipeline, "render", render_then_resave)
+    archive = tmp_path / "build"
+    with pytest.raises(GongwenError) as e:
+        pipeline.generate(src, archive, archive=True)
+    assert "seal.png" in str(e.value) and "再生成一次" in str(e.value)
+    assert not archive.exists() or not list(archive.rglob("*.pdf"))
+
+
+# -- one folder per document, whatever the numbers and file names ------------------------------
+
+def _variant(src: Path, dest: Path, *swaps: tuple[str, str]) -> Path:
+    text = src.read_text(encoding="utf-8")
+    for old, new in swaps:
+        assert old in text
+        text = text.replace(old, new)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, encoding="utf-8")
+    return dest
+
+
+def _folders(archive: Path) -> list[str]:
+    return sorted(p.name for p in archive.iterdir() if p.is_dir())
+
+
+def _recorded(folder: Path) -> tuple:
+    m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return m["发文机关标志"], m["发文字号"], [v["version"] for v in m["versions"]]
+
+
+def test_minutes_of_two_organs_numbered_alike_are_two_documents(tmp_path):
+    minutes = Path(SEED_DATA).parent / "minutes-2024.yaml"
+    a = _variant(minutes, tmp_path / "a" / "minutes.yaml")
+    b = _variant(minutes, tmp_path / "b" / "minutes.yaml", ("临淄区知识产权联席会议纪要", "临淄区科技创新工作会议纪要"))
+    archive = tmp_path / "build"
+    assert "新版本 v1" in gen(a, archive).stderr
+    assert "新版本 v1" in gen(b, archive).stderr                   # not v2 of the other organ's 第2期
+    assert _folders(archive) == ["临淄区知识产权联席会议纪要-第2期", "临淄区科技创新工作会议纪要-第2期"]
+    assert _recorded(archive / "临淄区科技创新工作会议纪要-第2期") == ("临淄区科技创新工作会议纪要", "第2期", [1])
+    assert "仍是 v1" in gen(a, archive).stderr
+    for src, name in ((a, "临淄区知识产权联席会议纪要"), (b, "临淄区科技创新工作会议纪要")):
+        r = run_generate("history", str(src), "--archive", str(archive))
+        assert r.returncode == 0 and f"{name}-第2期" in r.stdout.splitlines()[0] and "共 1 个版本" in r.stdout
+
+
+def test_two_orders_in_files_of_the_same_name_are_two_documents(tmp_path):
+    order = Path(SEED_DATA).parent / "order-2024.yaml"
+    a = _variant(order, tmp_path / "a" / "order.yaml")
+    b = _variant(order, tmp_path / "b" / "order.yaml", ("令号: 第5号", "令号: 第6号"))
+    archive = tmp_path / "build"
+    gen(a, archive)
+    assert "新版本 v1" in gen(b, archive).stderr
+    assert _folders(archive) == ["淄博市临淄区人民政府令-第5号", "淄博市临淄区人民政府令-第6号"]
+    m = json.loads((archive / "淄博市临淄区人民政府令-第6号" / "manifest.json").read_text(encoding="utf-8"))
+    assert m["令号"] == "第6号" and m["发文字号"] is None
+
+
+def test_another_organ_with_the_same_number_never_joins_the_archive(seed_copy, tmp_path):
+    other = _variant(seed_copy, tmp_path / "other" / "linzi-ip-week-2023.yaml",
+                     ("发文机关标志: 临淄区知识产权联席会议办公室文件", "发文机关标志: 临淄区市场监督管理局文件"))
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    r = gen(other, archive)
+    assert f"新版本 v1，在 {archive / (KEY + '-2') / 'v1'}" in r.stderr
+    assert _recorded(archive / KEY) == ("临淄区知识产权联席会议办公室文件", KEY, [1])
+    assert _recorded(archive / f"{KEY}-2") == ("临淄区市场监督管理局文件", KEY, [1])
+    assert "仍是 v1" in gen(seed_copy, archive).stderr and "仍是 v1" in gen(other, archive).stderr
+    r = run_generate("history", str(other), "--archive", str(archive))
+    assert r.stdout.startswith(f"{KEY}：共 1 个版本，存档在 {archive / (KEY + '-2')}")
+
+
+def test_an_archive_from_before_identities_carries_on(seed_copy, tmp_path):
+    archive = tmp_path / "build"
+    gen(seed_copy, archive)
+    path = archive / KEY / "manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    del m["发文机关标志"]                                            # as written before this change
+    path.write_text(json.dumps(m, ensure_ascii=False), encoding="utf-8")
+    assert "仍是 v1" in gen(seed_copy, archive).stderr
+    other = _variant(seed_copy, tmp_path / "other" / "x.yaml",
+                     ("发文机关标志: 临淄区知识产权联席会议办公室文件", "发文机关标志: 临淄区市场监督管理局文件"))
+    gen(other, archive)
+    assert _folders(archive) == [KEY, f"{KEY}-2"]
+
+
+def test_a_long_organ_mark_and_file_name_make_a_folder_name_that_fits(tmp_path):
+    organ = "淄博市临淄区知识产权保护和运用工作领导小组办公室" * 3             # 72 characters, 216 bytes
+    src = _variant(SEED_DATA, tmp_path / f"{'通知' * 30}.yaml",
+                   ("发文机关标志: 临淄区知识产权联席会议办公室文件", f"发文机关标志: {organ}文件"),
+                   ("发文字号: 临知联办字〔2023〕3号\n", ""))
+    archive = tmp_path / "build"
+    r = gen(src, archive)
+    (folder,) = [p for p in archive.iterdir() if p.is_dir()]
+    assert len(folder.name.encode("utf-8")) <= 255 and folder.name.startswith(organ)
+    assert f"新版本 v1，在 {folder / 'v1'}" in r.stderr
+
+
+def test_history_finds_the_folder_of_data_that_is_now_broken(tmp_path):
+    minutes = Path(SEED_DATA).parent / "minutes-2024.yaml"
+    src = _variant(minutes, tmp_path / "m.yaml")
+    archive = tmp_path / "build"
+    gen(src, archive)
+    _variant(src, src, ("印发日期: 2024-03-14", "印发日期: 2024-02-30"))     # an impossible date now
+    r = run_generate("history", str(src), "--archive", str(archive))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("临淄区知识产权联席会议纪要-第2期：共 1 个版本")

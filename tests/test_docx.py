@@ -447,7 +447,22 @@ def test_same_bytes_for_the_same_data():
     with zipfile.ZipFile(io.BytesIO(a)) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         core = z.read("docProps/core.xml").decode()
-    assert "2023-04-18T00:00:00Z" in core
+    assert "2023-04-18T00:00:00+08:00" in core
+
+
+def test_docx_and_pdf_are_dated_the_same_instant(seed_outputs):
+    """core.xml's created/modified and the PDF's XMP CreateDate name one moment
+    (midnight of the 成文日期 in China), not the same clock reading in two zones."""
+    import datetime as dt
+    import pikepdf
+    with zipfile.ZipFile(seed_outputs["docx"]) as z:
+        core = z.read("docProps/core.xml").decode()
+    stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", core)
+    with pikepdf.open(seed_outputs["pdf"]) as pdf:
+        pdf_when = dt.datetime.fromisoformat(str(pdf.open_metadata()["xmp:CreateDate"]))
+    assert len(stamps) == 2
+    assert {dt.datetime.fromisoformat(s) for s in stamps} == {pdf_when}
+    assert pdf_when == dt.datetime(2023, 4, 18, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 # --- fonts/fonts.conf ----------------------------------------------------------------

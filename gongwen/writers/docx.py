@@ -1427,7 +1427,7 @@ def font_table_xml() -> str:
 
 def _w3cdtf(d: _dt.date | None) -> str:
     d = d or _dt.date(2012, 7, 1)          # the standard's own date when the data has none
-    return f"{d.isoformat()}T00:00:00Z"
+    return f"{d.isoformat()}T00:00:00+08:00"   # the PDF's instant: midnight, China time (pdfa.TZ)
 
 
 def core_xml(doc: Document) -> str:
