@@ -32,9 +32,9 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
-from . import spec
+from . import metadata, spec
 from .errors import GongwenError, Problem
-from .model import Document, format_date
+from .model import Document
 from .xmltext import escape
 
 MM = 1 / spec.PT                       # points per mm
@@ -92,7 +92,8 @@ def _drop_transitions(pdf) -> None:
 
 def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
     """Metadata, output intent, PDF/A-1b save settings; the bytes."""
-    _metadata(pdf, document_title(doc), _author(doc), _subject(doc), _keywords(doc), doc.date)
+    _metadata(pdf, metadata.title(doc), metadata.author(doc), metadata.subject(doc), metadata.keywords(doc),
+              doc.date)
     _output_intent(pdf)
     out = io.BytesIO()
     pdf.save(out, **save_kwargs())
@@ -104,33 +105,6 @@ def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
 
 
 # -- metadata ----------------------------------------------------------------
-
-def _author(doc: Document) -> str:
-    # PDF/A-1 wants exactly one dc:creator matching /Author: joint issuers are one string.
-    return "、".join(doc.issuers) or "、".join(doc.organ_mark)
-
-
-def document_title(doc: Document) -> str:
-    """The 标题; a 纪要 or 命令 may have none, and is named as it is cited:
-    its mark and 期号 or 令号 (临淄区知识产权联席会议纪要第2期, 淄博市临淄区人民政府令第5号)."""
-    if doc.title:
-        return doc.title
-    mark = "、".join(doc.organ_mark) + doc.mark_suffix
-    number = _subject(doc)
-    if not number:
-        return mark
-    return mark + ("" if number.startswith("第") else "　") + number
-
-
-def _subject(doc: Document) -> str | None:
-    # A 命令 is numbered by its 令号 where other documents have a 发文字号.
-    return doc.doc_number or doc.order_number
-
-
-def _keywords(doc: Document) -> str:
-    return " ".join(x for x in (doc.doc_number, doc.order_number,
-                                format_date(doc.date) if doc.date else None) if x)
-
 
 def _metadata(pdf, title: str, author: str, subject: str | None, keywords: str,
               date: _dt.date | None) -> None:
@@ -272,7 +246,7 @@ def bookmarks(lay, doc: Document) -> list[Mark]:
     # 正文 starts at the 标题, or where the text starts in a 纪要 or 命令 without one.
     start = first(lambda ln: ln.element == "标题") or first(lambda ln: ln.element in MAIN_ELEMENTS)
     if start:
-        out.append((f"正文　{document_title(doc)}", *start, heading_marks(doc.body, lay.lines[:ends[0]])))
+        out.append((f"正文　{metadata.title(doc)}", *start, heading_marks(doc.body, lay.lines[:ends[0]])))
     several = len(doc.attachments) > 1
     for k, (a, i) in enumerate(zip(doc.attachments, starts)):
         name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"

@@ -483,3 +483,19 @@ def test_fonts_conf_maps_official_names_to_the_pdf_faces(family, file, tmp_path)
     r = subprocess.run(["fc-match", "-f", "%{file}", family], env=env, capture_output=True, text=True,
                        cwd=tmp_path, timeout=60)
     assert Path(r.stdout).name == file and Path(r.stdout).parent == FONTS_CONF.parent
+
+
+@pytest.mark.parametrize("name", ["order-2024.yaml", "minutes-2024.yaml", "linzi-ip-week-2023.yaml"])
+def test_docx_and_pdf_describe_the_document_alike(name, tmp_path):
+    """Title, author and subject in the DOCX core properties are the PDF's (a 命令
+    or 纪要 without 标题 is named by its mark and 令号 / 期号 in both)."""
+    import pikepdf
+    r = run_generate(str(ROOT / "data" / name), "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    stem = name.removesuffix(".yaml")
+    core = _parts(tmp_path / f"{stem}.docx")["docProps/core.xml"]
+    with pikepdf.open(tmp_path / f"{stem}.pdf") as pdf:
+        info = {k: str(v) for k, v in pdf.docinfo.items()}
+    assert re.search(r"<dc:title>(.*?)</dc:title>", core).group(1) == info["/Title"] != ""
+    assert re.search(r"<dc:creator>(.*?)</dc:creator>", core).group(1) == info["/Author"]
+    assert re.search(r"<dc:subject>(.*?)</dc:subject>", core).group(1) == info.get("/Subject", "")

@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import spec
+from .. import metadata, spec
 from ..layout.boxes import Image, Layout, Rule, TextRun, VRule
 from ..layout.text import NO_LINE_END, NO_LINE_START, grid_tracking
 from ..model import Document, Paragraph
@@ -1432,14 +1432,14 @@ def _w3cdtf(d: _dt.date | None) -> str:
 
 def core_xml(doc: Document) -> str:
     when = _w3cdtf(doc.date)
-    creator = "、".join(doc.issuers) or "、".join(doc.organ_mark)
     return (XML_DECL + '<cp:coreProperties '
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{text(doc.title)}</dc:title>"
-            f"<dc:subject>{text(doc.doc_number or '')}</dc:subject>"
-            f"<dc:creator>{text(creator)}</dc:creator>"
+            f"<dc:title>{text(metadata.title(doc))}</dc:title>"
+            f"<dc:subject>{text(metadata.subject(doc) or '')}</dc:subject>"
+            f"<dc:creator>{text(metadata.author(doc))}</dc:creator>"
+            f"<cp:keywords>{text(metadata.keywords(doc))}</cp:keywords>"
             "<cp:lastModifiedBy>gongwen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
