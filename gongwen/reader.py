@@ -636,6 +636,11 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
         ctx.error(field, f"应是一段文字（每段一行），这里写成了{_kind(v)}。",
                   f"写成 `{key}: |`，下一行起每段缩进两格", line=at)
         return []
+    folding = data.folding.get(key) if isinstance(data, Located) else None
+    if folding is not None:
+        kp = data.key_pos.get(key)
+        _folding_error(ctx, field, key, v, folding, kp.line if kp else at)
+        return []
     before = len(ctx.problems)
     text = ctx.render(field, v, at)
     if len(ctx.problems) > before:         # the template failed: its source is not the text
@@ -649,11 +654,36 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
         return []
 
 
+def _folding_error(ctx: _Ctx, field: str, key: str, value: str, f, line: int | None) -> None:
+    """`正文:` (or an 附件's `内容:`) written without `|`: YAML joined its lines
+    into one paragraph, or took its `# 标题` lines for comments."""
+    what = "正文" if key == "正文" else "附件内容"
+    hint = f"{what}有多段时写成 `{key}: |`，下面每段一行"
+    shown = _short(" ".join(value.split()), 24)
+    if f.folded:
+        how = "用了“>”" if f.style == ">" else "没有写“|”"
+        ctx.error(field, f"{what}{how}，YAML 把下面的各行连成了一段（“{shown}”）。",
+                  hint, line=line)
+    if f.comment is not None:
+        ctx.error(field, f"{what}没有写“|”，第 {f.comment.line} 行“{_short(f.comment_text, 16)}”"
+                  "被 YAML 当作注释，不会印出。", hint + "（`# ` 开头的行是一级标题）", line=line)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _mixed_content(ctx: _Ctx, items: list, field: str) -> list[Paragraph | Table]:
     """附件 内容 written as a list: paragraphs (markup text) and 表格 blocks."""
     out: list[Paragraph | Table] = []
     for i, item in enumerate(items):
         line = items.item_pos[i].line if isinstance(items, LocatedList) else None
+        folding = items.item_folding.get(i) if isinstance(items, LocatedList) else None
+        if isinstance(item, str) and folding is not None and folding.folded:
+            ctx.error(field, "附件内容的这一项写了几行，YAML 把它们连成了一段"
+                      f"（“{_short(' '.join(item.split()), 24)}”）。",
+                      "每段写成单独的一项 `- 一段文字`；或写成 `- |`，下面每段一行", line=line)
+            continue
         if isinstance(item, str):
             text = ctx.render(field, item, line)
             out += markup.parse_body(text, line)

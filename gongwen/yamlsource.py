@@ -37,6 +37,17 @@ class Pos:
     column: int
 
 
+@dataclass(frozen=True)
+class Folding:
+    """A plain or folded (`>`) scalar whose line breaks YAML turned into
+    spaces, and/or indented `#` lines under it that YAML took for comments:
+    what happens to `正文:` written without `|`."""
+    style: str | None             # None (plain) or ">"
+    folded: int                   # source lines of text joined into fewer value lines (0: none)
+    comment: Pos | None = None    # the first indented comment line under the value
+    comment_text: str = ""
+
+
 class Located(dict):
     """A mapping that also remembers where each key and value stands."""
     def __init__(self, *a, **kw):
@@ -44,6 +55,7 @@ class Located(dict):
         self.key_pos: dict[Any, Pos] = {}
         self.value_pos: dict[Any, Pos] = {}   # a block scalar's first text line and its indentation
         self.raw: dict[Any, str] = {}         # plain scalars read as numbers/dates/booleans: the text as typed
+        self.folding: dict[Any, Folding] = {}  # plain/folded multi-line text values (see Folding)
         self.pos: Pos | None = None
 
 
@@ -52,6 +64,7 @@ class LocatedList(list):
         super().__init__(*a)
         self.item_pos: list[Pos] = []
         self.item_raw: list[str | None] = []
+        self.item_folding: dict[int, Folding] = {}   # 0-based item index → Folding
         self.pos: Pos | None = None
 
 
@@ -169,10 +182,11 @@ def load(text: str, path: Path | None) -> Located:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        message, hint, at = _explain_yaml_error(e, text, line)
+        message, hint, at, *field = _explain_yaml_error(e, text, line)
         if at != line:
             line, col = at, None
-        raise GongwenError(Problem(message, hint, line=line, column=col, file=path))
+        raise GongwenError(Problem(message, hint, line=line, column=col, file=path,
+                                   field=field[0] if field else None))
     except yaml.YAMLError as e:
         raise GongwenError(Problem(f"YAML 格式错误：{e}", "检查引号、冒号和缩进", file=path))
     except RecursionError:
@@ -207,8 +221,42 @@ def _reader_problem(e: yaml.reader.ReaderError, text: str, path: Path | None) ->
                    "删除这个字符（常见于从网页或其他软件复制来的文字）", line=line, column=col, file=path)
 
 
-def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) -> tuple[str, str, int | None]:
-    """(what is wrong, what to write, the line to point at) for a YAML syntax error."""
+_TEXT_KEY = re.compile(r"^(\s*)(?:-\s+)?(正文|内容)\s*:(?:\s+(.*))?$")
+
+
+def _comment_in_plain_text(src_lines: list[str], line: int | None):
+    """(key line, key, comment line, comment) when the error line belongs to a
+    `正文:` or `内容:` written without `|` and an indented `# ` line before it
+    ended the text: YAML took the heading for a comment and cannot read on."""
+    if not line or line > len(src_lines):
+        return None
+    s = src_lines[line - 1]
+    indent = len(s) - len(s.lstrip(" "))
+    comments = []                          # (line, indentation, text), nearest first
+    for n in range(line - 1, 0, -1):
+        t = src_lines[n - 1]
+        body = t.lstrip(" ")
+        if not body.strip():
+            continue
+        ind = len(t) - len(body)
+        if body.startswith("#"):
+            comments.append((n, ind, body.strip()))
+            continue
+        if ind >= indent:
+            continue                       # an earlier line of the same text
+        m = _TEXT_KEY.match(t)
+        if not m or (m.group(3) or "").lstrip().startswith(("|", ">", "[", "{", "\"", "'")):
+            return None
+        inside = [c for c in comments if c[1] > len(m.group(1))]
+        if not inside:
+            return None
+        cline, _, ctext = inside[-1]          # the first one under the key ended the text
+        return n, m.group(2), cline, ctext
+    return None
+
+
+def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) -> tuple:
+    """(what is wrong, what to write, the line to point at[, field]) for a YAML syntax error."""
     problem = (e.problem or "").strip()
     context = (e.context or "").strip()
     src_lines = text.splitlines()
@@ -221,6 +269,14 @@ def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) ->
         s = src(n)
         if "\t" in s[: len(s) - len(s.lstrip())] or (n == line and ("'\\t'" in problem or "tab character" in problem)):
             return ("这一行用了制表符（Tab），YAML 只认空格。", "把 Tab 换成两个空格", n)
+    plain = _comment_in_plain_text(src_lines, line)
+    if plain:
+        at, key, cline, ctext = plain
+        what = "正文" if key == "正文" else "附件内容"
+        shown = ctext if len(ctext) <= 16 else ctext[:15] + "…"
+        return (f"{what}没有写“|”，第 {cline} 行“{shown}”被 YAML 当作注释，其后第 {line} 行无法读取。",
+                f"{what}有多段时写成 `{key}: |`，下面每段一行（`# ` 开头的行是一级标题）", at,
+                "正文" if key == "正文" else "附件")
     for n in (line, (line or 1) - 1):
         s = src(n)
         if re.match(r"^\s*[^\s:：#\-][^:：]{0,20}：", s) and not re.match(r"^\s*[^:：]{1,20}:\s", s):
@@ -304,6 +360,9 @@ def _build(node, loader, path, budget, depth, lines):
             raw = _raw(v, out[key])
             if raw is not None:
                 out.raw[key] = raw
+            folding = _folding(v, out[key], lines, k.start_mark)
+            if folding is not None:
+                out.folding[key] = folding
         return out
     if isinstance(node, yaml.SequenceNode):
         out = LocatedList()
@@ -313,6 +372,9 @@ def _build(node, loader, path, budget, depth, lines):
             out.append(value)
             out.item_pos.append(_pos(item))
             out.item_raw.append(_raw(item, value))
+            folding = _folding(item, value, lines, None)
+            if folding is not None:
+                out.item_folding[len(out) - 1] = folding
         return out
     try:
         return loader.construct_object(node, deep=True)
@@ -323,6 +385,54 @@ def _build(node, loader, path, budget, depth, lines):
             return raw          # 2023-02-30: the reader reports it with the field's name
         raise GongwenError(Problem(f"无法读取的值“{str(raw)[:40]}”。", "整段内容加引号",
                                    line=_pos(node).line, column=_pos(node).column, file=path))
+
+
+def _folding(node, value, lines: list[str], key_mark) -> Folding | None:
+    """How a plain or `>` text value lost the line structure of its source:
+    the lines YAML joined with spaces and, for a mapping value (key_mark
+    given), the first comment line indented under its key (`正文:` then
+    `  # 工作要求`: YAML drops it as a comment).  None when nothing was lost.
+    Decided from the node's style and marks, not by guessing at the text."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ">") or not isinstance(value, str):
+        return None
+    start, end = node.start_mark, node.end_mark
+    if node.style is None:
+        text = [lines[start.line][start.column:] if start.line < len(lines) else ""]
+        text += lines[start.line + 1: end.line + 1]
+    else:                                   # `>`: the text starts on the line after the indicator
+        last = end.line if end.column > 0 else end.line - 1
+        text = lines[start.line + 1: last + 1]
+    source_lines = sum(1 for t in text if t.strip())
+    value_lines = sum(1 for t in value.split("\n") if t.strip())
+    folded = max(0, source_lines - value_lines)
+    comment, comment_text = None, ""
+    if key_mark is not None and node.style is None:
+        key_col = key_mark.column
+
+        def first_comment(rows):
+            for n in rows:
+                if n >= len(lines):
+                    return None
+                s = lines[n]
+                body = s.lstrip(" ")
+                if not body.strip():
+                    continue
+                if not body.startswith("#"):
+                    return None
+                if len(s) - len(body) > key_col:
+                    return n
+            return None
+
+        # between the key and a value that starts on a later line, then after the value
+        n = first_comment(range(key_mark.line + 1, start.line)) if start.line > key_mark.line else None
+        if n is None:
+            n = first_comment(range(end.line + 1, len(lines)))
+        if n is not None:
+            comment = Pos(n + 1, len(lines[n]) - len(lines[n].lstrip(" ")) + 1)
+            comment_text = lines[n].strip()
+    if not folded and comment is None:
+        return None
+    return Folding(node.style, folded, comment, comment_text)
 
 
 def _raw(node, value) -> str | None:

@@ -357,14 +357,25 @@ def test_halfwidth_marks(text, flagged):
 
 
 def test_body_folded_into_one_paragraph_is_flagged(tmp_path):
-    """`正文:` without `|`: YAML joins the lines; the headings inside give it away."""
+    """`正文:` without `|`: YAML joins the lines.  Written plain (the usual slip)
+    the reader refuses it at the `正文:` line; written as a quoted string that
+    spans lines, the headings inside give it away to the check."""
     from gongwen.checks import check_document
+    from gongwen.errors import GongwenError
     from gongwen.reader import read
     base = "发文机关标志: 某局文件\n标题: 关于开展检查的通知\n成文日期: 2024-06-01\n"
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(base + "正文:\n  为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\n", encoding="utf-8")
+    with pytest.raises(GongwenError) as e:
+        read(plain)
+    (p,) = e.value.problems
+    assert (p.field, p.line, p.severity) == ("正文", 4, "error")
+    assert "正文有多段时写成 `正文: |`，下面每段一行" in p.hint
     bad = tmp_path / "bad.yaml"
-    bad.write_text(base + "正文:\n  为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\n", encoding="utf-8")
+    bad.write_text(base + "正文: \"为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\"\n", encoding="utf-8")
     good = tmp_path / "good.yaml"
     good.write_text(base + "正文: |\n  为做好工作，现通知如下：\n  一、检查时间\n  6月10日。\n", encoding="utf-8")
     problems = [p for p in check_document(read(bad), glyphs=False) if "漏写了“|”" in p.message]
-    assert len(problems) == 1 and problems[0].field == "正文" and problems[0].line == 5
+    assert len(problems) == 1 and problems[0].field == "正文" and problems[0].line == 4
     assert not [p for p in check_document(read(good), glyphs=False) if "漏写" in p.message]
+

@@ -283,3 +283,62 @@ def test_a_run_in_heading_does_not_pull_the_next_paragraph_onto_its_page():
     paras = parse_body("# 总体要求\n### 全面梳理数据资源。各单位要依托平台梳理。\n正文。")
     blocks = _paragraph_blocks(fontbook(), paras)
     assert [b.keep_with_next for b in blocks] == [True, False, False]
+
+
+# --- 正文 written without `|` ------------------------------------------------------
+
+_HEAD = ("发文机关标志: 沂水县人民政府文件\n发文字号: 沂政发〔2024〕3号\n标题: 关于测试的通知\n"
+         "主送机关: 各乡镇人民政府\n")
+_TAIL = "发文机关署名: 沂水县人民政府\n成文日期: 2024-02-01\n印章: true\n"
+BODY_HINT = "正文有多段时写成 `正文: |`，下面每段一行"
+
+
+@pytest.mark.parametrize("body,words", [
+    ("正文:\n  测试正文。\n  特此通知。\n", ("连成了一段", "测试正文。 特此通知。")),        # b25
+    ("正文: 测试正文。\n  特此通知。\n", ("连成了一段",)),
+    ("正文: >\n  测试正文。\n  特此通知。\n", ("“>”", "连成了一段")),
+    ("正文:\n  为做好工作，现通知如下：\n  # 工作要求\n", ("第 7 行", "# 工作要求", "注释")),
+    ("正文: 为做好工作，现通知如下：\n\n  # 工作要求\n", ("第 7 行", "注释")),
+    ("正文:\n  # 工作要求\n  各单位要认真落实。\n", ("第 6 行", "注释")),
+    # b37: the heading line ends the text and YAML cannot read the next line
+    ("正文:\n  为做好工作，现通知如下：\n  # 工作要求\n  各单位要认真落实。\n  特此通知。\n",
+     ("第 7 行", "# 工作要求", "注释")),
+], ids=["plain", "plain-from-key-line", "folded", "comment-after", "comment-after-blank", "comment-before",
+        "comment-then-text"])
+def test_body_without_pipe_is_an_error_at_its_line(tmp_path, body, words):
+    problems, path = problems_of(tmp_path, _HEAD + body + _TAIL)
+    hits = [p for p in problems if p.field == "正文" and BODY_HINT in p.hint]
+    assert hits, "\n".join(p.format() for p in problems)
+    p = hits[0]
+    assert p.severity == "error" and p.file == path
+    assert p.line == 5, p.format()                     # the `正文:` line, where the | goes
+    for w in words:
+        assert w in p.message, p.format()
+    assert "缩进不齐" not in p.message
+
+
+@pytest.mark.parametrize("attachment,words,line", [
+    ("    内容:\n      甲。\n      乙。\n", ("连成了一段",), 8),                  # the `内容:` line
+    ("    内容:\n      甲。\n      # 标题\n      乙。\n", ("第 10 行", "注释"), 8),
+    ("    内容:\n      - 一段\n        续\n      - 二段\n", ("连成了一段", "一段 续"), 9),     # the item's line
+])
+def test_attachment_content_without_pipe_is_an_error(tmp_path, attachment, words, line):
+    text = _HEAD + "正文: 测试正文。\n附件:\n  - 名称: 表\n" + attachment + _TAIL
+    problems, _ = problems_of(tmp_path, text)
+    hits = [p for p in problems if p.field == "附件" and all(w in p.message for w in words)]
+    assert hits, "\n".join(p.format() for p in problems)
+    assert hits[0].line == line, hits[0].format()
+    assert "|" in hits[0].hint
+
+
+@pytest.mark.parametrize("body", [
+    "正文: |\n  测试正文。\n  # 工作要求\n  特此通知。\n",
+    "正文: 测试正文。\n",
+    "正文: 测试正文。  # 一条注释\n",
+    "正文: 测试正文。\n# 下面是署名（顶格的注释不属于正文）\n",
+    "正文: \"测试正文。\\n特此通知。\"\n",
+    "正文: >\n  只有一行。\n",
+])
+def test_body_forms_that_keep_their_lines_are_fine(body):
+    doc = read_string(_HEAD + body + _TAIL)
+    assert doc.body and doc.body[0].text.startswith(("测试正文", "只有一行"))
