@@ -104,14 +104,18 @@ def decode(raw: bytes, path: Path | None = None) -> str:
         if raw.startswith(magic):
             raise GongwenError(Problem(f"这是{what}，不是公文数据（YAML 文本）。",
                                        "给出 .yaml 数据文件的路径", file=path))
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in raw[:4096] and _looks_utf16(raw)):
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise GongwenError(Problem("文件是 UTF-32 编码，不是 UTF-8。",
+                                   "用文本编辑器另存为“UTF-8”编码的 .yaml 文件", file=path))
+    head = raw[:4096]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head and _looks_utf16(head)):
         raise GongwenError(Problem("文件是 UTF-16 编码（Windows 记事本的“Unicode”），不是 UTF-8。",
                                    "用文本编辑器另存为“UTF-8”编码的 .yaml 文件", file=path))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]          # a BOM from Notepad is harmless
-    if b"\x00" in raw[:4096]:
-        raise GongwenError(Problem("文件是二进制内容，不是文本。",
-                                   "给出 .yaml 数据文件的路径（用文本编辑器另存为 UTF-8）", file=path))
+    if b"\x00" in head or _mostly_control_bytes(head):
+        raise GongwenError(Problem("不是文本文件：文件是二进制内容（程序、图片、压缩包之类），不是公文数据。",
+                                   "给出 .yaml 数据文件的路径（用文本编辑器写成、另存为 UTF-8 的文本文件）", file=path))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -131,11 +135,33 @@ def decode(raw: bytes, path: Path | None = None) -> str:
     return text
 
 
-def _looks_utf16(raw: bytes) -> bool:
-    head = raw[:4096]
-    zeros_even = head[0::2].count(0)
-    zeros_odd = head[1::2].count(0)
-    return max(zeros_even, zeros_odd) > len(head) // 8
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: the zero bytes of ASCII characters (keys' colons,
+    spaces, line ends) fall on one side of each 2-byte unit only, and the text
+    read that way is printable.  A program or an image has zeros on both sides
+    and reads as NULs and unassigned characters."""
+    head = head[: len(head) // 2 * 2]
+    if not head:
+        return False
+    zeros_even, zeros_odd = head[0::2].count(0), head[1::2].count(0)
+    for enc, many, few in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if many < 2 or few * 4 > many:
+            continue
+        text = head.decode(enc, "replace")
+        good = sum(1 for ch in text if ch in "\t\r\n" or (ch.isprintable() and ch != "\ufffd"))
+        if good >= 0.95 * len(text):
+            return True
+    return False
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b") + b"\x7f"
+
+
+def _mostly_control_bytes(head: bytes) -> bool:
+    """Binary content without NUL bytes: control bytes no text has, more than
+    a stray one pasted from elsewhere (which the YAML reader names with its line)."""
+    n = sum(head.count(b) for b in _CONTROL_BYTES)
+    return n >= 8 and n * 50 >= len(head)
 
 
 class _Loader(yaml.SafeLoader):

@@ -342,3 +342,30 @@ def test_attachment_content_without_pipe_is_an_error(tmp_path, attachment, words
 def test_body_forms_that_keep_their_lines_are_fine(body):
     doc = read_string(_HEAD + body + _TAIL)
     assert doc.body and doc.body[0].text.startswith(("测试正文", "只有一行"))
+
+
+# --- binary files are not UTF-16 ------------------------------------------------------
+
+_ELF = (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x03\x00>\x00\x01\x00\x00\x00\xd0a\x00\x00\x00\x00\x00\x00"
+        + b"@\x00\x00\x00\x00\x00\x00\x00pG\x02\x00" + bytes((i * 37) % 256 for i in range(3000)))
+
+
+@pytest.mark.parametrize("content,words,not_words", [
+    (_ELF, ("不是文本文件",), ("UTF-16",)),                                   # head -c 3000 /bin/ls
+    (b"\x00" * 1000, ("不是文本文件",), ("UTF-16",)),
+    (b"\x00\x00\x01\x00" * 300 + b"\xff\xd9", ("不是文本文件",), ("UTF-16",)),
+    (b"a: \x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11" * 20, ("不是文本文件",), ()),
+    (OK.encode("utf-16-le"), ("UTF-16",), ("不是文本文件",)),                # no BOM, Chinese text
+    (OK.encode("utf-16-be"), ("UTF-16",), ("不是文本文件",)),
+    (OK.encode("utf-16"), ("UTF-16",), ()),                                   # with BOM
+    ("标题: a\n".encode("utf-16-le"), ("UTF-16",), ()),
+    ((OK * 200).encode("utf-16-le"), ("UTF-16",), ()),                        # cut mid-character at 4096
+    (OK.encode("utf-32"), ("UTF-32",), ()),
+], ids=["elf", "nul", "zeros-both-sides", "controls", "utf16-le", "utf16-be", "utf16-bom", "utf16-ascii",
+        "utf16-long", "utf32"])
+def test_binary_is_not_text_and_utf16_is_utf16(tmp_path, content, words, not_words):
+    problems, path = problems_of(tmp_path, content, "x.yaml")
+    text = "\n".join(p.message + p.hint for p in problems)
+    assert all(w in text for w in words), text
+    assert not any(w in text for w in not_words), text
+    assert problems[0].file == path and problems[0].format().startswith(str(path))
