@@ -448,6 +448,8 @@ def build(data: Located, path: Path | None) -> Document:
     if not issuers and organ_mark and fmt not in ("纪要", "命令"):
         issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]) or organ_mark[0],)
 
+    _seal_count(ctx, issuers)
+
     copy_number = ctx.text("份号")
     if copy_number and copy_number.isascii() and copy_number.isdigit() and len(copy_number) < spec.COPY_NUMBER_DIGITS:
         copy_number = copy_number.zfill(spec.COPY_NUMBER_DIGITS)
@@ -924,6 +926,25 @@ def _seal(ctx: _Ctx, base_dir: Path) -> Seal | None:
         return Seal()
     ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`；联合行文每个机关一枚：`印章: [甲.png, 乙.png]`")
     return None
+
+
+def _seal_count(ctx: _Ctx, issuers: tuple[str, ...]) -> None:
+    """A list of seal images has one per 署名, in the order of 发文机关署名: an
+    image more is never drawn, an image fewer leaves an organ unsealed.  (A
+    single image, not a list, is the host organ's seal.)"""
+    v = ctx.data.get("印章")
+    if not (isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v)):
+        return
+    if not issuers or len(v) == len(issuers):
+        return
+    names = "、".join(issuers) if len(issuers) <= 4 else "、".join(issuers[:4]) + "……"
+    if len(issuers) == 1:
+        hint = f"只写一枚：`印章: {v[0].strip()}`；联合行文时在 发文机关署名 下逐行列出各机关，每个机关一枚印章"
+    else:
+        hint = (f"按 发文机关署名 的顺序每个机关一枚：`印章: [{', '.join(f'机关{i}.png' for i in range(1, len(issuers) + 1))}]`"
+                "；或写 `印章: true` 打印后手工盖章")
+    ctx.error("印章", f"印章列了 {len(v)} 枚图片，发文机关署名却有 {len(issuers)} 个（{names}）：每个署名机关对应一枚印章。",
+              hint)
 
 
 def _image_file(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None, what: str,

@@ -369,3 +369,38 @@ def test_binary_is_not_text_and_utf16_is_utf16(tmp_path, content, words, not_wor
     assert all(w in text for w in words), text
     assert not any(w in text for w in not_words), text
     assert problems[0].file == path and problems[0].format().startswith(str(path))
+
+
+# --- one seal image per 署名 ------------------------------------------------------
+
+@pytest.mark.parametrize("issuers,seals,ok", [
+    ("发文机关署名: 沂水县人民政府\n", "[s1.png, s2.png]", False),                 # b24
+    ("发文机关署名: 沂水县人民政府\n", "[s1.png]", True),
+    ("发文机关署名: 沂水县人民政府\n", "s1.png", True),
+    ("发文机关署名:\n  - 甲局\n  - 乙局\n", "s1.png", True),                   # one image: the host's seal
+    ("发文机关署名:\n  - 甲局\n  - 乙局\n", "[s1.png]", False),
+    ("发文机关署名:\n  - 甲局\n  - 乙局\n", "[s1.png, s2.png, s1.png]", False),
+    ("发文机关署名:\n  - 甲局\n  - 乙局\n", "[s1.png, s2.png]", True),
+    ("发文机关署名:\n  - 甲局\n  - 乙局\n", "\n  - s1.png\n  - s2.png", True),
+    ("", "[s1.png, s2.png]", False),                                           # 署名 from the mark: one
+])
+def test_seal_images_match_the_issuers(tmp_path, issuers, seals, ok):
+    _png(tmp_path / "s1.png")
+    _png(tmp_path / "s2.png")
+    text = ("发文机关标志: 沂水县人民政府文件\n标题: 关于测试的通知\n正文: |\n  测试正文。\n"
+            + issuers + "成文日期: 2024-02-01\n印章: " + seals + "\n")
+    path = tmp_path / "doc.yaml"
+    path.write_text(text, encoding="utf-8")
+    if ok:
+        doc = read(path)
+        assert doc.seal is not None
+        return
+    problems, _ = problems_of(tmp_path, text)
+    (p,) = [p for p in problems if p.field == "印章"]
+    assert p.line == line_of(text, "印章:")
+    assert "发文机关署名" in p.message and "枚图片" in p.message
+    assert "印章:" in p.hint
+
+
+def line_of(text: str, marker: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
