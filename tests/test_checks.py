@@ -379,3 +379,39 @@ def test_body_folded_into_one_paragraph_is_flagged(tmp_path):
     assert len(problems) == 1 and problems[0].field == "正文" and problems[0].line == 4
     assert not [p for p in check_document(read(good), glyphs=False) if "漏写" in p.message]
 
+
+# ---------------------------------------------------------------------------
+# `generate.py new`: the skeleton's organ is never doubled (…办公室办公室)
+
+@pytest.mark.parametrize("organ,name,printer", [
+    ("测试县人民政府办公室", "测试县人民政府办公室", "测试县人民政府办公室"),
+    ("测试省人民政府办公厅", "测试省人民政府办公厅", "测试省人民政府办公厅"),
+    ("测试县人民政府", "测试县人民政府", "测试县人民政府办公室"),
+    ("测试县人民政府文件", "测试县人民政府", "测试县人民政府办公室"),      # the mark typed for the organ
+])
+def test_new_skeleton_does_not_double_the_organ(organ, name, printer, tmp_path):
+    from gongwen.newdoc import KINDS, skeleton
+    for kind in KINDS:
+        text = skeleton(kind, organ)
+        for doubled in ("办公室办公室", "办公厅办公室", "文件文件", "令令", "纪要××会议纪要"):
+            assert doubled not in text, (kind, text)
+        values = dict(line.split(": ", 1) for line in text.splitlines()
+                      if ": " in line and not line.startswith((" ", "#")))
+        if "印发机关" in values:
+            assert values["印发机关"] == printer, kind
+        if "发文机关署名" in values:
+            assert values["发文机关署名"] == name, kind
+        mark = {"函": name, "命令": name + "令", "纪要": name + "××会议纪要"}.get(kind, name + "文件")
+        assert values["发文机关标志"] == mark, kind
+        path = tmp_path / f"{kind}.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert not [p for p in check_document(read(path), glyphs=False) if p.severity == "error"], kind
+    assert skeleton("命令", "测试市人民政府令").count("测试市人民政府令") == 1
+    assert "发文机关标志: 测试市人民政府常务会议纪要\n" in skeleton("纪要", "测试市人民政府常务会议纪要")
+
+
+def test_new_command_line_does_not_double_the_office():
+    r = subprocess.run([sys.executable, str(ROOT / "generate.py"), "new", "通知", "--organ", "测试县人民政府办公室"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "印发机关: 测试县人民政府办公室\n" in r.stdout
