@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
-from .errors import GongwenError, print_failure
+from .errors import GongwenError, Problem, print_failure
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         if args.copies_merged and not args.copies:
             _parser().error("--copies-merged 要与 --copies 同用，例如 --copies 1-200 --copies-merged")
+        if args.out is not None:
+            problem = out_dir_problem(args.out, args.file)
+            if problem:
+                raise GongwenError(problem)
         if args.copies:
             from .batch import copies_main
             return copies_main(args.file, args.copies, args.copies_merged,
@@ -96,6 +102,48 @@ def main(argv: list[str] | None = None) -> int:
     elif args.reason:
         print("提示：--out 只导出，不进存档，--reason 未记录。", file=sys.stderr)
     return 0
+
+
+_OUT_HINT = "用 --out 指定一个可以写入的文件夹（不存在时会自动建立），或不写 --out（存档到 build/）"
+
+
+def out_dir_problem(out: Path, source: Path | None) -> Problem | None:
+    """Why the --out folder cannot be written, found before any work is done:
+    it is a file, a file stands on its path, or it is not writable (read-only
+    disk, no permission).  None when it looks writable."""
+    try:
+        if out.exists() and not out.is_dir():
+            return Problem(f"输出文件夹“{out}”是一个已有的文件，不是文件夹。",
+                           "换一个文件夹名，或把这个同名文件改名、移走", field="--out", file=source)
+        existing = out
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
+        if not existing.is_dir():
+            return Problem(f"无法建立输出文件夹“{out}”：路径上的“{existing}”是一个文件，不是文件夹。",
+                           _OUT_HINT, field="--out", file=source)
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return Problem(f"无法写入输出文件夹“{out}”：{_why_not_writable(existing)}。", _OUT_HINT,
+                           field="--out", file=source)
+    except (OSError, ValueError) as e:        # a name too long, a NUL in it, a folder we may not look into
+        return Problem(f"无法使用输出文件夹“{out}”：{_reason(e)}。", _OUT_HINT, field="--out", file=source)
+    return None
+
+
+def _why_not_writable(folder: Path) -> str:
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return f"“{folder}”所在的磁盘是只读的"
+    except (OSError, AttributeError):
+        pass
+    return f"没有写入“{folder}”的权限"
+
+
+def _reason(e: BaseException) -> str:
+    if not isinstance(e, OSError):
+        return "路径里有不能出现在文件名中的字符"
+    return {errno.EACCES: "没有权限查看这个路径", errno.EPERM: "没有权限查看这个路径",
+            errno.ENAMETOOLONG: "路径或文件名过长", errno.ELOOP: "路径里的符号链接绕成了圈"}.get(
+                e.errno, e.strerror or type(e).__name__)
 
 
 def _new(argv: list[str]) -> int:

@@ -128,6 +128,83 @@ def malformed_corpus() -> list[tuple[str, bytes]]:
     return corpus
 
 
+# ---------------------------------------------------------------------------
+# --out that cannot be written: a user error naming the folder, not an "internal error"
+
+@pytest.mark.parametrize("where", ["under-a-file", "is-a-file"])
+def test_out_folder_that_is_a_file(tmp_path, where):
+    """`--out /tmp/somefile/sub` where somefile is a file: said before any work,
+    for a generation and for numbered copies alike."""
+    src = tmp_path / "notice.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    blocker = tmp_path / "somefile"
+    blocker.write_text("not a folder")
+    out = blocker / "sub" if where == "under-a-file" else blocker
+    said = f"路径上的“{blocker}”是一个文件，不是文件夹" if where == "under-a-file" else f"“{blocker}”是一个已有的文件"
+    for extra in ([], ["--copies", "1-2"], ["--copies", "1-2", "--copies-merged"]):
+        r, _ = _run([str(src), "--out", str(out), *extra])
+        assert r.returncode == 1, r.stderr
+        assert "内部错误" not in r.stderr and "Traceback" not in r.stderr and "Error" not in r.stderr, r.stderr
+        assert r.stderr.startswith(f"{src}: 错误【--out】"), r.stderr
+        assert f"“{out}”" in r.stderr and said in r.stderr, r.stderr
+        assert "应为：" in r.stderr and "未生成任何文件" in r.stderr
+    assert blocker.read_text() == "not a folder"
+
+
+def _main(argv, capsys):
+    import gc
+    from gongwen import cli
+    thresholds = gc.get_threshold()
+    try:
+        code = cli.main(argv)
+    finally:
+        gc.set_threshold(*thresholds)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_out_folder_not_writable_is_found_before_any_work(tmp_path, capsys, monkeypatch, read_only):
+    from gongwen import cli
+    src = tmp_path / "notice.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(cli.os, "access", lambda *a, **k: False)     # as root, permissions do not bite
+    if read_only:
+        real = os.statvfs
+        monkeypatch.setattr(cli.os, "statvfs", lambda p: os.statvfs_result(
+            tuple(real(p))[:8] + (real(p).f_flag | os.ST_RDONLY, real(p).f_namemax)))
+    code, stderr = _main([str(src), "--out", str(tmp_path / "new" / "out")], capsys)
+    assert code == 1
+    assert "【--out】" in stderr and "无法写入输出文件夹" in stderr and f"“{tmp_path}”" in stderr, stderr
+    assert ("只读" in stderr) == read_only and ("权限" in stderr) != read_only, stderr
+    assert "应为：" in stderr and "内部错误" not in stderr
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("err,words", [
+    (OSError(28, "No space left on device"), ("磁盘已满",)),
+    (PermissionError(13, "Permission denied"), ("没有写权限",)),
+    (OSError(30, "Read-only file system"), ("只读",)),
+])
+def test_out_folder_write_failure_is_a_user_error(tmp_path, capsys, monkeypatch, err, words):
+    """The disk fills up (or refuses) while the outputs are written: a Chinese
+    message naming the folder, not an internal error (pipeline.write_error)."""
+    from gongwen import pipeline
+    src = tmp_path / "notice.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+
+    def failing(path, data):
+        if err.errno != 28:                    # ENOSPC comes from write(), with no file name
+            err.filename = str(path)
+        raise err
+
+    monkeypatch.setattr(pipeline, "atomic_write", failing)
+    code, stderr = _main([str(src), "--out", str(out)], capsys)
+    assert code == 1, stderr
+    assert f"“{out}”" in stderr and "内部错误" not in stderr and "应为：" in stderr, stderr
+    assert all(w in stderr for w in words), stderr
+
+
 CORPUS = malformed_corpus()
 
 
