@@ -404,3 +404,32 @@ def test_seal_images_match_the_issuers(tmp_path, issuers, seals, ok):
 
 def line_of(text: str, marker: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), 1) if marker in line)
+
+
+# --- dates: exactly the forms the README lists ------------------------------------------
+
+def _readme_date_forms() -> tuple[list[str], list[str]]:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `成文日期`"))
+    accepted, _, rejected = row.partition("; not ")
+    import re
+
+    def forms(s):                                    # the backticked dates (not the separators)
+        return [f for f in re.findall(r"`([^`]+)`", s) if re.search(r"\d|〇", f)]
+    return forms(accepted.split("|", 2)[2]), forms(rejected.split(";")[0])
+
+
+def test_readme_lists_the_date_forms_that_are_accepted():
+    accepted, rejected = _readme_date_forms()
+    # the forms clerks write (b08, b23, b36) are documented …
+    for typed in ("2023/4/18", "2023.4.18", "2023-4-18", "2023-04-18", "2023年4月18日"):
+        assert typed in accepted, accepted
+    assert rejected
+    # … and each documented form is read as documented
+    for form in accepted:
+        assert read_string(OK + f"成文日期: {form}\n").date == dt.date(2023, 4, 18), form
+    for form in rejected:
+        with pytest.raises(GongwenError):
+            read_string(OK + f"成文日期: {form}\n")
+    for spaced in ("2023 - 4 - 18", "２０２３年４月１８日", "２０２３/４/１８"):        # spaces, full-width digits
+        assert read_string(OK + f"成文日期: {spaced}\n").date == dt.date(2023, 4, 18)
