@@ -125,7 +125,131 @@ def malformed_corpus() -> list[tuple[str, bytes]]:
         ("rule-missing-glyph", GOOD.replace("全市各单位", "全市各\u0378单位").encode()),
         ("rule-doc-number-too-long", GOOD.replace("某政办发〔2023〕3号", "某" * 300 + "〔2023〕3号").encode()),
     ]
+    # A newcomer's slips (b18, b24, b25, b37 and kin): see NEWUSER below.
+    corpus += [(f"newuser-{name}", content) for name, content, expect, *_ in NEWUSER
+               if expect == "error" and name in ("b18", "b24", "b25", "b37", "b25-folded", "b37-attachment",
+                                                   "b25-comment-after")]
     return corpus
+
+
+# ---------------------------------------------------------------------------
+# A new user's first files (an auditor's b01–b49), inline: each variant of one
+# clean notice either reads and checks with no error, or is refused with a
+# clean Chinese error naming the field and the line.
+
+NEWUSER_OK = ("发文机关标志: 沂水县人民政府文件\n发文字号: 沂政发〔2024〕3号\n标题: 关于测试的通知\n"
+              "主送机关: 各乡镇人民政府\n正文: |\n  测试正文。\n  特此通知。\n发文机关署名: 沂水县人民政府\n"
+              "成文日期: 2024-02-01\n印章: true\n印发机关: 沂水县人民政府办公室\n")
+
+
+def _nu(old: str, new: str) -> bytes:
+    assert old in NEWUSER_OK, old
+    return NEWUSER_OK.replace(old, new, 1).encode("utf-8")
+
+
+def _elf_head() -> bytes:
+    """Like `head -c 3000 /bin/ls`: an ELF header, zeros on both sides of every 2-byte unit."""
+    return (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x03\x00>\x00\x01\x00\x00\x00\xd0a" + b"\x00" * 6
+            + b"@" + b"\x00" * 7 + b"pG\x02" + b"\x00" * 5 + bytes((i * 131 + 7) % 256 for i in range(2960)))
+
+
+# (id, content, "error" | "ok", field of the first error or None, line or None, words in message + hint)
+NEWUSER = [
+    ("b01", _nu("标题: 关于", '标题: "关于'), "error", None, None, ("引号",)),
+    ("b02", _nu("主送机关: 各乡镇人民政府", "主送机关: 各乡镇: 人民政府: x"), "error", None, 4, ("冒号",)),
+    ("b03", _nu("  测试正文。", "\t测试正文。"), "error", None, 6, ("制表符",)),
+    ("b04", _nu("发文字号:", "抄送机关:\n\t- 县委办公室\n发文字号:"), "error", None, 3, ("制表符",)),
+    ("b05", _nu("主送机关:", "主送机构:"), "error", "主送机构", 4, ("主送机关",)),
+    ("b06", _nu("成文日期:", "成文时间:").replace("印发机关:".encode(), "印发机构:".encode()), "error",
+     "成文时间", 9, ("成文日期",)),
+    ("b07", _nu("2024-02-01", "2024-13-45"), "error", "成文日期", 9, ("不存在",)),
+    ("b08", _nu("2024-02-01", "2024/3/5"), "ok", None, None, ()),
+    ("b09", _nu("2024-02-01", "2024年2月30日"), "error", "成文日期", 9, ("不存在",)),
+    ("b10", _nu("2024-02-01", "二〇二四年二月一日"), "error", "成文日期", 9, ("汉字数字", "2024年2月1日")),
+    ("b11", _nu("〔2024〕", "[2024]"), "error", "发文字号", 2, ("六角括号",)),
+    ("b12", _nu("〕3号", "〕第3号"), "error", "发文字号", 2, ("第",)),
+    ("b13", _nu("〕3号", "〕003号"), "error", "发文字号", 2, ("前导零",)),
+    ("b14", _nu("〔2024〕", "（2024）"), "error", "发文字号", 2, ("六角括号",)),
+    ("b15", _nu("〔2024〕", "〔24〕"), "error", "发文字号", 2, ("四位",)),
+    ("b16", _nu("标题: 关于测试的通知\n", ""), "error", "标题", None, ("缺少",)),
+    ("b17", b"", "error", None, None, ("空",)),
+    ("b18", _elf_head(), "error", None, None, ("不是文本文件",)),
+    ("b19", NEWUSER_OK.encode("gbk"), "error", None, 1, ("GBK",)),
+    ("b20", _nu("印章: true", "印章: 不存在的章.png"), "error", "印章", 10, ("不存在",)),
+    ("b21", _nu("印章: true", "印章: notice.yaml"), "error", "印章", 10, ("PNG",)),
+    ("b22", _nu("〔2024〕", "【2024】"), "error", "发文字号", 2, ("六角括号",)),
+    ("b23", _nu("2024-02-01", "2024.2.1"), "ok", None, None, ()),
+    ("b24", _nu("印章: true", "印章: [seal1.png, seal2.png]"), "error", "印章", 10, ("2 枚图片", "发文机关署名")),
+    ("b25", _nu("正文: |", "正文:"), "error", "正文", 5, ("连成了一段", "正文: |")),
+    ("b25-folded", _nu("正文: |", "正文: >"), "error", "正文", 5, ("连成了一段", "正文: |")),
+    ("b25-comment-after", _nu("正文: |\n  测试正文。\n  特此通知。", "正文: 测试正文。\n  # 工作要求"),
+     "error", "正文", 5, ("注释", "正文: |")),
+    ("b26", b"\xe5\xaf\x86\xe7\xba\xa7: \xe5\x86\x85\xe9\x83\xa8\n" + NEWUSER_OK.encode(), "error", "密级", 1,
+     ("内部",)),
+    ("b27", ("份号: 12\n" + NEWUSER_OK).encode(), "ok", None, None, ()),
+    ("b28", ("紧急程度: 急件\n" + NEWUSER_OK).encode(), "error", "紧急程度", 1, ("急件",)),
+    ("b29", _nu("发文机关标志: 沂水县人民政府文件", '发文机关标志: ""'), "error", "发文机关标志", 1, ("空",)),
+    ("b30", b"\xef\xbb\xbf" + NEWUSER_OK.encode(), "ok", None, None, ()),
+    ("b31", NEWUSER_OK.replace("\n", "\r\n").encode(), "ok", None, None, ()),
+    ("b32", _nu("成文日期: 2024-02-01\n", "成文日期: 2024-02-01\n成文日期: 2024-02-02\n"), "error", "成文日期", 10,
+     ("两次",)),
+    ("b33", (NEWUSER_OK + "印发日期: 2024-01-01\n").encode(), "ok", None, None, ()),       # a warning only
+    ("b34", ("版式: 信件\n" + NEWUSER_OK).encode(), "error", "版式", 1, ("信件",)),
+    ("b35", _nu("关于测试", "关于{{ 名称 }}"), "error", "标题", 3, ("名称", "没有定义")),
+    ("b36", _nu("2024-02-01", "2024-2-1"), "ok", None, None, ()),
+    ("b37", _nu("正文: |\n  测试正文。", "正文:\n  为做好工作，现通知如下：\n  # 工作要求\n  各单位要认真落实。"),
+     "error", "正文", 5, ("第 7 行", "注释", "正文: |")),
+    ("b37-attachment", (NEWUSER_OK + "附件:\n  - 名称: 清单\n    内容:\n      说明。\n      # 一、范围\n      全县。\n")
+     .encode(), "error", "附件", 14, ("注释", "内容: |")),
+    ("b38", (NEWUSER_OK + "附件:\n  - 名字: 清单\n    内容: 略。\n").encode(), "error", "附件", 13, ("名字", "名称")),
+    ("b39", _nu("印章: true", "印章: [seal1.png, 缺.png]"), "error", "印章", 10, ("缺.png", "不存在")),
+    ("b40", _nu("2024-02-01", "2024-02-01x"), "error", "成文日期", 9, ("无法识别",)),
+    ("b41", _nu("2024-02-01", "20240201"), "error", "成文日期", 9, ("无法识别",)),
+    ("b42", _nu("标题: 关于测试的通知", "标题:"), "error", "标题", 3, ("空",)),
+    ("b43", _nu("〕3号", "〕3"), "error", "发文字号", 2, ("号",)),
+    ("b44", _nu("〕3号", "〕三号"), "error", "发文字号", 2, ("阿拉伯数字",)),
+    ("b45", _nu("〔2024〕", "〔2025〕"), "ok", None, None, ()),                               # a warning only
+    ("b46", _nu("正文: |\n", "正文: |\n  # 一、重复编号\n"), "ok", None, None, ()),
+    ("b47", _nu("印章: true", '印章: "true"'), "error", "印章", 10, ("true",)),
+    ("b48", _nu("印章: true", "印章: 是"), "ok", None, None, ()),
+    ("b49", _nu("印章: true", "印章: false"), "ok", None, None, ()),
+]
+
+
+def _seal_png(path: Path) -> None:
+    from PIL import Image
+    Image.new("RGB", (64, 64), (230, 0, 0)).save(path)
+
+
+@pytest.mark.parametrize("case", NEWUSER, ids=[c[0] for c in NEWUSER])
+def test_newuser_files(case, tmp_path):
+    name, content, expect, field, line, words = case
+    _seal_png(tmp_path / "seal1.png")
+    _seal_png(tmp_path / "seal2.png")
+    src = tmp_path / "notice.yaml"
+    src.write_bytes(content)
+    try:
+        problems = [p for p in check_document(read(src)) if p.severity == "error"]
+    except GongwenError as e:
+        assert_clean_error(e)
+        problems = e.problems
+    if expect == "ok":
+        assert not problems, "\n".join(p.format() for p in problems)
+        return
+    assert problems, name
+    for p in problems:
+        assert p.file == src and p.format().startswith(str(src)), p.format()
+    hits = [p for p in problems if (field is None or p.field == field)
+            and all(w in p.message + p.hint for w in words)]
+    assert hits, "\n".join(p.format() for p in problems)
+    if line is not None:
+        assert hits[0].line == line, hits[0].format()
+    if name.startswith(("b18", "b25", "b37")):          # once told as 缩进不齐 / UTF-16, or not at all
+        assert "缩进不齐" not in hits[0].message and "UTF-16" not in hits[0].message
+
+
+def test_newuser_cases_are_distinct():
+    assert len({c[0] for c in NEWUSER}) == len({c[1] for c in NEWUSER}) == len(NEWUSER) == 52
 
 
 # ---------------------------------------------------------------------------
