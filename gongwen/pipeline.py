@@ -80,31 +80,45 @@ except ImportError:              # Windows: no advisory locks
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write under a temporary name and rename: a crash never leaves a broken
-    file under the final name.  The temporary file is locked until renamed, so
-    another run sweeping debris leaves it alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    file under the final name."""
+    atomic_write_all({path: data})
+
+
+def atomic_write_all(files: dict[Path, bytes]) -> None:
+    """Write every file under a temporary name first, then rename them all: a
+    failure while writing (disk full, permissions) leaves every final name as
+    it was — no new PDF beside an old DOCX.  The temporary files are locked
+    until renamed, so another run sweeping debris leaves them alone."""
+    umask = os.umask(0)
+    os.umask(umask)
+    opened: list[tuple[Path, str, object]] = []
     try:
-        with os.fdopen(fd, "wb") as f:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+            f = os.fdopen(fd, "wb")
+            opened.append((path, tmp, f))
             if fcntl is not None:
                 fcntl.flock(f, fcntl.LOCK_EX)
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
             # mkstemp makes the file private (0600); outputs are ordinary documents.
-            umask = os.umask(0)
-            os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-            if fcntl is not None:
-                os.replace(tmp, path)      # still locked: a sweep never finds it unlocked
-        if fcntl is None:
-            os.replace(tmp, path)          # Windows renames no open file
+        for path, tmp, f in opened:
+            if fcntl is None:
+                f.close()                  # Windows renames no open file
+            os.replace(tmp, path)          # (elsewhere still locked: a sweep never finds it unlocked)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        for _, tmp, _f in opened:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
+    finally:
+        for _, _, f in opened:
+            f.close()
 
 
 def sweep_temps(folder: Path, before: float = RUN_STARTED) -> None:
@@ -224,13 +238,10 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
         except OSError as e:
             raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
-    paths = []
+    files = {Path(out_dir) / f"{stem}.{ext}": data for ext, data in blobs.items()}
     sweep_temps(Path(out_dir))
     try:
-        for ext, data in blobs.items():        # everything rendered before anything is written
-            p = Path(out_dir) / f"{stem}.{ext}"
-            atomic_write(p, data)
-            paths.append(p)
+        atomic_write_all(files)            # all rendered before any is written, all or none replaced
     except OSError as e:
         raise write_error(e, Path(out_dir), source)
-    return Result(paths, lay.fonts, len(lay.pages), warnings)
+    return Result(list(files), lay.fonts, len(lay.pages), warnings)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import SEED_DATA, run_generate
+from conftest import ROOT, SEED_DATA, run_generate
 
 KEY = "临知联办字〔2023〕3号"
 OLD_TIME = "2023年4月20日至26日。"
@@ -578,3 +579,29 @@ def test_history_finds_the_folder_of_data_that_is_now_broken(tmp_path):
     r = run_generate("history", str(src), "--archive", str(archive))
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("临淄区知识产权联席会议纪要-第2期：共 1 个版本")
+
+
+def test_export_is_all_or_nothing_when_the_disk_fills(tmp_path):
+    """--out: the PDF and the DOCX are both written under temporary names before
+    either is renamed, so a disk that fills while writing the second leaves no
+    new PDF beside a missing or old DOCX (a tmpfs just big enough for the PDF)."""
+    import os
+    import subprocess
+
+    from gongwen.pipeline import render
+    from gongwen.reader import read
+    blobs, _ = render(read(SEED_DATA))
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    size = len(blobs["pdf"]) + 4096
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        out = subprocess.run([sys.executable, str(ROOT / "generate.py"), str(SEED_DATA), "--out", str(mnt)],
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 1 and "Traceback" not in out.stderr
+        assert "磁盘" in out.stderr or "空间" in out.stderr
+        assert os.listdir(mnt) == [], os.listdir(mnt)
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
