@@ -317,12 +317,12 @@ def test_out_folder_write_failure_is_a_user_error(tmp_path, capsys, monkeypatch,
     src.write_text(GOOD, encoding="utf-8")
     out = tmp_path / "out"
 
-    def failing(path, data):
+    def failing(files):
         if err.errno != 28:                    # ENOSPC comes from write(), with no file name
-            err.filename = str(path)
+            err.filename = str(next(iter(files)))
         raise err
 
-    monkeypatch.setattr(pipeline, "atomic_write", failing)
+    monkeypatch.setattr(pipeline, "atomic_write_all", failing)
     code, stderr = _main([str(src), "--out", str(out)], capsys)
     assert code == 1, stderr
     assert f"“{out}”" in stderr and "内部错误" not in stderr and "应为：" in stderr, stderr
