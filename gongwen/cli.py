@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
     fonts = "，".join(f"{role}→{fam}" for role, fam in result.fonts.items())
     print(f"共 {result.pages} 页；PDF 字体：{fonts}", file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
     stored = result.archived
     if stored is not None:
         where = stored.folder / f"v{stored.version}"

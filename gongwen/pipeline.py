@@ -18,6 +18,14 @@ class Result:
     pages: int
     warnings: list[Problem] = field(default_factory=list)
     archived: object | None = None        # archive.Stored when the archive flow ran
+    notes: list[str] = field(default_factory=list)   # what the clerk should know about the outputs
+
+
+def output_notes(doc) -> list[str]:
+    """What the DOCX cannot hold: an 附件 given as a PDF is appended to the PDF
+    only (Word cannot embed PDF pages); the DOCX keeps its label page."""
+    return [f"注意：附件{a.number if len(doc.attachments) > 1 else ''}（{a.file.name}）的页面只在 PDF 里，"
+            "DOCX 中只有它的标签页；打印和归档请用 PDF。" for a in doc.attachments if a.file is not None]
 
 
 def fontbook():
@@ -237,11 +245,11 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
                            inputs)
         except OSError as e:
             raise write_error(e, Path(out_dir), source, archive=True)
-        return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored)
+        return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored, output_notes(doc))
     files = {Path(out_dir) / f"{stem}.{ext}": data for ext, data in blobs.items()}
     sweep_temps(Path(out_dir))
     try:
         atomic_write_all(files)            # all rendered before any is written, all or none replaced
     except OSError as e:
         raise write_error(e, Path(out_dir), source)
-    return Result(list(files), lay.fonts, len(lay.pages), warnings)
+    return Result(list(files), lay.fonts, len(lay.pages), warnings, notes=output_notes(doc))

@@ -112,7 +112,11 @@ def training(tmp_path_factory) -> dict[str, Path]:
     out = d / "out"
     r = run_generate(str(src), "--out", str(out))
     assert r.returncode == 0, r.stderr
-    return {"pdf": out / "training.pdf", "dir": d}
+    return {"pdf": out / "training.pdf", "dir": d, "stderr": r.stderr}
+
+
+def test_clerk_is_told_the_docx_lacks_the_attachment_pdf_pages(training):
+    assert "附件2（回执.pdf）的页面只在 PDF 里" in training["stderr"]
 
 
 def _pages_text(pdf_path: Path) -> list[str]:
