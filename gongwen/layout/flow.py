@@ -89,7 +89,7 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
             need = gap + sum(b.gap_before + len(b.rows) for b in group[1:]) + sum(len(b.rows) for b in group[:1])
             if sig.min_gap_before is not None and len(group) > 1:
                 need -= sig.gap_before - sig.min_gap_before
-            if need > room or line == 1:
+            if need > room:
                 _carry_text_lines(flow, page, blocks)
                 new_page()
                 line = 1 + max((p.line for p in flow.placed if p.page == page), default=0)
