@@ -94,7 +94,7 @@ WIDE_TABLE = TABLE.replace("          表头: [序号, 单位名称, 数量]", "
 WIDE_TABLE = WIDE_TABLE.split("          行:\n")[0] + "          行:\n" + "".join(
     f"            - [{i}, 淄博市临淄区第{i}知识产权服务站, 12, 5, 30, 4, 18, 6, 无]\n" for i in range(1, 9)) + \
     "成文日期" + WIDE_TABLE.split("成文日期", 1)[1]
-RENDERED = ["seed", "short", "table"]          # compared line by line
+RENDERED = ["seed", "short", "table", "joint"]          # compared line by line
 
 
 # --- producing the documents ---------------------------------------------------
@@ -118,7 +118,8 @@ def docs(seed_outputs, tmp_path_factory) -> dict[str, dict[str, Path]]:
     out = {"seed": dict(seed_outputs, yaml=SEED_DATA)}
     out["short"] = {p.suffix[1:]: p for p in (d / "out").iterdir()}
     out["short"]["yaml"] = src
-    for name, text in (("table", TABLE), ("wide", WIDE_TABLE)):
+    joint = (ROOT / "data" / "joint-notice-2024.yaml").read_text(encoding="utf-8")   # text carried with a joint seal
+    for name, text in (("table", TABLE), ("wide", WIDE_TABLE), ("joint", joint)):
         src = write_yaml(d, text, f"{name}.yaml")
         r = run_generate(str(src), "--out", str(d / name))
         assert r.returncode == 0, r.stderr

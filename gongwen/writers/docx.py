@@ -1020,6 +1020,11 @@ class _Writer:
                     para.ppr["keepNext"] = True
                     if not all(ln.carried for ln in para.lines):
                         para.ppr["widowControl"] = True
+            # the 附件说明 stands on the signature's page, as the layout keeps it
+            k = sig_start - 1
+            while k >= 0 and flow[k].element == "附件说明":
+                flow[k].ppr["keepNext"] = True
+                k -= 1
         for para in flow:
             if para.element in NEW_PAGE:
                 para.ppr["pageBreakBefore"] = True
