@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
+    _fix_to_unicode(pdf)
     externals = _underlay_externals(pdf, lay)
     _outline(pdf, lay, doc)
     _page_labels(pdf, lay)
@@ -74,6 +76,7 @@ def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
+    _fix_to_unicode(pdf)
     externals = _underlay_externals(pdf, lay, len(numbers))
     n = len(lay.pages)
     nums: list = []
@@ -81,6 +84,32 @@ def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
         nums += label_ranges(lay, k * n, f"{number}-")
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
     return _archive(pdf, doc, externals)
+
+
+_BEYOND_BMP = re.compile(rb"(<[0-9A-Fa-f]{2,4}>\s+)<([0-9A-Fa-f]{5,6})>")
+
+
+def _fix_to_unicode(pdf) -> None:
+    """ReportLab writes a character beyond the BMP (𠮷 U+20BB7) into a font's
+    ToUnicode CMap as <20BB7>; the CMap wants UTF-16, the surrogate pair
+    <D842DFB7>, or copying the text out gives 吉₻."""
+    import pikepdf
+
+    def utf16(m: re.Match) -> bytes:
+        units = chr(int(m.group(2), 16)).encode("utf-16-be")
+        return m.group(1) + b"<" + units.hex().upper().encode() + b">"
+    done = set()
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or "/ToUnicode" not in obj:
+            continue
+        stream = obj.ToUnicode
+        if stream.objgen in done:
+            continue
+        done.add(stream.objgen)
+        data = stream.read_bytes()
+        fixed = _BEYOND_BMP.sub(utf16, data)
+        if fixed != data:
+            stream.write(fixed)
 
 
 def _drop_transitions(pdf) -> None:

@@ -84,6 +84,7 @@ PARAGRAPH_INDENT_CHARS = 2
 HEADING_ROLE = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 ATTACHMENT_NOTE_GAP_LINES = 1             # 附件说明 one empty line below the body
 ATTACHMENT_NOTE_INDENT_CHARS = 2
+ATTACHMENT_NUMBER_POINT = "．"            # 附件：1．名称 (full-width, unlike the 1. heading)
 SIGNATURE_GAP_LINES_UNSEALED = 1          # 署名 one empty line below the body
 # House decision: a sealed 署名 stands two empty lines below the body, so a
 # 42 mm seal centred over 署名 and date reaches up to within one line of the text.

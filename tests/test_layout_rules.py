@@ -292,8 +292,8 @@ def test_attachments_note_and_pages():
 """
     L = lay(text)
     note = [l for l in L.lines if l.element == "附件说明"]
-    assert note[0].text.startswith("附件：1.临淄区")
-    assert note[-1].text == "2.申报表"
+    assert note[0].text.startswith("附件：1．临淄区")
+    assert note[-1].text == "2．申报表"
     runs = runs_of(L, "附件说明")
     first = next(r for r in runs if r.text.startswith("附件"))
     assert first.xs[0] == pytest.approx(spec.TYPE_LEFT + 2 * spec.CHAR_PITCH, abs=0.01)

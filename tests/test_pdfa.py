@@ -558,3 +558,19 @@ def test_letter_first_page_is_page_one_of_one_decimal_run(tmp_path):
         nums = list(p.Root.PageLabels.Nums)
     assert nums[0] == 0 and nums[1].get("/S") == "/D" and int(nums[1].get("/St", 1)) == 1
     assert len(nums) == 2                      # one run for the whole letter
+
+
+def test_characters_beyond_the_bmp_copy_out_as_themselves(tmp_path):
+    """A name like 吉𠮷 (U+20BB7, from the fallback font) copies out of the PDF
+    as written: the ToUnicode CMap holds its UTF-16 surrogate pair."""
+    import os
+    if not os.path.exists("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"):
+        pytest.skip("Noto Serif CJK (fonts-noto-cjk) not installed")
+    src = write_yaml(tmp_path, "发文机关标志: 嘉兴市人民政府文件\n发文字号: 嘉政发〔2025〕7号\n"
+                               "标题: 关于表彰吉𠮷同志的决定\n主送机关: 各有关单位\n正文: |\n  吉𠮷同志表现突出。\n"
+                               "成文日期: 2025-10-10\n")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "out" / "doc.pdf").pages)
+    assert "吉𠮷同志的决定" in text.replace("\n", "") and "\u20bb" not in text

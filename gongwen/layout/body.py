@@ -155,7 +155,9 @@ def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
     rows: list[Row] = []
     several = len(doc.attachments) > 1
     for a in doc.attachments:
-        num = shape([Span(f"{a.number}.", spec.FANGSONG)], fonts, BODY, grid_tracking(BODY)) if several else []
+        # 附件：1．名称 — a full-width point (spec §5): 1.2025年… would read as a decimal
+        num = shape([Span(f"{a.number}{spec.ATTACHMENT_NUMBER_POINT}", spec.FANGSONG)], fonts, BODY,
+                    grid_tracking(BODY)) if several else []
         x_name = x_num + line_width(num)
         name = shape([Span(a.name, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
         lines = break_lines(name, spec.TYPE_RIGHT - x_name, 0.0, justify=False)

@@ -130,7 +130,9 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
 
 # §7.3.5.4: the seal (or 签名章) and the date share their page with 正文.  When
 # they do not fit under the text, this many lines of text go over with them
-# (house rule, as every 公文 office does it: never “此页无正文”).
+# (house rule, as every 公文 office does it: never “此页无正文”).  Where the text
+# itself runs over onto the signature's page, what ran over stays as it is —
+# even a single line (特此通知。) is 正文 there, and Word breaks the same way.
 CARRY_TEXT_LINES = 2
 # Rows that do not count as 正文 for that rule, though they may be carried too.
 NOT_TEXT = {"附件说明", "出席", "空行"}
@@ -150,8 +152,9 @@ def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
 
 
 def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
-    """Move the end of `page` to the next page so that the signature block about
-    to start there has CARRY_TEXT_LINES lines of 正文 above it: those lines, all
+    """Move the end of `page` to the top of the next page (what stands there
+    moves down) so that the signature block about to be placed there has
+    CARRY_TEXT_LINES lines of 正文 above it: those lines, all
     that follows them (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES
     lines on either side of the break, and a heading just above staying with its
     text.  Grid lines keep their spacing; moved rows are marked `carried`.
@@ -183,5 +186,9 @@ def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
     if k == 0 or any(blocks[p.block].repeat or p.row.element in ("表头", "表格") for p in moved):
         return
     first = moved[0].line
+    shift = moved[-1].line - first + 1
+    for p in flow.placed:                  # what already stands on the next page moves down
+        if p.page == page + 1:
+            p.line += shift
     for p in moved:
         p.page, p.line, p.carried = page + 1, p.line - first + 1, True

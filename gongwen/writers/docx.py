@@ -1015,16 +1015,19 @@ class _Writer:
             # with the signature, a split paragraph by widow control (the layout
             # split it leaving two lines either side).  Elsewhere no keep: it
             # would also forbid the page breaks the layout made in the text.
-            for para in flow[:sig_start]:
-                if para.table is None and any(ln.carried for ln in para.lines):
-                    para.ppr["keepNext"] = True
-                    if not all(ln.carried for ln in para.lines):
+            # and the 附件说明 stands on the signature's page, as the layout keeps it
+            first = next((k for k, para in enumerate(flow[:sig_start])
+                          if any(ln.carried for ln in para.lines)), sig_start)
+            while first > 0 and flow[first - 1].element == "附件说明":
+                first -= 1
+            # A paragraph the layout split keeps two lines either side by widow
+            # control; keep-with-next would make Word and LibreOffice move it whole.
+            for para in flow[first:sig_start]:
+                if para.table is None:
+                    if any(ln.carried for ln in para.lines) and not all(ln.carried for ln in para.lines):
                         para.ppr["widowControl"] = True
-            # the 附件说明 stands on the signature's page, as the layout keeps it
-            k = sig_start - 1
-            while k >= 0 and flow[k].element == "附件说明":
-                flow[k].ppr["keepNext"] = True
-                k -= 1
+                    else:
+                        para.ppr["keepNext"] = True
         for para in flow:
             if para.element in NEW_PAGE:
                 para.ppr["pageBreakBefore"] = True
