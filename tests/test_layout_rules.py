@@ -112,12 +112,17 @@ LONG_TITLES = [
 ]
 
 
+def _title_width(line: str) -> float:
+    """A title line's width in 字 (digits and Latin letters half a 字)."""
+    return sum(0.5 if ord(ch) < 0x2E80 and ch not in "—…" else 1.0 for ch in line)
+
+
 @pytest.mark.parametrize("title", LONG_TITLES)
 def test_long_titles_break_balanced_and_whole(title):
     lines = break_title(title, 20)
     assert "".join(lines) == title
-    assert all(2 <= len(l) <= 20 for l in lines)
-    assert max(map(len, lines)) - min(map(len, lines)) <= 9
+    assert all(len(l) >= 2 and _title_width(l) <= 20 for l in lines)
+    assert max(map(_title_width, lines)) - min(map(_title_width, lines)) <= 9
     for l in lines[1:]:
         assert l[0] not in NO_LINE_START
     for l in lines[:-1]:
@@ -140,19 +145,34 @@ OTHER_TITLES = [
     ("中共沂水县委办公室沂水县人民政府办公室关于调整沂水县乡村振兴工作领导小组组成人员的通知",
      ["沂水县人民政府办公室", "乡村振兴"]),
     ("知识产权质押融资“入园惠企”活动联系人名单", ["“入园惠企”"]),
+    ("嘉兴市人民政府关于印发嘉兴市2025—2027年数字经济高质量发展三年行动计划的通知", ["2025—2027年"]),
+    ("关于加快培育新质生产力推动产教融合高质量发展的实施意见", ["产教融合", "新质生产力"]),
 ]
+
+
+def test_title_lines_fit_the_type_area_as_printed():
+    """Measured in the title face (digits half a 字, the Chinese–Latin space
+    included), no automatically broken line is wider than the 版心 — so none is
+    wrapped again into a stray one-character line."""
+    L = lay(BASE.replace("标题: 关于做好知识产权工作的通知",
+                         "标题: 嘉兴市人民政府关于印发嘉兴市2025—2027年数字经济高质量发展三年行动计划的通知") + body(1))
+    assert len(L.title_lines) == len([r for r in runs_of(L, "标题")]) or \
+        len({round(r.baseline, 2) for r in runs_of(L, "标题")}) == len(L.title_lines)
+    assert all(len(t) > 2 for t in L.title_lines)
+    for r in runs_of(L, "标题"):
+        assert r.xs[0] >= spec.TYPE_LEFT - 1e-6
 
 
 @pytest.mark.parametrize("title,whole", OTHER_TITLES + [(t, []) for t in LONG_TITLES])
 def test_titles_keep_words_whole_in_a_trapezoid_or_diamond(title, whole):
     lines = break_title(title, 20)
-    assert "".join(lines) == title and all(2 <= len(ln) <= 20 for ln in lines)
+    assert "".join(lines) == title and all(len(ln) >= 2 and _title_width(ln) <= 20 for ln in lines)
     joined = "|".join(lines)
     for w in whole:
         assert w in joined, f"{w} split: {joined}"
-    # lengths rise, then fall: no line shorter than both its neighbours
-    n = [len(ln) for ln in lines]
-    assert not any(n[i] < n[i - 1] and n[i] < n[i + 1] for i in range(1, len(n) - 1)), joined
+    # widths rise, then fall: no line shorter than both its neighbours (half a 字 is "as long")
+    n = [_title_width(ln) for ln in lines]
+    assert not any(n[i] < n[i - 1] - 0.5 and n[i] < n[i + 1] - 0.5 for i in range(1, len(n) - 1)), joined
 
 
 def test_title_breaks_after_the_organ_not_after_guanyu():

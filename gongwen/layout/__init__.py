@@ -22,7 +22,7 @@ def line_containing(y: float) -> int:
 
 def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     header = layout_header(doc, fonts, preprinted)
-    titles = title_lines(doc)
+    titles = title_lines(doc, fonts)
     first_line = line_containing(header.body_top) + 1 + header.gap_lines
     flow = paginate(body_blocks(doc, fonts, titles), first_line)
     moved_addressees = None

@@ -20,14 +20,21 @@ def _rows(fonts: Fonts, spans: list[Span], element: str, first_indent: float = 0
             for ln in break_lines(glyphs, width, first_indent)]
 
 
-def title_lines(doc: Document) -> tuple[str, ...]:
+def title_lines(doc: Document, fonts: Fonts) -> tuple[str, ...]:
     """The 标题 as printed: the data's own breaks, or balanced automatic ones."""
     if not doc.title:
         return ()
     if doc.title_lines:
         return doc.title_lines
-    max_chars = int(W // (spec.TITLE_SIZE * spec.PT))
-    return tuple(break_title(doc.title, max_chars))
+    return _broken_title(doc.title, fonts)
+
+
+def _broken_title(text: str, fonts: Fonts) -> tuple[str, ...]:
+    """A title in 二号 小标宋 broken to the 版心 width, measured in its own face:
+    each character's advance (and its Chinese–Latin space) in 字 of the title."""
+    em = spec.TITLE_SIZE * spec.PT
+    glyphs = shape([Span(text, spec.XIAOBIAOSONG)], fonts, spec.TITLE_SIZE)
+    return tuple(break_title(text, W / em, [(g.advance + g.lead) / em for g in glyphs]))
 
 
 def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str) -> list[Row]:
@@ -263,7 +270,7 @@ def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], flo
 def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:
     label = f"附件{a.number}" if several else "附件"
     label_rows = _rows(fonts, [Span(label, spec.HEITI)], "附件标签")
-    title = tuple(break_title(a.name, int(W // (spec.TITLE_SIZE * spec.PT))))
+    title = _broken_title(a.name, fonts)
     title_rows = _centred_rows(fonts, title, "附件标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG)
     blocks = [Block(label_rows, new_page=True),
               Block(title_rows, gap_before=spec.ATTACHMENT_TITLE_LINE - spec.ATTACHMENT_LABEL_LINE - 1,

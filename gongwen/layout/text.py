@@ -7,6 +7,7 @@ justified so that every full line reaches both edges of the 版心.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -286,11 +287,11 @@ _NAME_SUFFIX = set("区市县省镇乡村局委厅办部院处")
 # so 沂|水县 splits a name even where the word list does not know it.
 _PLACE_SUFFIX = set("省市县区州旗镇乡村")
 _WORDS: set[str] | None = None
-_MAX_WORD = 7
+_MAX_WORD = 9
 
 # Break costs: the lower, the better the place (shape costs are added to these).
 COST_CANONICAL = -4.0     # before 关于: the organ / subject split every reader expects
-COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 15.0, 8.0
+COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 30.0, 8.0
 COST_EXTRA_LINE = 8.0     # one line more than the fewest: only for clearly better breaks
 
 
@@ -356,8 +357,9 @@ def _break_costs(text: str, max_chars: int) -> dict[int, float]:
     return cost_at
 
 
-def break_title(text: str, max_chars: int) -> list[str]:
-    """Break a title into balanced lines of at most max_chars characters.
+def break_title(text: str, max_chars: float, widths: list[float] | None = None) -> list[str]:
+    """Break a title into balanced lines at most max_chars 字 wide; `widths` gives
+    each character's width in 字 (default: 1, half for digits and Latin letters).
 
     Breaks fall at word boundaries (word list + 公文 phrasing: before 关于,
     after an organ's suffix …), never inside numbers, 〔〕 or short bracketed and
@@ -367,12 +369,19 @@ def break_title(text: str, max_chars: int) -> list[str]:
     more when that is cheaper, and the most even such split wins.
     """
     n = len(text)
-    if n <= max_chars:
+    # widths in 字: a digit or Latin letter of the title face is half a 字, so
+    # 2024—2026年 is narrower than its character count (the shape is of widths)
+    if widths is None:
+        widths = [0.5 if ord(ch) < 0x2E80 and ch not in "—…" else 1.0 for ch in text]
+    units = [0.0]
+    for w in widths:
+        units.append(units[-1] + w)
+    if units[-1] <= max_chars:
         return [text]
     cost_at = _break_costs(text, max_chars)
-    k = -(-n // max_chars)
+    k = max(2, math.ceil(units[-1] / max_chars - 1e-9))
     found = [(f[0] + COST_EXTRA_LINE * (lines - k), f[1]) for lines in (k, k + 1)
-             if (f := _best_split(n, lines, max_chars, cost_at))]
+             if (f := _best_split(units, lines, max_chars, cost_at))]
     if not found:                             # nothing legal: cut evenly
         size = -(-n // k)
         return [text[i:i + size] for i in range(0, n, size)]
@@ -380,28 +389,33 @@ def break_title(text: str, max_chars: int) -> list[str]:
     return [text[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
-def _best_split(n: int, lines: int, max_chars: int, cost_at: dict[int, float]):
-    """Cheapest cut of n characters into `lines` lines whose lengths rise, then
-    fall: break costs plus the squared deviation of each line from the mean.
-    Dynamic programming over (end of line, its length, still rising?):
-    O(n · max_chars² · lines), bounded whatever the title's length.
-    Returns (cost, cuts) or None."""
-    ideal = n / lines
+SHAPE_TOLERANCE = 0.5      # 字: lines this close count as equally long (no valley)
+
+
+def _best_split(units: list[float], lines: int, max_chars: int, cost_at: dict[int, float]):
+    """Cheapest cut of a title (units[i]: width in 字 of its first i characters)
+    into `lines` lines whose widths rise, then fall: break costs plus the
+    squared deviation of each line from the mean.  Dynamic programming over
+    (end of line, its width, still rising?): O(n² · max_chars · lines),
+    bounded whatever the title's length.  Returns (cost, cuts) or None."""
+    n = len(units) - 1
+    ideal = units[n] / lines
     ends = sorted(cost_at) + [n]
-    # tables[j]: state (end, length, rising) of line j → (cost, state of line j−1)
+    # tables[j]: state (end, width in half 字, rising) of line j → (cost, state of line j−1)
     tables: list[dict] = [{(0, 0, True): (0.0, None)}]
     for j in range(1, lines + 1):
         table: dict = {}
         for state0, (c0, _) in tables[-1].items():
-            a, la, rising = state0
+            a, half, rising = state0
+            la = half / 2
             for b in ends:
-                length = b - a
-                if length < 2 or length > max_chars or (b == n) != (j == lines):
+                length = units[b] - units[a]
+                if b - a < 2 or length > max_chars or (b == n) != (j == lines):
                     continue
-                if not rising and length > la:
+                if not rising and length > la + SHAPE_TOLERANCE:
                     continue                   # a valley: a line shorter than both neighbours
                 c = c0 + (length - ideal) ** 2 / lines + (cost_at[b] if b < n else 0.0)
-                state = (b, length, rising and length >= la)
+                state = (b, round(length * 2), rising and length >= la - SHAPE_TOLERANCE)
                 if state not in table or c < table[state][0]:
                     table[state] = (c, state0)
         if not table:
