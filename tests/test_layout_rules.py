@@ -438,3 +438,22 @@ def test_addressees_too_many_for_page_one_go_to_the_imprint():
     # a 主送机关 that leaves room for text stays where it is
     L2 = lay(BASE + body(2))
     assert [ln.text for ln in L2.lines if ln.element == "主送机关"] == ["各有关单位："]
+
+
+@pytest.mark.parametrize("note,moved", [("此件公开发布", False), ("联系人：王堃，联系电话：0573-82051234，电子邮箱：wk@example.cn", True)])
+def test_a_long_note_clears_the_seal(tmp_path, note, moved):
+    """附注 goes on the line after the 成文日期 — unless it is long enough to run
+    under the seal, which would cover it: then it moves below the seal."""
+    from PIL import Image as PILImage
+
+    from gongwen.layout.boxes import Image
+    from gongwen.reader import read
+    PILImage.new("RGB", (200, 200), (255, 51, 51)).save(tmp_path / "seal.png")
+    src = write_yaml(tmp_path, BASE + body(1) + f"成文日期: 2024-03-05\n印章: seal.png\n附注: {note}\n")
+    L = build(read(src))
+    (seal,) = [i for p in L.pages for i in p.items if isinstance(i, Image)]
+    date = _ends(L, "成文日期")[0]
+    first = _ends(L, "附注")[0]
+    assert (first.line > date.line + 1) == moved
+    if moved:
+        assert spec.line_top(first.line) >= seal.y + seal.height - 1e-6

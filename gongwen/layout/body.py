@@ -1,6 +1,8 @@
 """主体 (§7.3) as blocks of grid rows: 标题, 主送机关, 正文, 附件说明, 署名 … 附注, 附件."""
 from __future__ import annotations
 
+import math
+
 from .. import spec
 from ..model import Attachment, Document, Paragraph, Span, Table, format_date
 from .boxes import Rule, VRule
@@ -220,9 +222,31 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         rows.append(Row("成文日期", date, [date_x + v for v in natural(date)]))
     if doc.note:
         note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
-        for ln in break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False):
+        lines = break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False)
+        if doc.seal is not None:
+            rows += [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0]))]
+        for ln in lines:
             rows.append(Row("附注", ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs]))
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
+
+
+def _lines_under_seal(rows: list[Row], note_line) -> int:
+    """Empty lines a 附注 long enough to reach under the seal needs so that the
+    seal (centred over the last 署名 and the date, a little above, as
+    layout._place_seal draws it) does not cover it."""
+    names = [i for i, r in enumerate(rows) if r.element == "署名"]
+    date = next((i for i, r in enumerate(rows) if r.element == "成文日期"), None)
+    if not names or date is None:
+        return 0
+    first = names[-1]
+    centre = ((date - first + 1) / 2 - spec.SEAL_CENTER_ABOVE_BLOCK) * spec.LINE_PITCH   # below row `first`'s top
+    bottom = centre + spec.SEAL_DIAMETER / 2
+    seal_left = min(rows[first].anchors) - spec.SEAL_DIAMETER / 2
+    note_right = spec.TYPE_LEFT + note_line.xs[-1] + note_line.glyphs[-1].advance
+    if note_right <= seal_left:
+        return 0
+    below = len(rows) - first                  # the 附注's row, counted from row `first`
+    return max(0, math.ceil(bottom / spec.LINE_PITCH - below - 1e-9))
 
 
 def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], float]:
