@@ -162,8 +162,8 @@ def check_document(doc: Document, *, fonts=None, glyphs: bool = True) -> list[Pr
 # ---------------------------------------------------------------------------
 # 发文字号 (§7.2.4): 机关代字 + 〔YYYY〕 + 序号 + 号
 
-_OPEN = "〔[【(（［{｛<＜《〈「『〖"
-_CLOSE = "〕]】)）］}｝>＞》〉」』〗"
+_OPEN = "〔[【(（［{｛<＜《〈「『〖﹝"
+_CLOSE = "〕]】)）］}｝>＞》〉」』〗﹞"     # ﹝﹞: the small-form brackets WPS offers beside 〔〕
 _CN_DIGIT = "〇○零一二三四五六七八九"
 _DOC_NUMBER = re.compile(
     rf"^(?P<code>.*?)(?P<sp1>\s*)(?P<open>[{re.escape(_OPEN)}]?)\s*"
@@ -254,6 +254,8 @@ _ORDER_NUMBER = re.compile(r"^第[1-9]\d*号$")                     # 命令: �
 
 def _doc_number(c: _Checker) -> None:
     d = c.doc
+    if d.format == "命令" and not d.order_number:
+        c.add(c.at("版式"), "命令没有令号，打印出来的令没有编号。", "加一行 `令号: 第1号`（按本机关令的顺序编号）")
     if d.format == "命令" and d.order_number:
         n = d.order_number
         if not _ORDER_NUMBER.match(n):
@@ -552,7 +554,16 @@ def _headings(c: _Checker) -> None:
         _heading_run(c, a.content, "附件")
 
 
+_UNSPACED_HASHES = re.compile(r"^(#{1,4})(?=[^#\s])")
+
+
 def _heading_run(c: _Checker, blocks: Iterable, field: str) -> None:
+    for b in blocks:                     # `##明确任务`: meant as a heading, printed as it stands
+        m = _UNSPACED_HASHES.match(b.text) if isinstance(b, Paragraph) and b.level == 0 else None
+        if m:
+            c.add(_Where(field, b.source_line, c.column(b.source_line, m.group(1), 0)),
+                  f"“{b.text[:12]}”会原样印出“{m.group(1)}”：标题标记后要空一格。",
+                  f"写成 `{m.group(1)} {b.text[len(m.group(1)):][:12]}`")
     heads = [b for b in blocks if isinstance(b, Paragraph) and b.level > 0]
     if not heads:
         return
