@@ -104,6 +104,12 @@ JOINT_SEAL_GAP = 4.0
 JOINT_NAME_GAP_CHARS = 2
 NOTE_INDENT_CHARS = 2                     # 附注 左空二字, on the line after the date
 
+
+def seal_centre(top: float, bottom: float) -> float:
+    """y of a seal's centre over the grid lines whose tops are top … bottom
+    (署名 … 成文日期): their middle, raised a little (§7.3.5.1)."""
+    return (top + bottom + LINE_PITCH) / 2 - SEAL_CENTER_ABOVE_BLOCK * LINE_PITCH
+
 # §7.3.7 — 附件 pages
 ATTACHMENT_LABEL_LINE = 1                 # "附件2" 顶格 on line 1
 ATTACHMENT_TITLE_LINE = 3                 # title centred on line 3

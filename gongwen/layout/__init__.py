@@ -137,8 +137,7 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
             # seals in a row stand level: the last row's press on the date too
             last_row = n == len(names) - 1
             bottom = spec.line_top((date or placed).line if last_row or not joint_rows else placed.line)
-            mid = (top + bottom + spec.LINE_PITCH) / 2
-            cy = mid - spec.SEAL_CENTER_ABOVE_BLOCK * spec.LINE_PITCH
+            cy = spec.seal_centre(top, bottom)
             page = (date if last_row and date else placed).page
             # drawn first, so the text stays legible on top (red ink over black)
             at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == "印章")

@@ -239,8 +239,7 @@ def _lines_under_seal(rows: list[Row], note_line) -> int:
     if not names or date is None:
         return 0
     first = names[-1]
-    centre = ((date - first + 1) / 2 - spec.SEAL_CENTER_ABOVE_BLOCK) * spec.LINE_PITCH   # below row `first`'s top
-    bottom = centre + spec.SEAL_DIAMETER / 2
+    bottom = spec.seal_centre(0.0, (date - first) * spec.LINE_PITCH) + spec.SEAL_DIAMETER / 2   # below row `first`'s top
     seal_left = min(rows[first].anchors) - spec.SEAL_DIAMETER / 2
     note_right = spec.TYPE_LEFT + note_line.xs[-1] + note_line.glyphs[-1].advance
     if note_right <= seal_left:
