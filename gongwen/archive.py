@@ -450,6 +450,26 @@ def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path
     return latest
 
 
+def _input_changes(va: dict, vb: dict) -> list[str]:
+    """The seal images (印章, 印章2 …, 签名章) that differ between two versions, in
+    a clerk's words (附件 PDFs are compared with the elements, see compare())."""
+    def by_role(v: dict) -> dict:
+        return {i.get("role"): i for i in v.get("inputs", []) if not str(i.get("role", "")).startswith("附件")}
+    a, b = by_role(va), by_role(vb)
+    out = []
+    for role in sorted(set(a) | set(b)):
+        x, y = a.get(role), b.get(role)
+        if x is None:
+            out.append(f"{role}：加了“{y.get('file')}”")
+        elif y is None:
+            out.append(f"{role}：去掉了“{x.get('file')}”")
+        elif x.get("sha256") != y.get("sha256"):
+            same = x.get("file") == y.get("file")
+            out.append(f"{role}：图片“{y.get('file')}”换了" if same else
+                       f"{role}：“{x.get('file')}”换成了“{y.get('file')}”")
+    return out
+
+
 def _data_of(entry: dict) -> tuple:
     """What identifies the data of a version: the bytes of the data file and of
     every file it names, and the options (not the file names)."""
@@ -628,6 +648,7 @@ def diff(folder: Path, a: str | None = None, b: str | None = None) -> list[str]:
             changes.append("版头：" + ("改为用预印红头纸，不印版头" if pb else "改为打印版头（不再用预印红头纸）"))
     if va.get("pages") != vb.get("pages"):
         changes.append(f"页数：{va.get('pages')} 页变为 {vb.get('pages')} 页")
+    changes += _input_changes(va, vb)
     out = [f"{head(va)} → {head(vb)}："]
     if changes:
         out += [f"  {c}" for c in changes]

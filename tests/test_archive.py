@@ -605,3 +605,23 @@ def test_export_is_all_or_nothing_when_the_disk_fills(tmp_path):
         assert os.listdir(mnt) == [], os.listdir(mnt)
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_diff_names_a_changed_seal_image(tmp_path):
+    """A seal image saved anew makes v2, and diff says it was the seal — not
+    "fonts or program changed"."""
+    from PIL import Image as PILImage
+    d = tmp_path / "data"
+    d.mkdir()
+    PILImage.new("RGB", (200, 200), (255, 51, 51)).save(d / "seal.png")
+    text = SEED_DATA.read_text(encoding="utf-8").replace("印章: true", "印章: seal.png")
+    assert "印章: seal.png" in text
+    src = d / "notice.yaml"
+    src.write_text(text, encoding="utf-8")
+    archive = tmp_path / "build"
+    gen(src, archive)
+    PILImage.new("RGB", (200, 200), (200, 0, 0)).save(d / "seal.png")
+    r = gen(src, archive, "--reason", "换章")
+    assert "v2" in r.stderr
+    out = run_generate("diff", str(src), "--archive", str(archive)).stdout
+    assert "印章：图片“seal.png”换了" in out and "字体或程序版本" not in out
