@@ -479,7 +479,6 @@ _PLACEHOLDER = "××"
 
 def _placeholders(c: _Checker) -> None:
     """The `××` that `generate.py new` leaves for the clerk to replace."""
-    d = c.doc
     shown = 0
     for field, text, line in _all_text(c):
         if text and _PLACEHOLDER in text:

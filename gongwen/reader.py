@@ -263,7 +263,7 @@ class _Templates:
         except _TemplateTimeout:
             return ("", ("模板展开用时过长，已停止。",
                          f"简化 {{% for %}} 循环和表达式（每处不超过 {JINJA_TIME_LIMIT:g} 秒，全文不超过 {JINJA_TOTAL_TIME:g} 秒）", None))
-        except jinja2.exceptions.SecurityError as e:
+        except jinja2.exceptions.SecurityError:
             return ("", ("模板里访问了不允许的内容。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))
         except (RecursionError, MemoryError):
             return ("", ("模板过于复杂，无法展开。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))

@@ -404,7 +404,7 @@ def _build(node, loader, path, budget, depth, lines):
         return out
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError, TypeError) as e:
+    except (yaml.YAMLError, ValueError, OverflowError, TypeError):
         # e.g. 2023-02-30 is resolved as a timestamp and fails to construct
         raw = node.value
         if node.tag.endswith(":timestamp"):

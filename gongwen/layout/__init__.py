@@ -11,7 +11,7 @@ from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
 from .flow import paginate
 from .header import layout_header
 from .imprint import layout_imprint
-from .text import Fonts, grid_tracking, line_width, natural, runs, shape
+from .text import Fonts, line_width, natural, runs, shape
 
 __all__ = ["layout", "Layout", "Page", "TextRun", "Rule", "Image", "LaidLine"]
 
@@ -132,7 +132,6 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
             i += 1
             if image is None:
                 continue
-            last = n == len(names) - 1 and k == len(placed.row.anchors) - 1
             top = spec.line_top(names[0].line if not joint_rows else placed.line)
             # seals in a row stand level: the last row's press on the date too
             last_row = n == len(names) - 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 
 from .. import spec
-from ..model import Attachment, Document, Paragraph, Span, Table, format_date
+from ..model import Attachment, Document, Span, Table, format_date
 from .boxes import Rule, VRule
 from .flow import Block, Row
 from .text import (NO_LINE_END, NO_LINE_START, Fonts, break_lines, break_title, clusters, grid_tracking,

@@ -152,9 +152,9 @@ def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
 
 
 def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
-    """Move the end of `page` to the top of the next page (what stands there
-    moves down) so that the signature block about to be placed there has
-    CARRY_TEXT_LINES lines of 正文 above it: those lines, all
+    """Move the end of `page` to the next page, not yet begun, so that the
+    signature block about to start there has CARRY_TEXT_LINES lines of 正文
+    above it: those lines, all
     that follows them (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES
     lines on either side of the break, and a heading just above staying with its
     text.  Grid lines keep their spacing; moved rows are marked `carried`.
@@ -186,9 +186,5 @@ def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
     if k == 0 or any(blocks[p.block].repeat or p.row.element in ("表头", "表格") for p in moved):
         return
     first = moved[0].line
-    shift = moved[-1].line - first + 1
-    for p in flow.placed:                  # what already stands on the next page moves down
-        if p.page == page + 1:
-            p.line += shift
     for p in moved:
         p.page, p.line, p.carried = page + 1, p.line - first + 1, True
