@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh Debian machine, then run it.
-# Debian packages: poppler (pdftoppm), LibreOffice (renders the DOCX), a Java
+# Debian packages: poppler (pdftoppm), LibreOffice (renders the DOCX), Ghostscript
+# (the 附件 PDF/A conversion, also a runtime need), a Java
 # runtime and PDFBox (PDF/A preflight), Noto CJK (the fallback font for rare
 # characters).  Python packages go into .venv.
 set -euo pipefail
@@ -11,6 +12,7 @@ need=()
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v java >/dev/null || need+=(default-jre-headless)
+command -v gs >/dev/null || need+=(ghostscript)   # converts an 附件 PDF to PDF/A
 # PDFBox Preflight (tests/test_pdfa.py): preflight.jar ships in libpdfbox2-java, which brings
 # commons-logging; Preflight also needs javax.activation and JAXB on the class path.
 for jar in pdfbox2 preflight fontbox2 xmpbox commons-logging javax.activation jaxb-api; do
@@ -22,5 +24,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q -r requirements.txt
+.venv/bin/pip install -q -r requirements-test.txt   # the runtime's requirements and the test tools
 exec .venv/bin/python -m pytest -q "$@"
