@@ -120,7 +120,24 @@ IMPRINT_INNER_RULE = 0.25                 # rules between items, mm
 IMPRINT_INDENT_CHARS = 1                  # 左右各空一字 (4号 characters)
 
 # §7.5 — page numbers
-PAGE_NUMBER_TOP = TYPE_BOTTOM + 7.0       # dash line top 7 mm below the 版心
+# "一字线上距版心下边缘7mm": the sentence measures the 一字线 itself — the dash
+# stroke, its ink — not the line box around it, so the top of the dashes' ink
+# lies 7 mm below the 版心 (269 mm).  Where the em box then stands depends on
+# the face's dash (FandolSong: ink 0.29–0.31 em above the baseline, em top
+# ≈ 2.8 mm higher); layout.page_number_top computes it and every writer reads
+# that (the DOCX footer, the OFD) — none measures the font itself.
+PAGE_NUMBER_DASH_TOP = TYPE_BOTTOM + 7.0
+# A page holding only the 版记: §7.5 says "公文的版记页前有空白页的，空白页和
+# 版记页均不编排页码" — the 版记 page goes unnumbered *when a blank page stands
+# before it*, together with that blank page.  The condition would say nothing
+# if every 版记-only page were unnumbered, and a blank page is the only thing
+# the sentence exempts besides it; so a 版记 page that directly follows a page
+# of text (the text ended on an odd page, the 版记 takes the even page behind
+# it) is an ordinary page of the document and carries its number, like the
+# even last pages the standard's figures of 末页 show with 版记 and 页码
+# (图5–图8: "— 2 —" 左空一字 under the 版记).  Numbers run on without a gap
+# either way: a blank page keeps its place in the count.
+IMPRINT_PAGE_NUMBERED_AFTER_TEXT = True
 PAGE_NUMBER_INDENT_CHARS = 1              # odd: 右空一字, even: 左空一字 (4号 characters)
 PAGE_NUMBER_DASH = "\u2014"               # 一字线
 

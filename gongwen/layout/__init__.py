@@ -70,7 +70,9 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
             if last % 2 == 0:          # even but full: a blank odd page, then the 版记
                 pages.append(Page(last + 1, show_number=False, kind="blank"))
                 blank.append(last + 1)
-            target = Page(len(pages) + 1, show_number=False, kind="imprint")
+            # §7.5: unnumbered only behind a blank page (see spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT)
+            numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT and not blank
+            target = Page(len(pages) + 1, show_number=numbered, kind="imprint")
             pages.append(target)
         target.items += imprint.items()
         imprint_page = target.number
@@ -81,7 +83,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     for page in pages:
         if page.show_number:
             page.items += page_number(page.number, fonts)
-    return Layout(pages, lines, titles, {}, imprint_page, tuple(blank))
+    return Layout(pages, lines, titles, {}, imprint_page, tuple(blank), page_number_top(fonts))
 
 
 def _text_on_first_page(flow) -> bool:
@@ -96,15 +98,26 @@ def _shift(item, dy: float):
     return Rule(item.x0, item.x1, item.y + dy, item.thickness, item.color, item.element)
 
 
+def page_number_top(fonts: Fonts) -> float:
+    """Top of the page-number line's em box: where the 一字线's ink, measured in
+    the face that sets it, has its top 7 mm below the 版心 (spec.PAGE_NUMBER_DASH_TOP)."""
+    dash = spec.PAGE_NUMBER_DASH
+    em = spec.PAGE_NUMBER_SIZE * spec.PT
+    box = fonts.face_for(spec.SONGTI, dash).glyph_bounds(dash)
+    ink_top = box[3] if box else spec.EM_ASCENT       # a blank dash: the em top stands in
+    return spec.PAGE_NUMBER_DASH_TOP - (spec.EM_ASCENT - ink_top) * em
+
+
 def page_number(n: int, fonts: Fonts) -> list[TextRun]:
-    """`— N —` in 4号 宋体, 7 mm below the 版心; odd right, even left, one 字 in (§7.5)."""
+    """`— N —` in 4号 宋体, its dashes' ink 7 mm below the 版心; odd right, even
+    left, one 字 in (§7.5)."""
     size = spec.PAGE_NUMBER_SIZE
     dash = spec.PAGE_NUMBER_DASH
     glyphs = shape([Span(f"{dash} {n} {dash}", spec.SONGTI)], fonts, size)
     w = line_width(glyphs)
     inset = spec.PAGE_NUMBER_INDENT_CHARS * spec.char_width(size)
     x = spec.TYPE_RIGHT - inset - w if n % 2 else spec.TYPE_LEFT + inset
-    base = spec.PAGE_NUMBER_TOP + spec.EM_ASCENT * size * spec.PT
+    base = page_number_top(fonts) + spec.EM_ASCENT * size * spec.PT
     return runs(glyphs, natural(glyphs), x, base, size, "页码")
 
 

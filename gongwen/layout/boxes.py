@@ -60,7 +60,7 @@ Item = TextRun | Rule | VRule | Image
 class Page:
     number: int                       # physical page number, 1-based
     items: list[Item] = field(default_factory=list)
-    show_number: bool = True          # blank pages and a 版记-only page carry none
+    show_number: bool = True          # blank pages and a 版记 page behind one carry none (§7.5)
     kind: str = "body"                # body | attachment | blank | imprint | external
     external: tuple[Path, int] | None = None   # an appended PDF page (file, index)
     # Landscape pages (§8): content in the turned frame (spec.landscape_to_page);
@@ -89,3 +89,6 @@ class Layout:
     fonts: dict[str, str]             # role → family actually used
     imprint_page: int | None = None   # physical page of the 版记
     blank_pages: tuple[int, ...] = ()
+    # em top of the page-number line (its dashes' ink 7 mm below the 版心, §7.5):
+    # the DOCX footer and the OFD place the number from this
+    page_number_top: float = spec.PAGE_NUMBER_DASH_TOP

@@ -1085,7 +1085,8 @@ class _Writer:
                     flow_xml[-1] = _append_to_last_para(flow_xml[-1], box)
                 final_sect = sect(len(flow) - 1)
             else:
-                # a new section without page numbers: the blank page(s), then the 版记 page
+                # a new section: the blank page and the 版记 page without numbers, or the
+                # 版记 page numbered on when it follows a page of text
                 if flow:
                     flow_xml[-1] = self._end_section(flow_xml[-1], flow[-1], sect(len(flow) - 1))
                 else:
@@ -1094,7 +1095,9 @@ class _Writer:
                     flow_xml.append(f"<w:p>{ppr(pStyle=STYLE['空白页'].sid)}</w:p>")
                 brk = True if lay.blank_pages else None
                 flow_xml.append(f"<w:p>{ppr(pStyle=STYLE['版记'].sid, pageBreakBefore=brk)}{box}</w:p>")
-                final_sect = self.sect_pr(footer_none, footer_none, None, new_page=True)
+                numbered = lay.pages[lay.imprint_page - 1].show_number     # §7.5: none behind a blank page
+                final_sect = self.sect_pr(footer_odd if numbered else footer_none,
+                                          footer_even if numbered else footer_none, None, new_page=True)
         else:
             final_sect = sect(len(flow) - 1) if flow else body_sect
         body += flow_xml
@@ -1143,7 +1146,8 @@ class _Writer:
         return xml + f"<w:p>{ppr(pStyle=STYLE['空白页'].sid, snapToGrid=False, spacing=sp, sectPr=sect)}</w:p>"
 
     def pkg_footer(self, name: str, odd: bool | None, landscape: bool = False) -> str:
-        xml = landscape_footer_xml(odd, self.next_docpr()) if landscape else footer_xml(odd)
+        xml = landscape_footer_xml(odd, self.next_docpr(), self.lay.page_number_top) if landscape \
+            else footer_xml(odd)
         self.pkg.add(f"word/{name}", xml, CT["footer"])
         return self.pkg.relate("footer", name)
 
@@ -1156,7 +1160,8 @@ class _Writer:
         else:
             page = f'<w:pgSz w:w="{PAGE_W}" w:h="{PAGE_H}"/>'
             margins = (f'<w:pgMar w:top="{TOP}" w:right="{RIGHT}" w:bottom="{BOTTOM}" w:left="{LEFT}" '
-                       f'w:header="{FOOTER_DISTANCE}" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>')
+                       f'w:header="{footer_distance(self.lay.page_number_top)}" '
+                       f'w:footer="{footer_distance(self.lay.page_number_top)}" w:gutter="0"/>')
         return ("<w:sectPr>"
                 f'<w:footerReference w:type="default" r:id="{odd_rid}"/>'
                 f'<w:footerReference w:type="even" r:id="{even_rid}"/>'
@@ -1303,9 +1308,13 @@ def text_box(docpr: int, content: str, x: float, y: float, width: float, height:
 # --- page numbers ---------------------------------------------------------------
 
 PN_LINE = round(spec.EM_ASCENT / EXACT_ASCENT * _half_points(spec.PAGE_NUMBER_SIZE) / 2 * 20)
-# The footer's one line ends at the page-number em box top + its exact height;
-# Word and LibreOffice set the footer's bottom that far above the paper's edge.
-FOOTER_DISTANCE = PAGE_H - twips(spec.PAGE_NUMBER_TOP) - PN_LINE
+
+
+def footer_distance(number_top: float) -> int:
+    """The footer's one line ends at the page-number em box top (the layout's,
+    Layout.page_number_top) + its exact height; Word and LibreOffice set the
+    footer's bottom that far above the paper's edge."""
+    return PAGE_H - twips(number_top) - PN_LINE
 
 
 def page_number_para(odd: bool) -> str:
@@ -1338,14 +1347,14 @@ def footer_xml(odd: bool | None) -> str:
 LS_FOOTER_DISTANCE = LS_BOTTOM // 2
 
 
-def landscape_footer_xml(odd: bool, docpr: int) -> str:
+def landscape_footer_xml(odd: bool, docpr: int, number_top: float) -> str:
     """A landscape page's number where portrait pages have it (§8): the portrait
     footer line turned onto the landscape page (see LS_LEFT) — a text box on its
     left margin whose text runs down the page, a quarter turned clockwise, so
     that it reads upright on the sheet as printed."""
     line = mm_of_twips(PN_LINE)
-    # the footer line's top (the em top, PAGE_NUMBER_TOP) is the box's right edge
-    box = text_box(docpr, page_number_para(odd), spec.PAGE_HEIGHT - spec.PAGE_NUMBER_TOP - line, spec.TYPE_LEFT,
+    # the footer line's top (the em top, Layout.page_number_top) is the box's right edge
+    box = text_box(docpr, page_number_para(odd), spec.PAGE_HEIGHT - number_top - line, spec.TYPE_LEFT,
                    line, spec.TYPE_AREA_WIDTH, "页码", vert="vert")
     holder = ppr(pStyle=STYLE["页码"].sid, snapToGrid=False, spacing=spacing(before=0, after=0, line=20))
     return XML_DECL + f'<w:ftr {xmlns("w", "r", "wp", "a", "wps", "mc")}><w:p>{holder}{box}</w:p></w:ftr>'
