@@ -16,28 +16,18 @@ from . import markup
 from .errors import GongwenError, Problem
 from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 from . import spec
+from .controls import problem_text
+from .controls import printable as forbidden_removed
+from .templating import Templates
 from .yamlsource import Located, LocatedList, Pos, decode, load, read_text
 
-# Jinja2 in the data is for filling in 变量 (`{{ 会议名称 }}`), with if/for at
-# most.  The sandbox stops attribute tricks; these limits stop a template from
-# eating the machine: a whitelist of harmless filters, no {% set %}/macros/
-# method calls, no loop inside a loop, arithmetic that cannot build huge
-# values, a cap on the expanded text and (in the main thread) a time limit.
-JINJA_FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last",
-                 "length", "list", "lower", "max", "min", "reverse", "round", "sort", "string",
-                 "sum", "title", "trim", "unique", "upper", "wordcount", "items", "dictsort")
-JINJA_MAX_OUTPUT = 500_000       # characters one field may expand to
-JINJA_MAX_RANGE = 1_000
-JINJA_TIME_LIMIT = 2.0           # seconds per field …
-JINJA_TOTAL_TIME = 5.0           # … and for the whole document
-MAX_VARIABLE_CHARS = 20_000      # all 变量 values together
-MAX_VARIABLE_ITEMS = 2_000
-MAX_CONCAT = 50                  # operands of one ~ chain
 # House limits that keep generation quick on any input.  200 000 characters
 # are some 330 pages; a title set on lines automatically (and an attachment's
 # name, which is also set as a title) longer than 100 characters would be
 # five or more lines of 二号 and makes the balanced title breaker slow.
 MAX_TEXT_CHARS = 200_000
+MAX_VARIABLE_CHARS = 20_000      # all 变量 values together
+MAX_VARIABLE_ITEMS = 2_000
 MAX_AUTO_TITLE_CHARS = 100
 
 TEXT_FIELDS = ("发文字号", "份号", "密级", "保密期限", "紧急程度", "标题", "主送机关", "正文",
@@ -86,14 +76,22 @@ class _Ctx:
                                      column=None if line else (p.column if p else None), file=self.path))
 
     # -- Jinja2 ---------------------------------------------------------
-    def render(self, key: str, text: str, line: int | None = None) -> str:
+    def render(self, key: str, text: str, line: int | None = None, block: bool = False) -> str:
+        """Every text of the document passes here: its templates expanded, and
+        characters a document cannot hold refused (before and after expansion).
+        `block`: the text is a `|` block whose lines are the file's lines from `line` on."""
+        base = line or (self.pos(key).line if self.pos(key) else None)
+        if not self._printable(key, text, base, "", block):
+            return forbidden_removed(text)
         if "{{" not in text and "{%" not in text and "{#" not in text:
             return text
         if self._jinja is None:
-            self._jinja = _Templates()
-        base = line or (self.pos(key).line if self.pos(key) else None)
+            self._jinja = Templates()
         out, problem = self._jinja.render(text, self.variables)
         if problem is None:
+            same_lines = block and out.count("\n") == text.count("\n")   # then offsets are source lines
+            if not self._printable(key, out, base, "模板展开后", same_lines):
+                return forbidden_removed(out)
             return out
         message, hint, offset = problem
         if offset is None:
@@ -101,6 +99,16 @@ class _Ctx:
         at = base + offset - 1 if base and offset else base
         self.error(key, message, hint, line=at)
         return text
+
+    def _printable(self, key: str, text: str, base: int | None, when: str, exact: bool) -> bool:
+        bad = problem_text(text)
+        if bad is None:
+            return True
+        offset, message = bad
+        self.error(key, f"{when}{message}。",
+                   "删去这个字符（多半是从网页或其他软件复制来的，或 YAML 里 \\x07、\\0 之类的转义）",
+                   line=base + offset if base and exact else base)
+        return False
 
     # -- typed getters --------------------------------------------------
     def text(self, key: str) -> str | None:
@@ -112,7 +120,8 @@ class _Ctx:
             return None
         if not isinstance(v, str):
             v = self.data.raw.get(key, str(v)) if isinstance(self.data, Located) else str(v)
-        return self.render(key, v).strip()
+        vp, kp = self.data.value_pos.get(key), self.data.key_pos.get(key)
+        return self.render(key, v, block=bool(vp and kp and vp.line > kp.line)).strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
         v = self.data.get(key)
@@ -199,211 +208,6 @@ def _line_mentioning(text: str, message: str) -> int | None:
         if name in line and ("{{" in line or "{%" in line):
             return n
     return None
-
-
-class _TemplateTooBig(Exception):
-    pass
-
-
-class _TemplateTimeout(Exception):
-    pass
-
-
-class _Templates:
-    """The sandboxed Jinja2 environment for the data's templates."""
-
-    def __init__(self):
-        import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
-
-        def small_range(*args):
-            if len(args) > 3 or not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-                raise _Unsafe("range() 只接受整数")
-            r = range(*args)
-            if len(r) > JINJA_MAX_RANGE:
-                raise _Unsafe(f"range() 最多 {JINJA_MAX_RANGE} 个数")
-            return r
-
-        class Env(SandboxedEnvironment):
-            intercepted_binops = frozenset({"*", "**", "%", "+"})
-
-            def call_binop(self, context, operator, left, right):
-                return _safe_binop(operator, left, right)
-
-        env = Env(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
-        env.filters = {k: v for k, v in env.filters.items() if k in JINJA_FILTERS}
-        env.globals = {"range": small_range}
-        self.env = env
-        self.jinja2 = jinja2
-        self.spent = 0.0          # seconds of rendering so far in this document
-
-    def render(self, text: str, variables: dict) -> tuple[str, tuple[str, str, int | None] | None]:
-        jinja2 = self.jinja2
-        try:
-            tree = self.env.parse(text)
-            _vet(tree, jinja2.nodes)
-            template = self.env.from_string(tree)
-            return self._run(template, variables), None
-        except jinja2.TemplateSyntaxError as e:
-            return ("", (f"模板语法错误：{_explain_jinja(e.message or '')}", "检查 {{ }} 与 {% %} 是否成对、是否有 {% endif %} / {% endfor %}",
-                         e.lineno or 1))
-        except jinja2.UndefinedError as e:
-            msg = str(e)
-            name = re.search(r"'([^']+)' is undefined", msg)
-            if name:
-                shown = name.group(1)
-                return ("", (f"模板里的变量“{shown}”没有定义。", f"在“变量:”下加一行 `{shown}: …`，或改正变量名", None))
-            attr = re.search(r"has no attribute '([^']+)'", msg)
-            shown = attr.group(1) if attr else msg
-            return ("", (f"模板里取不到“{shown}”：变量里没有这一项。", "检查变量名和“变量:”下的写法", None))
-        except _Unsafe as e:
-            return ("", (f"模板里不能这样写：{e}。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", getattr(e, "lineno", None)))
-        except _TemplateTooBig:
-            return ("", (f"模板展开后的文字过长（超过 {JINJA_MAX_OUTPUT} 字）。", "检查 {% for %} 循环", None))
-        except _TemplateTimeout:
-            return ("", ("模板展开用时过长，已停止。",
-                         f"简化 {{% for %}} 循环和表达式（每处不超过 {JINJA_TIME_LIMIT:g} 秒，全文不超过 {JINJA_TOTAL_TIME:g} 秒）", None))
-        except jinja2.exceptions.SecurityError:
-            return ("", ("模板里访问了不允许的内容。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))
-        except (RecursionError, MemoryError):
-            return ("", ("模板过于复杂，无法展开。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", None))
-        except Exception as e:  # type errors and the like inside expressions
-            return ("", (f"模板无法展开（{type(e).__name__}）。", "模板里只写变量名和简单表达式", None))
-
-    def _run(self, template, variables) -> str:
-        import signal
-        import threading
-        import time
-        limit = min(JINJA_TIME_LIMIT, JINJA_TOTAL_TIME - self.spent)
-        if limit <= 0:
-            raise _TemplateTimeout()
-        use_timer = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        old_handler = None
-        started = time.monotonic()
-        if use_timer:
-            def on_alarm(signum, frame):
-                raise _TemplateTimeout()
-            old_handler = signal.signal(signal.SIGALRM, on_alarm)
-            old_timer = signal.setitimer(signal.ITIMER_REAL, limit)
-        try:
-            parts, size = [], 0
-            for chunk in template.generate(variables):
-                size += len(chunk)
-                if size > JINJA_MAX_OUTPUT:
-                    raise _TemplateTooBig()
-                parts.append(chunk)
-            return "".join(parts)
-        finally:
-            self.spent += time.monotonic() - started
-            if use_timer:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-                signal.signal(signal.SIGALRM, old_handler)
-                if old_timer and old_timer[0] > 0:      # give an outer timer back what it had left
-                    signal.setitimer(signal.ITIMER_REAL, old_timer[0], old_timer[1])
-
-
-class _Unsafe(Exception):
-    pass
-
-
-_ALLOWED_NODES = ("Template", "Output", "TemplateData", "Name", "Const", "Getattr", "Getitem", "Slice",
-                  "Filter", "Test", "If", "For", "CondExpr", "Compare", "Operand", "And", "Or", "Not",
-                  "Neg", "Pos", "Concat", "Add", "Sub", "Mul", "Div", "FloorDiv", "Mod", "Pow",
-                  "Tuple", "List", "Dict", "Pair", "Keyword", "Call")
-_TAG_NAMES = {"Assign": "{% set %}", "AssignBlock": "{% set %}", "Macro": "{% macro %}",
-              "CallBlock": "{% call %}", "FilterBlock": "{% filter %}", "With": "{% with %}",
-              "Include": "{% include %}", "Import": "{% import %}", "FromImport": "{% from %}",
-              "Extends": "{% extends %}", "Block": "{% block %}"}
-
-
-def _vet(node, nodes, loops: int = 0) -> None:
-    """Refuse the parts of Jinja2 a notice never needs and that could run away."""
-    kind = type(node).__name__
-    lineno = getattr(node, "lineno", None)
-
-    def unsafe(msg):
-        e = _Unsafe(msg)
-        e.lineno = lineno
-        raise e
-
-    if kind not in _ALLOWED_NODES:
-        unsafe(f"不支持 {_TAG_NAMES.get(kind, kind)}")
-    if kind == "Call":
-        if not (isinstance(node.node, nodes.Name) and node.node.name == "range"):
-            unsafe("不能调用函数或方法（只支持 range）")
-    if kind == "Concat":
-        if len(node.nodes) > MAX_CONCAT:
-            unsafe(f"一次最多拼接 {MAX_CONCAT} 段")
-        if any(isinstance(n, nodes.Concat) for n in node.find_all(nodes.Concat) if n is not node):
-            unsafe("不支持嵌套的 ~ 拼接")
-    if kind == "Filter" and node.name not in JINJA_FILTERS:
-        unsafe(f"不支持过滤器“{node.name}”")
-    if kind == "Test" and node.name in ("test", "filter"):
-        unsafe(f"不支持测试“{node.name}”")
-    if kind == "For":
-        if node.recursive:
-            unsafe("不支持递归循环")
-        if loops >= 1:
-            unsafe("不支持循环套循环")
-        _vet(node.iter, nodes, loops)
-        if node.test is not None:
-            _vet(node.test, nodes, loops + 1)
-        for child in list(node.body) + list(node.else_):
-            _vet(child, nodes, loops + 1)
-        return
-    for child in node.iter_child_nodes():
-        _vet(child, nodes, loops)
-
-
-_MAX_BUILT = 100_000     # longest string or list an operator may build
-
-
-def _safe_binop(op: str, left, right):
-    import operator as _op
-
-    def size(x):
-        return len(x) if isinstance(x, (str, list, tuple)) else 0
-
-    if op == "**":
-        if not all(isinstance(x, (int, float)) for x in (left, right)) or abs(right) > 64 or abs(left) > 10 ** 6:
-            raise _Unsafe("乘方只用于小的数")
-        return left ** right
-    if op == "%":
-        if isinstance(left, str):
-            raise _Unsafe("不支持 % 格式化")
-        return left % right
-    if op == "*":
-        for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(n, int):
-                if size(seq) * max(n, 0) > _MAX_BUILT:
-                    raise _Unsafe("重复得到的文字过长")
-        if isinstance(left, int) and isinstance(right, int) and (abs(left).bit_length() + abs(right).bit_length() > 4096):
-            raise _Unsafe("数字过大")
-        return left * right
-    if op == "+":
-        if size(left) + size(right) > JINJA_MAX_OUTPUT:
-            raise _Unsafe("拼接得到的文字过长")
-        return left + right
-    return {"-": _op.sub, "/": _op.truediv, "//": _op.floordiv}[op](left, right)
-
-
-def _explain_jinja(message: str) -> str:
-    m = message
-    if "unexpected end of template" in m:
-        return "模板没有结束（缺少 {% endif %} 或 {% endfor %}，或 {{ 没有对应的 }}）。"
-    if "unknown tag" in m:
-        tag = re.search(r"unknown tag '([^']+)'", m)
-        return f"不认识的模板标签“{tag.group(1) if tag else ''}”。"
-    if "unexpected '}'" in m or "unexpected '%'" in m:
-        return "多了或少了括号（{{ }} / {% %} 不成对）。"
-    if "expected token" in m:
-        return "{{ }} 或 {% %} 里的写法不对。"
-    if "unexpected char" in m:
-        ch = re.search(r"unexpected char '(.+?)'", m)
-        return f"{{{{ }}}} 里有不能识别的字符“{ch.group(1) if ch else ''}”（变量名不能含标点）。"
-    if "Encountered unknown" in m or "unexpected" in m:
-        return "模板标签写错或位置不对。"
-    return "写法不对。"
 
 
 def read(path: Path, raw: bytes | None = None) -> Document:
@@ -644,7 +448,8 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
         _folding_error(ctx, field, key, v, folding, kp.line if kp else at)
         return []
     before = len(ctx.problems)
-    text = ctx.render(field, v, at)
+    kp = data.key_pos.get(key) if isinstance(data, Located) else None
+    text = ctx.render(field, v, at, block=bool(p and kp and p.line > kp.line))
     if len(ctx.problems) > before:         # the template failed: its source is not the text
         return []
     try:
