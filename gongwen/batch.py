@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import GongwenError, Problem, print_failure
+from .errors import GongwenError, Problem
 
 MAX_ROWS = 100_000
 MAX_COPIES = 100_000
@@ -319,7 +319,7 @@ def _run(job: Job) -> Outcome:
 
 def _run_copy(job: Job, out: Outcome, settings: Settings) -> Outcome:
     """One numbered copy: the notice's layout is made once per process (the
-    data were checked once by copies_main); each copy swaps in its 份号."""
+    data were checked once by copies()); each copy swaps in its 份号."""
     from .pdfa import finish
     from .pipeline import atomic_write, fontbook
     from .writers.pdf import render_pdf
@@ -530,71 +530,43 @@ def report(outcomes: list[Outcome], stream=None) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------
-# Command lines
+# The work behind `generate.py batch` and `--copies` (their command lines are in cli.py)
 
-def batch_main(argv: list[str], root: Path) -> int:
-    """`generate.py batch TEMPLATE.yaml ROWS.csv|ROWS.yaml [...]`."""
-    import argparse
-    p = argparse.ArgumentParser(
-        prog="generate.py batch",
-        description="用一个模板和一张数据表批量生成公文：数据表每行一份，各列作为模板的变量（{{ 列名 }}）。")
-    p.add_argument("template", type=Path, help="公文模板（YAML，用 {{ 列名 }} 引用数据表的列）")
-    p.add_argument("rows", type=Path, help="数据表：CSV（第一行为列名）或 YAML 列表")
-    p.add_argument("--out", type=Path, default=None, help="输出文件夹（默认 build/模板名/）")
-    p.add_argument("--name", metavar="列名", default=None, help="用这一列的值给输出文件命名（默认用行号）")
-    p.add_argument("--only", choices=("pdf", "docx"), default=None, help="只生成 PDF 或只生成 DOCX")
-    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help=f"同时运行的进程数（默认：{PARALLEL_FROM} 份及以上时每个 CPU 核一个）")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误（该行不生成）")
-    p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
-    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度")
-    args = p.parse_args(argv)
-    if args.jobs is not None and args.jobs < 1:
-        p.error("--jobs 至少为 1")
-    try:
-        template = Template(args.template)
-        rows = load_rows(args.rows)
-    except GongwenError as e:
-        print_failure(e.problems)
-        return 1
+def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None, formats: tuple[str, ...],
+          jobs_wanted: int | None, strict: bool, preprinted: bool, quiet: bool) -> int:
+    """One notice per row of the table; rows with errors are reported at the
+    end and the others written.  Exit status 1 when a row failed."""
+    template = Template(template_path)
+    rows = load_rows(rows_path)
     columns = [c for c in rows[0].values if not c.startswith("\0")]
-    if args.name is not None and args.name not in columns:
-        print(f"{args.rows}: 错误 数据表里没有“{args.name}”这一列（--name）。\n"
-              f"    应为：{'、'.join(columns) or '（没有列名）'} 之一", file=sys.stderr)
-        print("未生成任何文件。", file=sys.stderr)
-        return 1
+    if name is not None and name not in columns:
+        raise GongwenError(Problem(f"数据表里没有“{name}”这一列（--name）。",
+                                   f"{'、'.join(columns) or '（没有列名）'} 之一", file=rows_path))
     unused = [c for c in columns if c not in template.used]
     if unused:
-        print(f"{args.rows}: 警告 这些列在模板里没有用到：{'、'.join(unused)}。\n"
+        print(f"{rows_path}: 警告 这些列在模板里没有用到：{'、'.join(unused)}。\n"
               f"    应为：在模板里写 {{{{ {unused[0]} }}}}，或删去这些列", file=sys.stderr)
     width = max(3, len(str(rows[-1].number)))
-    where = args.rows.name
+    where = rows_path.name
     jobs, stems = [], []
     for i, row in enumerate(rows):
         label = f"{where} 第 {row.number} 行" + (f"（文件第 {row.line} 行）" if row.line and where.endswith(
             (".csv", ".tsv", ".txt")) else "")
         stem = ""
-        if args.name is not None:
-            stem = safe_stem(row.values.get(args.name, ""))
+        if name is not None:
+            stem = safe_stem(row.values.get(name, ""))
             if stem:
-                label += f"（{args.name}：{row.values.get(args.name)}）"
-        stems.append(stem or f"{args.template.stem}-{row.number:0{width}d}")
+                label += f"（{name}：{row.values.get(name)}）"
+        stems.append(stem or f"{template_path.stem}-{row.number:0{width}d}")
         values = {k: v for k, v in row.values.items() if not k.startswith("\0")}
         jobs.append(Job(i, label, "", variables=values))
         if "\0extra" in row.values:
             jobs[-1].label += "（多出的格子已忽略）"
     for job, stem in zip(jobs, unique_stems(stems)):
         job.stem = stem
-    out_dir = args.out or root / "build" / safe_stem(args.template.stem)
-    formats = (args.only,) if args.only else ("pdf", "docx")
-    settings = Settings(out_dir, formats, args.strict, args.preprinted)
+    settings = Settings(out_dir, formats, strict, preprinted)
     started = time.perf_counter()
-    try:
-        outcomes = run_jobs("batch", args.template, jobs, settings, args.jobs,
-                            Progress("份", enabled=not args.quiet))
-    except KeyboardInterrupt:
-        print("\n已中断：已完成的文件保留，未完成的没有写出。", file=sys.stderr)
-        return 130
+    outcomes = run_jobs("batch", template_path, jobs, settings, jobs_wanted, Progress("份", enabled=not quiet))
     elapsed = time.perf_counter() - started
     ok, failed = report(outcomes)
     files = sum(len(o.outputs) for o in outcomes)
@@ -604,59 +576,43 @@ def batch_main(argv: list[str], root: Path) -> int:
     return 1 if failed else 0
 
 
-def copies_main(source: Path, spec_text: str, merged: bool, out_dir: Path, strict: bool,
-                preprinted: bool, quiet: bool = False) -> int:
-    """`generate.py FILE --copies 1-200 [--copies-merged]`: numbered copies (PDF)."""
+def copy_numbers(spec_text: str) -> list[str]:
+    """`--copies 1-200` → ["000001", …]: six digits (the standard's 份号),
+    more when a number needs them."""
     from . import spec
     try:
         numbers = parse_copies(spec_text)
     except ValueError as e:
-        print(f"--copies {spec_text}: 错误 {e}。\n    应为：例如 `--copies 1-200` 或 `--copies 1-10,15`",
-              file=sys.stderr)
-        return 1
-    width = max(spec.COPY_NUMBER_DIGITS, len(str(numbers[-1])))
-    if max(numbers) >= 10 ** spec.COPY_NUMBER_DIGITS:
-        width = len(str(max(numbers)))
-    try:
-        from .reader import read
-        doc = read(source)
-        problems = _check(dataclasses.replace(doc, copy_number=f"{numbers[-1]:0{width}d}"))
-        errors = [p for p in problems if p.severity == "error" or strict]
-        if errors:
-            raise GongwenError(errors)
-    except GongwenError as e:
-        print_failure(e.problems)
-        return 1
+        raise GongwenError(Problem(f"{e}。", "例如 `--copies 1-200` 或 `--copies 1-10,15`",
+                                   field=f"--copies {spec_text}"))
+    width = max(spec.COPY_NUMBER_DIGITS, len(str(max(numbers))))
+    return [f"{k:0{width}d}" for k in numbers]
+
+
+def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, strict: bool,
+           preprinted: bool, quiet: bool = False) -> int:
+    """Numbered copies (PDF): one file each, or all in one print file."""
+    from .reader import read
+    doc = read(source)
+    problems = _check(dataclasses.replace(doc, copy_number=numbered[-1]))
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors:
+        raise GongwenError(errors)
     for w in problems:
         print(w.format(), file=sys.stderr)
     if doc.copy_number:
         print(f"{source}: 注意 数据里的份号 {doc.copy_number} 已由 --copies 的编号代替。", file=sys.stderr)
     started = time.perf_counter()
-    numbered = [f"{k:0{width}d}" for k in numbers]
     if merged:
-        try:
-            path, pages = merged_copies(doc, numbered, out_dir / f"{source.stem}-份号{numbered[0]}-{numbered[-1]}.pdf",
-                                        preprinted)
-        except GongwenError as e:
-            print_failure(e.problems)
-            return 1
-        except KeyboardInterrupt:
-            print("\n已中断，未生成任何文件。", file=sys.stderr)
-            return 130
+        path, pages = merged_copies(doc, numbered, out_dir / f"{source.stem}-份号{numbered[0]}-{numbered[-1]}.pdf",
+                                    preprinted)
         print(path)
         print(f"共 {len(numbered)} 份、{pages} 页，合为一个 PDF；用时 {time.perf_counter() - started:.1f} 秒。",
               file=sys.stderr)
         return 0
     jobs = [Job(i, f"第 {n} 份", f"{source.stem}-份号{n}", copy_number=n) for i, n in enumerate(numbered)]
     settings = Settings(out_dir, ("pdf",), strict, preprinted)
-    try:
-        outcomes = run_jobs("copies", source, jobs, settings, None, Progress("份", enabled=not quiet))
-    except GongwenError as e:
-        print_failure(e.problems)
-        return 1
-    except KeyboardInterrupt:
-        print("\n已中断：已完成的文件保留，未完成的没有写出。", file=sys.stderr)
-        return 130
+    outcomes = run_jobs("copies", source, jobs, settings, None, Progress("份", enabled=not quiet))
     failed = [o for o in outcomes if not o.ok]
     for o in failed:
         print(f"{o.label}：未生成。", file=sys.stderr)

@@ -1,25 +1,45 @@
-"""Command line: `python generate.py FILE` and its sub-commands."""
+"""Command line: `python generate.py FILE` and its sub-commands.
+
+Every sub-command is one entry of COMMANDS: its name, a line for `-h`, a
+function adding its arguments and one running it (importing what it needs
+only then, so that generating a notice does not pay for the web server).
+Adding a sub-command is adding an entry; main() parses, runs it and turns
+every failure into the same Chinese messages (_guarded)."""
 from __future__ import annotations
 
 import argparse
 import errno
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from .argparse_zh import Parser, nearest
 from .errors import GongwenError, Problem, print_failure
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTHING_WRITTEN = "已中断，未生成任何文件。"
+SOME_WRITTEN = "已中断：已完成的文件保留，未完成的没有写出。"
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="generate.py",
-        description="把公文数据（YAML）生成符合 GB/T 9704-2012 的红头文件（PDF 与 DOCX）。")
-    p.add_argument("file", type=Path, help="公文数据文件，例如 data/linzi-ip-week-2023.yaml")
-    p.add_argument("--out", type=Path, default=None,
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str                                            # one line in `generate.py -h`
+    arguments: Callable[[argparse.ArgumentParser], None]    # adds the sub-command's arguments
+    run: Callable[[argparse.Namespace], int]                 # does the work, returns the exit status
+    writes: bool = True           # a failure is followed by 未生成任何文件
+    interrupted: Callable[[argparse.Namespace], str] = lambda args: NOTHING_WRITTEN
+
+
+# -- generating (no sub-command) --------------------------------------------------------
+
+def _generate_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="数据.yaml", help="公文数据文件，例如 data/linzi-ip-week-2023.yaml")
+    p.add_argument("--out", type=Path, default=None, metavar="文件夹",
                    help="只导出到这个文件夹，不进版本存档（默认：存档到 build/，见 history、diff）")
-    p.add_argument("--reason", default=None, help="新版本的原因，记入存档，例如 \"更正活动时间\"")
+    p.add_argument("--reason", default=None, metavar="原因", help="新版本的原因，记入存档，例如 \"更正活动时间\"")
     p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)   # archive root (tests)
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
@@ -27,62 +47,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="逐份编号：按份号各生成一份 PDF，例如 1-200（份号 000001—000200）或 1-10,15")
     p.add_argument("--copies-merged", action="store_true",
                    help="与 --copies 同用：所有编号的份合成一个可直接双面打印的 PDF")
-    return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    import gc
-    # A run allocates many small objects (glyphs, runs, parsed tables) and frees
-    # few: collecting every 700 allocations costs about 5 % of a run's time.
-    gc.set_threshold(50_000, 20, 20)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if argv and argv[0] == "check":
-            return _check(argv[1:])
-        if argv and argv[0] in ("history", "diff"):
-            return _archive_command(argv[0], argv[1:])
-        if argv and argv[0] == "batch":
-            from .batch import batch_main
-            return batch_main(argv[1:], ROOT)
-        if argv and argv[0] == "new":
-            return _new(argv[1:])
-        if argv and argv[0] == "bench":
-            import runpy
-            sys.argv = [str(ROOT / "bench" / "run.py"), *argv[1:]]
-            runpy.run_path(str(ROOT / "bench" / "run.py"), run_name="__main__")
-            return 0
-        args = _parser().parse_args(argv)
-        if args.copies_merged and not args.copies:
-            _parser().error("--copies-merged 要与 --copies 同用，例如 --copies 1-200 --copies-merged")
-        if args.out is not None:
-            problem = out_dir_problem(args.out, args.file)
-            if problem:
-                raise GongwenError(problem)
-        if args.copies:
-            from .batch import copies_main
-            return copies_main(args.file, args.copies, args.copies_merged,
-                               args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted)
-        from .pipeline import generate
-        if args.out is not None:
-            result = generate(args.file, args.out, args.preprinted, args.strict)
-        else:
-            result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
-                              archive=True, reason=args.reason)
-    except GongwenError as e:
-        print_failure(e.problems)
-        return 1
-    except KeyboardInterrupt:
-        print("已中断，未生成任何文件。", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
-    except Exception as e:  # a bug of ours: one line for the clerk, the trace on request
-        import os
-        if os.environ.get("GONGWEN_DEBUG"):
-            raise
-        print(f"内部错误（{type(e).__name__}: {e}），未生成任何文件。请把数据文件和这行信息发给维护者；"
-              "设置 GONGWEN_DEBUG=1 可看到详细信息。", file=sys.stderr)
-        return 2
+def _generate(args: argparse.Namespace) -> int:
+    if args.copies_merged and not args.copies:
+        raise _UsageError("--copies-merged 要与 --copies 同用，例如 --copies 1-200 --copies-merged")
+    if args.out is not None:
+        problem = out_dir_problem(args.out, args.file)
+        if problem:
+            raise GongwenError(problem)
+    if args.copies:
+        from .batch import copies, copy_numbers
+        return copies(args.file, copy_numbers(args.copies), args.copies_merged,
+                      args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted)
+    from .pipeline import generate
+    if args.out is not None:
+        result = generate(args.file, args.out, args.preprinted, args.strict)
+    else:
+        result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
+                          archive=True, reason=args.reason)
     for w in result.warnings:
         print(w.format(), file=sys.stderr)
     for path in result.outputs:
@@ -104,6 +87,229 @@ def main(argv: list[str] | None = None) -> int:
     elif args.reason:
         print("提示：--out 只导出，不进存档，--reason 未记录。", file=sys.stderr)
     return 0
+
+
+def _copies_interrupted(args: argparse.Namespace) -> str:
+    return SOME_WRITTEN if args.copies and not args.copies_merged else NOTHING_WRITTEN
+
+
+GENERATE = Command("", "生成公文", _generate_arguments, _generate, interrupted=_copies_interrupted)
+
+
+# -- check -----------------------------------------------------------------------------------
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="数据.yaml", help="公文数据文件")
+    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The problems, one or two lines each, on stdout.  Exit 0 when clean or
+    with warnings only, 1 on errors (and on warnings with --strict)."""
+    try:
+        from .checks import check_document
+        from .reader import read
+        problems = check_document(read(args.file))
+    except GongwenError as e:
+        problems = e.problems
+    except RecursionError:
+        problems = [Problem("数据嵌套过深，无法检查。", "简化数据的层次", file=args.file)]
+    errors = [x for x in problems if x.severity == "error"]
+    warnings = [x for x in problems if x.severity != "error"]
+    for prob in problems:
+        print(prob.format())
+    if not problems:
+        print(f"{args.file}: 未发现问题。")
+    else:
+        print(f"{args.file}: {len(errors)} 个错误，{len(warnings)} 个警告。"
+              + ("（--strict：警告按错误处理）" if args.strict and warnings else ""))
+    sys.stdout.flush()
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+# -- new --------------------------------------------------------------------------------------
+
+def _new_arguments(p: argparse.ArgumentParser) -> None:
+    from .newdoc import KINDS
+    p.add_argument("kind", metavar="文种", help="、".join(KINDS))
+    p.add_argument("--organ", default="××", metavar="机关名称", help="发文机关名称，填进样板")
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .newdoc import skeleton
+    sys.stdout.write(skeleton(args.kind, args.organ))
+    return 0
+
+
+# -- history and diff ---------------------------------------------------------------------
+
+def _history_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=Path, metavar="数据.yaml", help="公文数据文件（或 build/ 下的存档文件夹）")
+    p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)
+
+
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
+    _history_arguments(p)
+    p.add_argument("versions", nargs="*", metavar="版本", help="两个版本号，例如 v1 v2（不写：最近两个版本）")
+
+
+def _history(args: argparse.Namespace) -> int:
+    from . import archive, history
+    print("\n".join(history.history(archive.folder_for(args.file, args.archive or ROOT / "build"))))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from . import archive, history
+    if len(args.versions) not in (0, 2):
+        raise GongwenError(Problem("diff 要两个版本号，或者不写（比较最近两个版本）。",
+                                   "python generate.py diff 数据.yaml v1 v2", file=args.file))
+    folder = archive.folder_for(args.file, args.archive or ROOT / "build")
+    print("\n".join(history.diff(folder, *(args.versions or (None, None)))))
+    return 0
+
+
+# -- batch -------------------------------------------------------------------------------------
+
+def _batch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("template", type=Path, metavar="模板.yaml", help="公文模板（YAML，用 {{ 列名 }} 引用数据表的列）")
+    p.add_argument("rows", type=Path, metavar="数据表", help="数据表：CSV（第一行为列名）或 YAML 列表")
+    p.add_argument("--out", type=Path, default=None, metavar="文件夹", help="输出文件夹（默认 build/模板名/）")
+    p.add_argument("--name", metavar="列名", default=None, help="用这一列的值给输出文件命名（默认用行号）")
+    p.add_argument("--only", choices=("pdf", "docx"), default=None, help="只生成 PDF 或只生成 DOCX")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="同时运行的进程数（默认：8 份及以上时每个 CPU 核一个）")
+    p.add_argument("--strict", action="store_true", help="把警告也当作错误（该行不生成）")
+    p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
+    p.add_argument("--quiet", "-q", action="store_true", help="不显示进度")
+
+
+def _batch(args: argparse.Namespace) -> int:
+    if args.jobs is not None and args.jobs < 1:
+        raise _UsageError("--jobs 至少为 1")
+    if args.out is not None:
+        problem = out_dir_problem(args.out, args.template)
+        if problem:
+            raise GongwenError(problem)
+    from .batch import batch, safe_stem
+    return batch(args.template, args.rows, args.out or ROOT / "build" / safe_stem(args.template.stem), args.name,
+                 (args.only,) if args.only else ("pdf", "docx"), args.jobs, args.strict, args.preprinted, args.quiet)
+
+
+# -- bench -------------------------------------------------------------------------------------
+
+def _bench_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("options", nargs=argparse.REMAINDER, metavar="选项", help="见 python bench/run.py -h")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import runpy
+    sys.argv = [str(ROOT / "bench" / "run.py"), *args.options]
+    runpy.run_path(str(ROOT / "bench" / "run.py"), run_name="__main__")
+    return 0
+
+
+COMMANDS: list[Command] = [
+    Command("check", "只检查数据（公文规则和数据错误），不生成文件", _check_arguments, _check, writes=False),
+    Command("new", "按文种生成一份数据样板：new 通知 > data/x.yaml", _new_arguments, _new, writes=False),
+    Command("history", "列出一份公文存档的所有版本", _history_arguments, _history, writes=False),
+    Command("diff", "逐项说明两个版本的不同（默认：最近两个版本）", _diff_arguments, _diff, writes=False),
+    Command("batch", "用模板和数据表批量生成，每行一份", _batch_arguments, _batch,
+            interrupted=lambda args: SOME_WRITTEN),
+    Command("bench", "测量生成速度（见 README 的 Performance）", _bench_arguments, _bench, writes=False),
+]
+
+
+# -- parsing and running -------------------------------------------------------------------
+
+class _UsageError(Exception):
+    """A combination of options argparse cannot express: reported as its own usage errors are."""
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    width = max(len(c.name) for c in COMMANDS)
+    listing = "\n".join(f"  {c.name:<{width}}  {c.summary}" for c in COMMANDS)
+    p = Parser(prog="generate.py",
+               usage="generate.py 数据.yaml [选项]\n       generate.py 命令 [参数] [选项]",
+               description="把公文数据（YAML）生成符合 GB/T 9704-2012 的红头文件（PDF 与 DOCX）。",
+               epilog=f"命令（generate.py 命令 -h 看每个命令的用法）：\n{listing}\n\n"
+                      "使用说明：docs/使用说明.md")
+    GENERATE.arguments(p)
+    return p
+
+
+def _command_parser(command: Command) -> argparse.ArgumentParser:
+    p = Parser(prog="generate.py", usage=argparse.SUPPRESS, add_help=False)
+    sub = p.add_subparsers(dest="command", metavar="命令", required=True)
+    command.arguments(sub.add_parser(command.name, prog=f"generate.py {command.name}", help=command.summary, description=command.summary + "。"))
+    return p
+
+
+def _parse(argv: list[str]) -> tuple[Command, argparse.ArgumentParser, argparse.Namespace]:
+    names = {c.name: c for c in COMMANDS}
+    first = argv[0] if argv else ""
+    if first in names:
+        parser = _command_parser(names[first])
+        return names[first], parser._subparsers._group_actions[0].choices[first], parser.parse_args(argv)
+    parser = _main_parser()
+    # A word that is no file and looks like a mistyped command (histroy): say which was meant.
+    if first and not first.startswith("-") and not Path(first).exists() and not Path(first).suffix:
+        guess = nearest(first, list(names))
+        parser.error(f"不认识的命令“{first}”" + (f"，是不是要用 {guess}？" if guess else "。")
+                     + (f"（例如 generate.py {guess} -h）" if guess else
+                        f"（命令有：{'、'.join(names)}；生成公文写数据文件的路径，例如 generate.py data/x.yaml）"))
+    return GENERATE, parser, parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import gc
+    # A run allocates many small objects (glyphs, runs, parsed tables) and frees
+    # few: collecting every 700 allocations costs about 5 % of a run's time.
+    gc.set_threshold(50_000, 20, 20)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command, parser, args = _parse(argv)
+    return _guarded(command, parser, args)
+
+
+def _guarded(command: Command, parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """Run a command; every way it can fail ends in one Chinese message and an exit status."""
+    try:
+        return command.run(args)
+    except _UsageError as e:
+        parser.error(str(e))
+    except GongwenError as e:
+        print_failure(e.problems, nothing_written=command.writes)
+        return 1
+    except KeyboardInterrupt:
+        print("\n" + command.interrupted(args), file=sys.stderr)
+        return 130
+    except BrokenPipeError:            # `generate.py check x.yaml | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] in _REQUIRED:
+            print(WRONG_PYTHON.format(module=e.name), file=sys.stderr)
+            return 2
+        return _internal(e, command)
+    except Exception as e:  # a bug of ours: one line for the clerk, the trace on request
+        return _internal(e, command)
+
+
+# The import names of requirements.txt: missing means this Python is not the .venv's.
+_REQUIRED = {"reportlab", "jinja2", "yaml", "pypdf", "fontTools", "pikepdf", "PIL", "rl_accel"}
+WRONG_PYTHON = ("这个 Python 缺少运行所需的包（{module}）。请用 .venv 里的 Python 运行"
+                "（.venv/bin/python generate.py …，Windows：.venv\\Scripts\\python generate.py …）；"
+                "还没有 .venv 时先安装：python3 -m venv .venv，再 .venv/bin/pip install -r requirements.txt"
+                "（见 docs/使用说明.md）。")
+
+
+def _internal(e: BaseException, command: Command) -> int:
+    if os.environ.get("GONGWEN_DEBUG"):
+        raise e
+    print(f"内部错误（{type(e).__name__}: {e}）" + ("，未生成任何文件" if command.writes else "")
+          + "。这是程序的问题，不是数据的问题：请把数据文件和这行信息发给维护者；"
+          "设置 GONGWEN_DEBUG=1 可看到详细信息。", file=sys.stderr)
+    return 2
 
 
 _OUT_HINT = "用 --out 指定一个可以写入的文件夹（不存在时会自动建立），或不写 --out（存档到 build/）"
@@ -148,84 +354,3 @@ def _reason(e: BaseException) -> str:
                 e.errno, e.strerror or type(e).__name__)
 
 
-def _new(argv: list[str]) -> int:
-    from .newdoc import KINDS, skeleton
-    p = argparse.ArgumentParser(prog="generate.py new",
-                                description="按文种生成一份公文数据样板，输出到屏幕，例如 "
-                                            "`python generate.py new 请示 > data/x.yaml`。")
-    p.add_argument("kind", metavar="文种", help="、".join(KINDS))
-    p.add_argument("--organ", default="××", help="发文机关名称，填进样板")
-    args = p.parse_args(argv)
-    sys.stdout.write(skeleton(args.kind, args.organ))
-    return 0
-
-
-def _check(argv: list[str]) -> int:
-    """`generate.py check FILE [--strict]`: the problems, one or two lines each,
-    on stdout.  Exit 0 when clean or with warnings only, 1 on errors (and on
-    warnings with --strict)."""
-    p = argparse.ArgumentParser(prog="generate.py check", description="检查公文数据，不生成文件。")
-    p.add_argument("file", type=Path, help="公文数据文件")
-    p.add_argument("--strict", action="store_true", help="把警告也当作错误")
-    args = p.parse_args(argv)
-    try:
-        from .checks import check_document
-        from .reader import read
-        problems = check_document(read(args.file))
-    except GongwenError as e:
-        problems = e.problems
-    except RecursionError:
-        from .errors import Problem
-        problems = [Problem("数据嵌套过深，无法检查。", "简化数据的层次", file=args.file)]
-    except Exception as e:              # a bug of ours: say so in one line, keep the trace for debugging
-        import os
-        if os.environ.get("GONGWEN_DEBUG"):
-            raise
-        print(f"{args.file}: 内部错误（{type(e).__name__}），这是程序的问题，不是数据的问题。"
-              "请把数据文件报告给维护者（设 GONGWEN_DEBUG=1 可看详细信息）。", file=sys.stderr)
-        return 2
-    errors = [x for x in problems if x.severity == "error"]
-    warnings = [x for x in problems if x.severity != "error"]
-    try:
-        for prob in problems:
-            print(prob.format())
-        if not problems:
-            print(f"{args.file}: 未发现问题。")
-        else:
-            print(f"{args.file}: {len(errors)} 个错误，{len(warnings)} 个警告。"
-                  + ("（--strict：警告按错误处理）" if args.strict and warnings else ""))
-        sys.stdout.flush()
-    except BrokenPipeError:            # `generate.py check x.yaml | head`
-        import os
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 1 if errors or (args.strict and warnings) else 0
-
-
-def _archive_command(name: str, argv: list[str]) -> int:
-    """`generate.py history FILE` and `generate.py diff FILE [vA vB]`."""
-    if name == "history":
-        p = argparse.ArgumentParser(prog="generate.py history", description="列出一份公文存档的所有版本。")
-    else:
-        p = argparse.ArgumentParser(prog="generate.py diff",
-                                    description="逐项说明两个版本的不同（默认：最近两个版本）。")
-    p.add_argument("file", type=Path, help="公文数据文件（或 build/ 下的存档文件夹）")
-    if name == "diff":
-        p.add_argument("versions", nargs="*", metavar="版本", help="两个版本号，例如 v1 v2")
-    p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    from . import archive
-    try:
-        folder = archive.folder_for(args.file, args.archive or ROOT / "build")
-        if name == "history":
-            lines = archive.history(folder)
-        else:
-            if len(args.versions) not in (0, 2):
-                from .errors import Problem
-                raise GongwenError(Problem("diff 要两个版本号，或者不写（比较最近两个版本）。",
-                                           "python generate.py diff 数据.yaml v1 v2", file=args.file))
-            lines = archive.diff(folder, *(args.versions or (None, None)))
-    except GongwenError as e:
-        print_failure(e.problems, nothing_written=False)
-        return 1
-    print("\n".join(lines))
-    return 0

@@ -10,6 +10,9 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # The fifteen 文种 of the 党政机关公文处理工作条例 (art. 8); 令 is 命令's short name.
 KINDS = ("决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
          "议案", "函", "纪要")
+# The same, the most used first: a typo close to several (通之: 通知, 通告, 通报) means the common one.
+BY_USE = ("通知", "请示", "报告", "函", "通报", "意见", "决定", "纪要", "批复", "公告", "通告", "命令", "决议",
+          "公报", "议案")
 ALIASES = {"令": "命令", "命令（令）": "命令", "会议纪要": "纪要", "信函": "函"}
 
 
@@ -27,7 +30,11 @@ def skeleton(kind: str, organ: str = "××", today: _dt.date | None = None) -> s
     """The YAML skeleton for one 文种."""
     kind = ALIASES.get(kind, kind)
     if kind not in KINDS:
-        raise GongwenError(Problem(f"没有“{kind}”这个文种。", "可选：" + "、".join(KINDS), field="文种"))
+        from .argparse_zh import nearest
+        guess = nearest(kind, BY_USE)
+        raise GongwenError(Problem(f"没有“{kind}”这个文种" + (f"，是不是要写“{guess}”？" if guess else "。"),
+                                   (f"python generate.py new {guess}；" if guess else "") + "可选："
+                                   + "、".join(KINDS), field="文种"))
     organ = organ.strip() or "××"
     # The mark typed for the organ (某县人民政府文件, 某市人民政府令): 署名, 标题 and 印发机关 take the name.
     for mark_end in ("文件",) + (("令",) if kind == "命令" else ()):

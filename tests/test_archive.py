@@ -233,7 +233,7 @@ def test_safe_names_for_folders():
      "删去 “知识产权”"),
 ])
 def test_changes_inside_a_long_paragraph_read_as_words(old, new, expect):
-    from gongwen.archive import compare
+    from gongwen.history import compare
     a = {"正文": [{"level": 0, "text": old}]}
     b = {"正文": [{"level": 0, "text": new}]}
     (line,) = compare(a, b)
@@ -242,7 +242,7 @@ def test_changes_inside_a_long_paragraph_read_as_words(old, new, expect):
 
 
 def test_paragraph_added_and_removed_are_numbered_as_printed():
-    from gongwen.archive import compare
+    from gongwen.history import compare
     a = {"正文": [{"level": 0, "text": "甲。"}, {"level": 1, "text": "一、要求"}, {"level": 0, "text": "乙。"}]}
     b = {"正文": [{"level": 0, "text": "甲。"}, {"level": 1, "text": "一、要求"}, {"level": 0, "text": "乙。"},
                   {"level": 0, "text": "丙。"}], "成文日期": "2023年4月19日"}
