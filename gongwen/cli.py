@@ -209,6 +209,21 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- serve -------------------------------------------------------------------------------------
+
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", nargs="?", type=Path, default=ROOT / "data", metavar="文件夹",
+                   help="打开和保存数据文件的文件夹（默认 data/）")
+    p.add_argument("--port", type=int, default=None, help="端口（默认 8704，被占用时用下一个空闲的）")
+    p.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)   # archive root (tests)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .web import serve
+    return serve(args.folder, args.port, not args.no_browser, args.archive)
+
+
 COMMANDS: list[Command] = [
     Command("check", "只检查数据（公文规则和数据错误），不生成文件", _check_arguments, _check, writes=False),
     Command("new", "按文种生成一份数据样板：new 通知 > data/x.yaml", _new_arguments, _new, writes=False),
@@ -217,6 +232,8 @@ COMMANDS: list[Command] = [
     Command("batch", "用模板和数据表批量生成，每行一份", _batch_arguments, _batch,
             interrupted=lambda args: SOME_WRITTEN),
     Command("bench", "测量生成速度（见 README 的 Performance）", _bench_arguments, _bench, writes=False),
+    Command("serve", "在本机浏览器里编写公文：表单、逐页预览、检查、下载、保存与版本", _serve_arguments, _serve,
+            writes=False),
 ]
 
 

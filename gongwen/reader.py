@@ -60,9 +60,10 @@ _DATE_CN = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*
 class _Ctx:
     """What every conversion needs: the file, the raw mapping, the problems found."""
 
-    def __init__(self, path: Path | None, data: Located):
+    def __init__(self, path: Path | None, data: Located, confine: Path | None = None):
         self.path = path
         self.data = data
+        self.confine = confine          # files the data names must lie inside this folder (the web page)
         self.problems: list[Problem] = []
         self._jinja = None
         self.variables: dict[str, Any] = {}
@@ -210,20 +211,22 @@ def _line_mentioning(text: str, message: str) -> int | None:
     return None
 
 
-def read(path: Path, raw: bytes | None = None) -> Document:
+def read(path: Path, raw: bytes | None = None, *, confine: Path | None = None) -> Document:
     """Read a notice file into a Document, or raise GongwenError listing every problem.
-    `raw`: the file's bytes, read already (the archive keeps exactly what was parsed)."""
+    `raw`: the file's bytes, read already (the archive keeps exactly what was parsed).
+    `confine`: a folder the files the data names (seals, 附件 PDFs) must lie in —
+    the web page reads nothing outside its folder."""
     path = Path(path)
     data = load(read_text(path) if raw is None else decode(raw, path), path)
-    return build(data, path)
+    return build(data, path, confine=confine)
 
 
 def read_string(text: str, path: Path | None = None) -> Document:
     return build(load(text, path), path)
 
 
-def build(data: Located, path: Path | None) -> Document:
-    ctx = _Ctx(path, data)
+def build(data: Located, path: Path | None, *, confine: Path | None = None) -> Document:
+    ctx = _Ctx(path, data, confine)
     _check_keys(ctx)
     _load_variables(ctx)
     base_dir = path.parent if path else Path.cwd()
@@ -663,6 +666,8 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
 
 
 def _attached_pdf(ctx: _Ctx, base_dir: Path, name: str, line: int | None) -> Path | None:
+    if not _confined(ctx, "附件", base_dir, name, line, "附件文件"):
+        return None
     try:
         file = base_dir / name
         exists = file.is_file()
@@ -755,6 +760,8 @@ def _seal_count(ctx: _Ctx, issuers: tuple[str, ...]) -> None:
 def _image_file(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None, what: str,
                 extra_hint: str = "") -> Path | None:
     """The image file, checked: it exists, is a PNG or JPEG and opens."""
+    if not _confined(ctx, key, base_dir, name, line, what):
+        return None
     try:
         image = base_dir / name
         exists = image.is_file()
@@ -771,6 +778,21 @@ def _image_file(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None
         ctx.error(key, f"{what}“{name}”{problem}", "用图像软件重新导出为 PNG", line=line)
         return None
     return image
+
+
+def _confined(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None, what: str) -> bool:
+    """False (and the error said) when the file lies outside ctx.confine — by
+    `..`, an absolute path or a link pointing out.  Nothing of it is read."""
+    if ctx.confine is None:
+        return True
+    try:
+        inside = (base_dir / name).resolve().is_relative_to(Path(ctx.confine).resolve())
+    except (OSError, ValueError, RuntimeError):
+        inside = False
+    if not inside:
+        ctx.error(key, f"{what}“{name}”不在文件夹“{ctx.confine}”里，网页版不读取这个文件夹以外的文件。",
+                  f"把文件复制到“{ctx.confine}”里，写相对于数据文件的路径", line=line)
+    return inside
 
 
 def _image_problem(image: Path) -> str | None:
