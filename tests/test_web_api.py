@@ -253,7 +253,7 @@ def test_open_new_and_files(server):
     assert r.status_code == 422 and "没有“没有”这个文种" in r.json()["error"]
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:Using `httpx`")
 def test_internal_error_is_500_in_chinese_and_logged(monkeypatch, caplog):
     from starlette.testclient import TestClient
     from gongwen.web import app as webapp, service
