@@ -273,6 +273,16 @@ def _copy_name(i: Input) -> str:
     return f"{FILES}/{i.role}/{i.path.name}"
 
 
+def version_elements(folder: Path, entry: dict) -> dict:
+    """What a version printed, element by element (its elements.json)."""
+    path = folder / f"v{entry['version']}" / ELEMENTS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise GongwenError(Problem(f"版本 v{entry['version']} 的内容记录“{path}”读不出（{e}）。",
+                                   "存档被改动过；从备份恢复该版本文件夹", file=path))
+
+
 # -- storing -------------------------------------------------------------------------
 
 @dataclass
@@ -377,12 +387,15 @@ def _next_number(folder: Path, manifest: dict) -> int:
 
 
 def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str, bytes], pages: int,
-          preprinted: bool = False, reason: str | None = None, inputs: list[Input] | None = None) -> Stored:
+          preprinted: bool = False, reason: str | None = None, inputs: list[Input] | None = None,
+          same_document: bool = False) -> Stored:
     """Archive one generation: `data` are the bytes `doc` was parsed from (never
     the file read again — it may have been saved since).  Unchanged data and
     output: nothing new is written (the latest copies are refreshed if missing).
     Otherwise the next version.  `inputs`: the files the data names, as read
-    before rendering (read_inputs); they are copied into the version."""
+    before rendering (read_inputs); they are copied into the version.
+    A plainly different document under the archived one's number is refused
+    (likeness.py) unless `same_document` says it is a correction."""
     from .pipeline import atomic_write
     root = Path(root)
     source = Path(source)
@@ -407,6 +420,8 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
             version, new, note = last["version"], False, None
             files = {ext: folder / o["file"] for ext, o in last["outputs"].items()}
         else:
+            if last is not None and not same_document:
+                _refuse_another_document(folder, last, manifest, doc, source, inputs, ident)
             version, new = _next_number(folder, manifest), True
             note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
             files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc, inputs)
@@ -415,6 +430,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                 "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "reason": reason or None,
                 **({"note": note} if note else {}),
+                **({"same_document": True} if same_document and last is not None else {}),
                 "source": {**record["source"], "copy": f"v{version}/{stem}{source.suffix or '.yaml'}"},
                 "inputs": _input_records(inputs, source, version),
                 "options": record["options"],
@@ -436,6 +452,37 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
             latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
     return Stored(folder.name, folder, version, new, latest, files, note,
                   reason_unused=bool(reason) and not new, latest_note=latest_note)
+
+
+def _refuse_another_document(folder: Path, last: dict, manifest: dict, doc: Document, source: Path,
+                             inputs: list[Input], ident: dict) -> None:
+    """The number is the archived document's, the content plainly another's:
+    a copied data file whose 发文字号 was not changed.  Stop before anything is written."""
+    from .likeness import likeness
+    try:
+        old = version_elements(folder, last)
+    except GongwenError:                  # an unreadable record: nothing to judge by
+        return
+    old_file = Path(last.get("source", {}).get("file", "")).stem
+    lk = likeness(old, elements(doc, inputs), old_file, source.stem)
+    if not lk.another_document:
+        return
+    if ident.get("发文字号"):
+        key, what = "发文字号", f"发文字号“{ident['发文字号']}”"
+    elif ident.get("令号"):
+        key, what = "令号", f"令号“{ident['令号']}”"
+    else:
+        key, what = "发文机关标志", f"数据文件名“{source.stem}”"
+
+    def name(title: str | None, file: str, version: str = "") -> str:
+        return (f"“{title}”" if title else "（无标题）") + f"（{version}数据 {file}）"
+    why = (["标题不同"] if lk.title < 1 else []) + [f"正文只有 {lk.text:.0%} 相同"]
+    archived = name(old.get("标题"), last.get("source", {}).get("file", "?"), f"v{last['version']}，")
+    raise GongwenError(Problem(
+        f"{what}已经存档为另一份公文{archived}；"
+        f"这份{name(doc.title, source.name)}{'、'.join(why)}，不像是它的更正，没有存档。",
+        f"给这份公文写它自己的{key}；如果它确实是那份公文的更正，加 --same-document 再生成一次",
+        field=key, line=doc.lines.get(key), file=source))
 
 
 def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path]:

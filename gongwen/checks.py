@@ -70,6 +70,7 @@ class _Checker:
         self.doc = doc
         self.problems: list[Problem] = []
         self.src: list[str] = []
+        self.archiving = False
         if doc.source is not None:
             try:
                 raw = Path(doc.source).read_bytes()[:4 * 1024 * 1024]
@@ -133,14 +134,19 @@ class _Checker:
         return _Where(field, ln, col)
 
 
-def check_document(doc: Document, *, fonts=None, glyphs: bool = True) -> list[Problem]:
+def check_document(doc: Document, *, fonts=None, glyphs: bool = True, archiving: bool = False) -> list[Problem]:
     """All 公文-rule problems of doc, errors first.
+
+    `archiving`: the notice is to become a version in the archive, where a
+    `××` left from a skeleton is an error (it would open a ××〔2026〕1号 folder);
+    exported with --out it is a warning.
 
     With glyphs (the default) every character is also looked up in the fonts
     (the process's FontBook unless one is given), so characters no font can
     print are reported with their line before any layout is attempted.
     """
     c = _Checker(doc)
+    c.archiving = archiving
     _doc_number(c)
     _dates(c)
     _copy_number_and_secrecy(c)
@@ -483,8 +489,14 @@ def _placeholders(c: _Checker) -> None:
     for field, text, line in _all_text(c):
         if text and _PLACEHOLDER in text:
             i = text.index(_PLACEHOLDER)
-            c.add(_Where(field, line, c.column(line, text, i)),
-                  f"还有没替换的“{_PLACEHOLDER}”（…{_around(text, i)}…）。", "换成实际内容")
+            if c.archiving:
+                c.add(_Where(field, line, c.column(line, text, i)),
+                      f"还有没替换的“{_PLACEHOLDER}”（…{_around(text, i)}…），不能存档。",
+                      "换成实际内容再生成；只想先看看样子，加 --out 文件夹 导出（不进存档）", severity="error")
+            else:
+                c.add(_Where(field, line, c.column(line, text, i)),
+                      f"还有没替换的“{_PLACEHOLDER}”（…{_around(text, i)}…）。",
+                      "换成实际内容（存档生成时这是错误）")
             shown += 1
             if shown >= 10:
                 return

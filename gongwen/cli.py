@@ -40,6 +40,8 @@ def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="文件夹",
                    help="只导出到这个文件夹，不进版本存档（默认：存档到 build/，见 history、diff）")
     p.add_argument("--reason", default=None, metavar="原因", help="新版本的原因，记入存档，例如 \"更正活动时间\"")
+    p.add_argument("--same-document", action="store_true",
+                   help="发文字号没变、内容改动很大时用：确认这是同一份公文的更正，存为它的新版本")
     p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)   # archive root (tests)
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
@@ -65,7 +67,7 @@ def _generate(args: argparse.Namespace) -> int:
         result = generate(args.file, args.out, args.preprinted, args.strict)
     else:
         result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
-                          archive=True, reason=args.reason)
+                          archive=True, reason=args.reason, same_document=args.same_document)
     for w in result.warnings:
         print(w.format(), file=sys.stderr)
     for path in result.outputs:

@@ -9,9 +9,10 @@ import difflib
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import ELEMENTS, MANIFEST, STANDARD_NUMBER, load_manifest, unregistered
+from .archive import MANIFEST, STANDARD_NUMBER, load_manifest, unregistered, version_elements
 from .errors import GongwenError, Problem
 
 
@@ -40,6 +41,8 @@ def history(folder: Path) -> list[str]:
             parts.append(f"PDF sha256 {pdf['sha256'][:12]}")
         if v.get("reason"):
             parts.append(f"原因：{v['reason']}")
+        if v.get("same_document"):
+            parts.append("内容改动大，已确认是同一份公文（--same-document）")
         if v.get("note"):
             parts.append(v["note"])
         if i == len(versions) - 1:
@@ -56,15 +59,6 @@ def _pick(versions: list[dict], label: str, folder: Path) -> dict:
     have = "、".join(f"v{v['version']}" for v in versions) or "无"
     raise GongwenError(Problem(f"存档“{folder}”里没有版本“{label}”（现有：{have}）。",
                                "写 v1、v2 这样的版本号，可先用 history 查看", file=folder / MANIFEST))
-
-
-def _load_elements(folder: Path, entry: dict) -> dict:
-    path = folder / f"v{entry['version']}" / ELEMENTS
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise GongwenError(Problem(f"版本 v{entry['version']} 的内容记录“{path}”读不出（{e}）。",
-                                   "存档被改动过；从备份恢复该版本文件夹", file=path))
 
 
 def _input_changes(va: dict, vb: dict) -> list[str]:
@@ -98,7 +92,7 @@ def diff(folder: Path, a: str | None = None, b: str | None = None) -> list[str]:
         va, vb = versions[-2], versions[-1]
     else:
         va, vb = _pick(versions, a, folder), _pick(versions, b or f"v{versions[-1]['version']}", folder)
-    ea, eb = _load_elements(folder, va), _load_elements(folder, vb)
+    ea, eb = version_elements(folder, va), version_elements(folder, vb)
 
     def head(v):
         extra = f"，原因：{v['reason']}" if v.get("reason") else ""

@@ -219,7 +219,7 @@ def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "do
 
 
 def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool = False, *,
-             archive: bool = False, reason: str | None = None) -> Result:
+             archive: bool = False, reason: str | None = None, same_document: bool = False) -> Result:
     """Read, check, render, write.  With `archive`, out_dir is the build folder:
     the outputs become a version in its archive (see archive.py) and the latest
     copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
@@ -228,7 +228,7 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     from .yamlsource import read_bytes
     raw = read_bytes(Path(source))          # read once: the archive keeps these very bytes
     doc = read(source, raw)
-    warnings = check_document(doc)
+    warnings = check_document(doc, archiving=archive)
     errors = [p for p in warnings if p.severity == "error" or strict]
     if errors:
         raise GongwenError(errors)
@@ -242,7 +242,7 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
         from .archive import store
         try:
             stored = store(Path(out_dir), doc, Path(source), raw, blobs, len(lay.pages), preprinted, reason,
-                           inputs)
+                           inputs, same_document)
         except OSError as e:
             raise write_error(e, Path(out_dir), source, archive=True)
         return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored, output_notes(doc))
