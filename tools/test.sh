@@ -3,7 +3,7 @@
 # Debian packages: poppler (pdftoppm), LibreOffice (renders the DOCX), Ghostscript
 # (the 附件 PDF/A conversion, also a runtime need), a Java
 # runtime and PDFBox (PDF/A preflight), Noto CJK (the fallback font for rare
-# characters).  Python packages go into .venv.
+# characters), Chromium (the web page tests, driven by Playwright).  Python packages go into .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -18,6 +18,9 @@ command -v gs >/dev/null || need+=(ghostscript)   # converts an 附件 PDF to PD
 for jar in pdfbox2 preflight fontbox2 xmpbox commons-logging javax.activation jaxb-api; do
   [ -f /usr/share/java/$jar.jar ] || { need+=(libpdfbox2-java libactivation-java libjaxb-api-java); break; }
 done
+# The web page tests (tests/test_web_page.py) drive Debian's Chromium with Playwright
+# (`playwright install` cannot download a browser here).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -q

@@ -222,7 +222,9 @@ def _shown(folder: Folder, path: Path) -> str:
 
 def history(folder: Folder, name: str) -> dict[str, Any]:
     from .. import archive, history as versions_of
-    source = folder.data_path(name, must_exist=True)
+    source = folder.data_path(name)
+    if not source.is_file():
+        return {"versions": [], "lines": [f"“{name}”还没有保存到文件夹里：保存后这里列出它的版本。"]}
     with RENDER_LOCK:
         try:
             where = archive.folder_for(source, folder.build)
