@@ -230,12 +230,15 @@ def _input_files(doc: Document):
 def read_inputs(doc: Document) -> list[Input]:
     """The seal images and 附件 PDFs the data names, read once before rendering:
     the version keeps these bytes, and store() checks the files still hold them."""
+    from .inputfiles import IMAGE_BYTES, PDF_BYTES, read_bounded
     out = []
     for role, path in _input_files(doc):
-        try:
-            out.append(Input(role, Path(path), Path(path).read_bytes()))
-        except OSError as e:
-            raise GongwenError(Problem(f"{role}文件“{Path(path).name}”无法读取（{e.strerror or e}）。",
+        limit = PDF_BYTES if role.startswith("附件") else IMAGE_BYTES
+        try:                   # bounded: the file may have been replaced since the reader checked it
+            out.append(Input(role, Path(path), read_bounded(Path(path), limit, f"{role}文件")))
+        except GongwenError as e:
+            p = e.problems[0]
+            raise GongwenError(Problem(f"{role}文件“{Path(path).name}”：{p.message}", p.hint or
                                        "检查该文件是否还在、能否打开", file=doc.source))
     return out
 

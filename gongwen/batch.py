@@ -31,6 +31,7 @@ from typing import Any, Callable
 from .errors import GongwenError, Problem
 
 MAX_ROWS = 100_000
+MAX_ROW_NODES = 1_000_000    # YAML rows: 100 000 rows of a few columns (pure-Python parsing: ~20 s)
 MAX_COPIES = 100_000
 PARALLEL_FROM = 8           # fewer documents than this are made in this process
 _BAD_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
@@ -47,31 +48,44 @@ class Row:
 
 
 def load_rows(path: Path) -> list[Row]:
-    """Rows of a CSV file (first line: column names) or a YAML list of mappings."""
+    """Rows of a CSV file (first line: column names) or a YAML list of mappings,
+    read through the same bounds as a notice (type, size, YAML nodes and depth)."""
+    from .inputfiles import ROWS_BYTES, ROWS_YAML_BYTES, read_bounded
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise GongwenError(Problem("数据表文件不存在。", "检查文件路径和文件名", file=path))
-    except IsADirectoryError:
-        raise GongwenError(Problem("这是一个文件夹，不是数据表文件。", "给出 .csv 或 .yaml 文件的路径", file=path))
-    except OSError as e:
-        raise GongwenError(Problem(f"无法读取数据表文件（{e.strerror or e}）。", file=path))
     suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        rows = _yaml_rows(raw, path)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        rows = _csv_rows(raw, path, delimiter="\t" if suffix == ".tsv" else None)
-    else:
+    if suffix not in (".yaml", ".yml", ".csv", ".txt", ".tsv"):
         raise GongwenError(Problem(f"不认识的数据表格式“{path.suffix or '（无扩展名）'}”。",
                                    "用 .csv（Excel 另存为“CSV UTF-8”）或 .yaml（列表，每项一组“列名: 值”）",
                                    file=path))
+    yaml_rows = suffix in (".yaml", ".yml")
+    raw = read_bounded(path, ROWS_YAML_BYTES if yaml_rows else ROWS_BYTES, "数据表文件",
+                       "YAML 数据表不超过 8 MB，更大的表用 CSV" if yaml_rows else "")
+    if yaml_rows:
+        rows = _yaml_rows(raw, path)
+    else:
+        rows = _csv_rows(raw, path, delimiter="\t" if suffix == ".tsv" else None)
     if not rows:
         raise GongwenError(Problem("数据表里没有任何数据行。", "第一行写列名，其后每行一份公文", file=path))
     if len(rows) > MAX_ROWS:
         raise GongwenError(Problem(f"数据表有 {len(rows)} 行，超过上限 {MAX_ROWS} 行。", "分成几个文件分批生成",
                                    file=path))
     return rows
+
+
+def _common(ch: str) -> bool:
+    """In common Chinese use: ASCII, or in GB2312 (the 6 763 common 汉字, punctuation, full-width forms)."""
+    if ch.isascii():
+        return True
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _mostly_uncommon(text: str, least: int = 4) -> bool:
+    wide = [ch for ch in text if not ch.isascii() and not ch.isspace()]
+    return len(wide) >= least and sum(not _common(ch) for ch in wide) * 2 > len(wide)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -84,11 +98,41 @@ def _decode(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    hint = "在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”；或用文本编辑器另存为 UTF-8"
     try:                       # Excel on Chinese Windows saves “CSV” as GBK
-        return raw.decode("gb18030")
+        text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise GongwenError(Problem("数据表既不是 UTF-8 也不是 GBK 编码。",
-                                   "在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）”", file=path))
+        raise GongwenError(Problem("数据表既不是 UTF-8 也不是 GBK 编码。", hint, file=path))
+    # GB18030 decodes almost any bytes: Shift-JIS or Big5 read so give rare characters, not words.
+    if _mostly_uncommon(text, least=2):
+        raise GongwenError(Problem("数据表既不是 UTF-8，也不像 GBK 编码：按 GBK 读出的字大多不是常用汉字"
+                                   f"（例如“{''.join(ch for ch in text if not _common(ch))[:8]}”），"
+                                   "可能是 Shift-JIS、Big5 等其他编码。", hint, file=path))
+    return text
+
+
+def _cell_problem(value: str, path: Path, line: int | None, column: str) -> None:
+    from .controls import problem_text
+    bad = problem_text(value)
+    if bad:
+        raise GongwenError(Problem(f"数据表“{column}”列的格子{bad[1]}。",
+                                   "删去这个字符（多半是从网页或其他软件复制来的）",
+                                   field=column, line=line + bad[0] if line else None, file=path))
+
+
+def cell_warnings(rows: list[Row], path: Path) -> list[Problem]:
+    """Cells that are mostly characters outside common Chinese use: a file in
+    another encoding read as GBK, or text pasted through a wrong conversion."""
+    out = []
+    for row in rows:
+        for column, value in row.values.items():
+            if isinstance(value, str) and not column.startswith("\0") and _mostly_uncommon(value):
+                out.append(Problem(f"第 {row.number} 行“{column}”列的“{value[:12]}”大多不是常用汉字，"
+                                   "可能是编码不对（乱码）。", "核对数据表的编码（应为 UTF-8 或 GBK）和这一格的内容",
+                                   field=column, line=row.line, file=path, severity="warning"))
+                if len(out) >= 5:
+                    return out
+    return out
 
 
 def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
@@ -112,6 +156,7 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
         raise GongwenError(Problem("第一行应是列名，这里是空的。", "第一行写列名，例如 `单位,份号`", line=1, file=path))
     seen: dict[str, int] = {}
     for i, n in enumerate(names, 1):
+        _cell_problem(n, path, 1, f"第 {i} ")
         if n and n in seen:
             raise GongwenError(Problem(f"列名“{n}”出现了两次（第 {seen[n]} 列和第 {i} 列）。",
                                        "每列用不同的名字", line=1, file=path))
@@ -132,7 +177,9 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
         values = {}
         for i, name in enumerate(names):
             if name:
-                values[name] = cells[i].strip() if i < len(cells) else ""
+                cell = cells[i].replace("\r\n", "\n").replace("\r", "\n").strip() if i < len(cells) else ""
+                _cell_problem(cell, path, line, name)
+                values[name] = cell
         extra = [c for c in cells[len(names):] if c.strip()]
         if extra:
             values["\0extra"] = extra
@@ -141,34 +188,31 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
 
 
 def _yaml_rows(raw: bytes, path: Path) -> list[Row]:
-    import yaml
-    text = _decode(raw, path)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise GongwenError(Problem("YAML 格式错误。", "检查引号、冒号和缩进",
-                                   line=mark.line + 1 if mark else None, file=path))
-    except yaml.YAMLError:
-        raise GongwenError(Problem("YAML 格式错误。", "检查引号、冒号和缩进", file=path))
+    from .yamlsource import Located, LocatedList, decode, load_value
+    data, _, _ = load_value(decode(raw, path), path, max_nodes=MAX_ROW_NODES)
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))              # `行: [...]` / `rows: [...]`
-        node = node.value[0][1]
-    if not isinstance(data, list):
+    if not isinstance(data, LocatedList):
         raise GongwenError(Problem("YAML 数据表应是一个列表，每项一组“列名: 值”。",
                                    "每份公文写一项：`- 单位: 区教育局`，下一行 `  份号: 000001`", file=path))
     rows = []
-    for i, (item, item_node) in enumerate(zip(data, node.value), 1):
-        line = item_node.start_mark.line + 1
-        if not isinstance(item, dict):
+    for i, (item, pos) in enumerate(zip(data, data.item_pos), 1):
+        line = pos.line
+        if not isinstance(item, Located):
             raise GongwenError(Problem(f"第 {i} 项不是“列名: 值”的映射。", "`- 单位: 区教育局`", line=line, file=path))
         values = {}
         for k, v in item.items():
+            at = item.key_pos[k].line if k in item.key_pos else line
             if isinstance(v, dict):
                 raise GongwenError(Problem(f"第 {i} 项的“{k}”是映射，只能是文字、数字或列表。",
-                                           "`  单位: 区教育局`", line=line, file=path))
-            values[str(k).strip()] = v
+                                           "`  单位: 区教育局`", line=at, file=path))
+            for x in (v if isinstance(v, list) else [v]):
+                if isinstance(x, (dict, list)):
+                    raise GongwenError(Problem(f"第 {i} 项的“{k}”里套了列表或映射，只能是文字、数字或文字的列表。",
+                                               "`  单位: 区教育局`", line=at, file=path))
+                if isinstance(x, str):
+                    _cell_problem(x, path, at, str(k))
+            values[str(k).strip()] = list(v) if isinstance(v, list) else v
         rows.append(Row(i, line, values))
     return rows
 
@@ -542,6 +586,8 @@ def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None,
     if name is not None and name not in columns:
         raise GongwenError(Problem(f"数据表里没有“{name}”这一列（--name）。",
                                    f"{'、'.join(columns) or '（没有列名）'} 之一", file=rows_path))
+    for w in cell_warnings(rows, rows_path):
+        print(w.format(), file=sys.stderr)
     unused = [c for c in columns if c not in template.used]
     if unused:
         print(f"{rows_path}: 警告 这些列在模板里没有用到：{'、'.join(unused)}。\n"

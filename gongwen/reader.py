@@ -17,6 +17,7 @@ from .errors import GongwenError, Problem
 from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 from . import spec
 from .controls import problem_text
+from .inputfiles import image_problem, named_file_problem, pdf_problem
 from .controls import printable as forbidden_removed
 from .templating import Templates
 from .yamlsource import Located, LocatedList, Pos, decode, load, read_text
@@ -668,46 +669,19 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
 def _attached_pdf(ctx: _Ctx, base_dir: Path, name: str, line: int | None) -> Path | None:
     if not _confined(ctx, "附件", base_dir, name, line, "附件文件"):
         return None
-    try:
-        file = base_dir / name
-        exists = file.is_file()
-    except (OSError, ValueError):          # NUL bytes, names too long …
-        exists = False
-        file = None
-    if not exists:
-        ctx.error("附件", f"附件文件“{name}”不存在。", "检查路径（相对于本数据文件所在的文件夹）", line=line)
+    file = base_dir / name
+    missing = named_file_problem(file)
+    if missing:
+        ctx.error("附件", f"附件文件“{name}”{missing}", "检查路径（相对于本数据文件所在的文件夹）", line=line)
         return None
     if file.suffix.lower() != ".pdf":
         ctx.error("附件", f"附件文件“{name}”不是 PDF。", "把附件另存为 PDF 后再引用", line=line)
         return None
-    problem = _pdf_problem(file)
+    problem = pdf_problem(file)
     if problem:
         ctx.error("附件", f"附件文件“{name}”{problem}", "用 PDF 阅读器打开检查，或重新导出 PDF", line=line)
         return None
     return file
-
-
-def _pdf_problem(file: Path) -> str | None:
-    """Why the attached PDF cannot be appended, or None."""
-    try:
-        with open(file, "rb") as f:
-            head = f.read(1024)
-    except OSError as e:
-        return f"无法读取（{e.strerror or e}）。"
-    if b"%PDF-" not in head:
-        return "不是真正的 PDF 文件（文件头不对）。"
-    try:
-        import logging
-        from pypdf import PdfReader
-        logging.getLogger("pypdf").setLevel(logging.ERROR)
-        reader = PdfReader(str(file))
-        if reader.is_encrypted:
-            return "有密码保护，无法合并。"
-        if len(reader.pages) == 0:
-            return "没有任何页面。"
-    except Exception:                       # pypdf raises many kinds on broken files
-        return "已损坏，无法读取。"
-    return None
 
 
 _TRUE_WORDS = ("是", "有", "盖章", "加盖")
@@ -762,18 +736,15 @@ def _image_file(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None
     """The image file, checked: it exists, is a PNG or JPEG and opens."""
     if not _confined(ctx, key, base_dir, name, line, what):
         return None
-    try:
-        image = base_dir / name
-        exists = image.is_file()
-    except (OSError, ValueError):
-        exists = False
-    if not exists:
-        ctx.error(key, f"{what}“{name}”不存在。", "检查路径（相对于本数据文件所在的文件夹）" + extra_hint, line=line)
+    image = base_dir / name
+    missing = named_file_problem(image)
+    if missing:
+        ctx.error(key, f"{what}“{name}”{missing}", "检查路径（相对于本数据文件所在的文件夹）" + extra_hint, line=line)
         return None
     if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         ctx.error(key, f"{what}“{name}”不是 PNG 或 JPEG。", "用透明背景的 PNG 图片", line=line)
         return None
-    problem = _image_problem(image)
+    problem = image_problem(image)
     if problem:
         ctx.error(key, f"{what}“{name}”{problem}", "用图像软件重新导出为 PNG", line=line)
         return None
@@ -794,26 +765,3 @@ def _confined(ctx: _Ctx, key: str, base_dir: Path, name: str, line: int | None, 
                   f"把文件复制到“{ctx.confine}”里，写相对于数据文件的路径", line=line)
     return inside
 
-
-def _image_problem(image: Path) -> str | None:
-    try:
-        with open(image, "rb") as f:
-            head = f.read(16)
-    except OSError as e:
-        return f"无法读取（{e.strerror or e}）。"
-    if not (head.startswith(b"\x89PNG\r\n\x1a\n") or head.startswith(b"\xff\xd8\xff")):
-        return "不是真正的 PNG 或 JPEG 图片（文件内容不对）。"
-    try:
-        from PIL import Image as _PIL
-        with _PIL.open(image) as im:
-            im.verify()
-        with _PIL.open(image) as im:
-            w, h = im.size
-            if w * h > 40_000_000:
-                return f"过大（{w}×{h} 像素）。"
-            im.load()
-    except ImportError:
-        return None
-    except Exception:
-        return "已损坏，无法读取。"
-    return None

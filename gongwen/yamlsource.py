@@ -16,7 +16,7 @@ import yaml
 
 from .errors import GongwenError, Problem
 
-MAX_BYTES = 2 * 1024 * 1024      # a notice is a few KB; 2 MB is generous
+MAX_BYTES = 2 * 1024 * 1024      # a notice is a few KB; 2 MB is generous (inputfiles.DATA_BYTES)
 # Nodes composed + nodes built.  A long notice with big attachment tables has a
 # few thousand; the cap keeps the pure-Python parser under about a second on
 # any input (600 000 nodes would take it 12 s) and stops alias bombs.
@@ -78,24 +78,11 @@ def read_text(path: Path) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes (at most MAX_BYTES), or a clear error why they cannot be read."""
-    try:
-        if path.is_dir():
-            raise IsADirectoryError
-        with open(path, "rb") as f:      # never more than the cap: /dev/zero, a 10 GB log …
-            raw = f.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise GongwenError(Problem("文件不存在。", "检查文件路径和文件名", file=path))
-    except IsADirectoryError:
-        raise GongwenError(Problem("这是一个文件夹，不是公文数据文件。", "给出 .yaml 文件的路径", file=path))
-    except PermissionError:
-        raise GongwenError(Problem("没有权限读取这个文件。", "检查文件权限，或把文件复制到自己的文件夹", file=path))
-    except OSError as e:
-        raise GongwenError(Problem(f"无法读取文件（{e.strerror or e}）。", file=path))
-    if len(raw) > MAX_BYTES:
-        raise GongwenError(Problem(f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像一份公文数据。",
-                                   f"公文数据文件应小于 {MAX_BYTES // 1024 // 1024} MB；附件的 PDF 用“文件:”引用", file=path))
-    return raw
+    """The file's bytes (at most MAX_BYTES), or a clear error why they cannot be
+    read: not a regular file (a FIFO, /dev/zero, a folder), too big, missing."""
+    from .inputfiles import read_bounded
+    return read_bounded(path, MAX_BYTES, "公文数据文件",
+                        f"给出 .yaml 数据文件的路径（小于 {MAX_BYTES // 1024 // 1024} MB）；附件的 PDF 用“文件:”引用")
 
 
 def decode(raw: bytes, path: Path | None = None) -> str:
@@ -168,10 +155,11 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that counts nodes and depth while composing, so a file of
     600 000 tiny nodes or a 10 000-deep list stops early with a clear error."""
 
-    def __init__(self, stream, path):
+    def __init__(self, stream, path, max_nodes: int = MAX_NODES):
         super().__init__(stream)
         self._path = path
-        self._budget = MAX_NODES
+        self._budget = max_nodes
+        self._max_nodes = max_nodes
         self._depth = 0
 
     def compose_node(self, parent, index):
@@ -193,14 +181,28 @@ class _Loader(yaml.SafeLoader):
 
 
 def load(text: str, path: Path | None) -> Located:
-    """Parse YAML text into Located/LocatedList/scalars; errors name the line."""
+    """Parse a notice's YAML text into Located/LocatedList/scalars; errors name the line."""
+    value, node, text = load_value(text, path)
+    if not isinstance(value, Located):
+        p = _pos(node)
+        if re.search(r"^[^\s:：#][^:：\n]{0,20}：", text, re.M):
+            raise GongwenError(Problem("字段名后用了全角冒号“：”，YAML 要求半角冒号加空格。",
+                                       "写成 `标题: 关于……的通知`（半角冒号，后面一个空格）", line=p.line, file=path))
+        raise GongwenError(Problem("文件的最外层应是“字段: 内容”的形式。",
+                                   "每行写 `字段: 内容`，例如 `标题: 关于……的通知`", line=p.line, file=path))
+    return value
+
+
+def load_value(text: str, path: Path | None, max_nodes: int = MAX_NODES):
+    """(value, root node, text): any YAML document under the same limits of
+    nodes (aliases counted as expanded) and depth — a batch's rows use it too."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise GongwenError(Problem("文件是空的。", "至少写出 发文机关标志、标题、正文 三个字段", file=path))
     loader = None
     try:
-        loader = _Loader(text, path)
+        loader = _Loader(text, path, max_nodes)
         node = loader.get_single_node()
     except yaml.reader.ReaderError as e:
         raise GongwenError(_reader_problem(e, text, path))
@@ -223,17 +225,9 @@ def load(text: str, path: Path | None) -> Located:
     if node is None:
         raise GongwenError(Problem("文件里没有任何内容（只有注释或空行）。",
                                    "至少写出 发文机关标志、标题、正文 三个字段", file=path))
-    budget = [MAX_NODES]
+    budget = [max_nodes]
     lines = text.splitlines()
-    value = _build(node, loader, path, budget, 0, lines)
-    if not isinstance(value, Located):
-        p = _pos(node)
-        if re.search(r"^[^\s:：#][^:：\n]{0,20}：", text, re.M):
-            raise GongwenError(Problem("字段名后用了全角冒号“：”，YAML 要求半角冒号加空格。",
-                                       "写成 `标题: 关于……的通知`（半角冒号，后面一个空格）", line=p.line, file=path))
-        raise GongwenError(Problem("文件的最外层应是“字段: 内容”的形式。",
-                                   "每行写 `字段: 内容`，例如 `标题: 关于……的通知`", line=p.line, file=path))
-    return value
+    return _build(node, loader, path, budget, 0, lines), node, text
 
 
 def _reader_problem(e: yaml.reader.ReaderError, text: str, path: Path | None) -> Problem:
