@@ -231,7 +231,8 @@ class Templates:
             shown = attr.group(1) if attr else msg
             return ("", (f"模板里取不到“{shown}”：变量里没有这一项。", "检查变量名和“变量:”下的写法", None))
         except Unsafe as e:
-            return ("", (f"模板里不能这样写：{e}。", "模板只用来填写变量，例如 `{{ 会议名称 }}`", e.lineno))
+            return ("", (f"模板里不能这样写：{e}。", "模板只用来填写变量，例如 `{{ 会议名称 }}`",
+                         e.lineno or _template_line(e)))
         except _TooBig:
             return ("", (f"模板展开后的文字过长（超过 {MAX_OUTPUT} 字）。", "检查 {% for %} 循环", None))
         except _Timeout:
@@ -338,6 +339,21 @@ def _bound_concats(tree, nodes) -> None:
 def _concat_node(node, nodes):
     return nodes.Filter(nodes.List(list(node.nodes), lineno=node.lineno), _CONCAT, [], [], None, None,
                         lineno=node.lineno)
+
+
+def _template_line(e: BaseException) -> int | None:
+    """The template line running when a value was refused at run time (from
+    the compiled template's frame in the traceback)."""
+    tb, line = e.__traceback__, None
+    while tb is not None:                      # Jinja rewrites its frames to the template's own lines
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        else:
+            template = tb.tb_frame.f_globals.get("__jinja_template__")
+            if template is not None:
+                line = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
 
 
 def _explain(message: str) -> str:
