@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import GongwenError, Problem
-from .model import Document, Paragraph, Table, format_date
+from .model import Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 
 MANIFEST = "manifest.json"
 ELEMENTS = "elements.json"
@@ -178,34 +178,25 @@ def _file_record(path: Path | None, digests: dict[Path, str]) -> dict | None:
 
 
 def elements(doc: Document, inputs: list[Input] = ()) -> dict:
-    """The document's content as a clerk names it, element by element; the
-    files it names by their bytes as read for rendering (`inputs`)."""
+    """The document's content as a clerk names it, field by field (every field
+    of Document.fields()); the files it names by their bytes as read for
+    rendering (`inputs`)."""
     digests = {i.path: sha256(i.data) for i in inputs}
-    seal = None
-    if doc.seal is not None:
-        seal = {"image": _file_record(doc.seal.image, digests)} if doc.seal.image else {"image": None}
-    return {
-        "份号": doc.copy_number,
-        "密级": doc.secrecy,
-        "保密期限": doc.secrecy_term,
-        "紧急程度": doc.urgency,
-        "发文机关标志": "、".join(doc.organ_mark) + (doc.mark_suffix or ""),
-        "发文字号": doc.doc_number,
-        "签发人": list(doc.signers),
-        "标题": doc.title,
-        "主送机关": doc.addressees,
-        "正文": _paragraphs(doc.body),
-        "附件": [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file, digests)}
-                 for a in doc.attachments],
-        "发文机关署名": list(doc.issuers),
-        "代章": doc.proxy_seal,
-        "成文日期": format_date(doc.date) if doc.date else None,
-        "印章": seal,
-        "附注": doc.note,
-        "抄送机关": list(doc.cc),
-        "印发机关": doc.printer,
-        "印发日期": format_date(doc.print_date) if doc.print_date else None,
-    }
+    return {f.label: _record(f.value, digests) for f in doc.fields()}
+
+
+def _record(value, digests: dict[Path, str]):
+    """A field's value as JSON: text, lists, paragraphs, file records."""
+    if isinstance(value, Seal):
+        return {"image": _file_record(value.image, digests) if value.image else None}
+    if isinstance(value, SignatureSeal):
+        return {"职务": value.title, "姓名": value.name, "图片": _file_record(value.image, digests)}
+    if isinstance(value, tuple) and value and isinstance(value[0], Attachment):
+        return [{"名称": a.name, "内容": _paragraphs(a.content), "文件": _file_record(a.file, digests)}
+                for a in value]
+    if isinstance(value, tuple):                  # 正文: paragraphs and tables
+        return _paragraphs(value)
+    return value
 
 
 @dataclass(frozen=True)

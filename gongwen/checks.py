@@ -795,71 +795,28 @@ def _glyphs(c: _Checker, fonts) -> None:
 def _printed_text(c: _Checker):
     """(field, font role, text, line) for everything the layout will print."""
     d = c.doc
-    X, F, H, K, S = spec.XIAOBIAOSONG, spec.FANGSONG, spec.HEITI, spec.KAITI, spec.SONGTI
-    for i, name in enumerate(d.organ_mark, 1):
-        ln = c.line("发文机关标志", i if f"发文机关标志#{i}" in d.lines else None)
-        yield "发文机关标志", X, name, ln
-    if d.mark_suffix:
-        yield "发文机关标志", X, d.mark_suffix, c.line("发文机关标志")
-    if d.copy_number:
-        yield "份号", F, d.copy_number, c.line("份号")
-    if d.secrecy:
-        yield "密级", H, d.secrecy + "★", c.line("密级")
-    if d.secrecy_term:
-        yield "保密期限", H, d.secrecy_term, c.line("保密期限") or c.line("密级")
-    if d.urgency:
-        yield "紧急程度", H, d.urgency, c.line("紧急程度")
-    if d.doc_number:
-        yield "发文字号", F, d.doc_number, c.line("发文字号")
-    if d.order_number:
-        yield "令号", F, d.order_number, c.line("令号")
-    if d.signers:
-        yield "签发人", F, "签发人：", c.line("签发人")
-        for i, name in enumerate(d.signers, 1):
-            yield "签发人", K, name, c.line("签发人", i if f"签发人#{i}" in d.lines else None)
-    first = c.line("标题")
-    for t in (d.title_lines or (d.title,)):
-        yield "标题", X, t, c.find_line(first, t)
-    if d.addressees:
-        yield "主送机关", F, d.addressees, c.line("主送机关")
-    for field, blocks in [("正文", d.body)] + [("附件", a.content) for a in d.attachments]:
-        for b in blocks:
-            if isinstance(b, Paragraph):
-                for s in b.spans:
-                    yield field, s.role, s.text, b.source_line
-            elif isinstance(b, Table):
-                for row in (b.header, *b.rows):
-                    yield field, F, "".join(row), None
-    for label, names in d.attendance:
-        yield label, H, label + "：", c.line(label)
-        yield label, F, names, c.line(label)
-    if d.signature_seal:
-        yield "签名章", F, d.signature_seal.title, c.line("签名章", sub="职务")
-        yield "签名章", F, d.signature_seal.name, c.line("签名章", sub="姓名")
-    if d.attachments:
-        yield "附件", F, "附件：．0123456789", c.line("附件")
-        yield "附件", H, "附件0123456789", c.line("附件")
-    for a in d.attachments:
-        ln = c.line("附件", a.number)
-        yield "附件", F, a.name, ln
-        yield "附件", X, a.name, ln
-    for i, name in enumerate(d.issuers, 1):
-        yield "发文机关署名", F, name, c.line("发文机关署名", i if f"发文机关署名#{i}" in d.lines else None)
-    if d.proxy_seal:
-        yield "代章", F, "（" + d.proxy_seal + "）", c.line("代章")
-    if d.date:
-        yield "成文日期", F, format_date(d.date), c.line("成文日期")
-    if d.note:
-        yield "附注", F, "（" + d.note + "）", c.line("附注")
-    if d.cc:
-        yield "抄送机关", F, "抄送：，。", c.line("抄送机关")
-        for i, name in enumerate(d.cc, 1):
-            yield "抄送机关", F, name, c.line("抄送机关", i if f"抄送机关#{i}" in d.lines else None)
-    if d.printer:
-        yield "印发机关", F, d.printer, c.line("印发机关")
-    if d.print_date:
-        yield "印发日期", F, format_date(d.print_date) + "印发", c.line("印发日期")
-    yield "页码", S, "—0123456789 ", None
+    first_title = c.line("标题")
+    for p in d.printed_text():
+        yield p.field, p.role, p.text, _line_of(c, p, first_title)
+
+
+def _line_of(c: _Checker, p, first_title: int | None) -> int | None:
+    """The data line a stretch of printed text comes from."""
+    if p.field == "页码" or p.sub == "表格":
+        return None
+    if p.paragraph is not None:
+        return p.paragraph.source_line
+    if p.field == "标题":
+        return c.find_line(first_title, p.text)
+    if p.field == "保密期限":
+        return c.line("保密期限") or c.line("密级")
+    if p.sub is not None:
+        return c.line(p.field, sub=p.sub)
+    if p.field == "附件" and p.index is not None:
+        return c.line("附件", p.index)
+    if p.index is not None:
+        return c.line(p.field, p.index if f"{p.field}#{p.index}" in c.doc.lines else None)
+    return c.line(p.field)
 
 
 # ---------------------------------------------------------------------------

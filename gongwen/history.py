@@ -119,11 +119,10 @@ def diff(folder: Path, a: str | None = None, b: str | None = None) -> list[str]:
 
 # -- comparing, element by element ---------------------------------------------------
 
-_SCALARS = ("份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "标题", "主送机关",
-            "代章", "成文日期", "附注", "印发机关", "印发日期")
-_LISTS = ("签发人", "发文机关署名", "抄送机关")
-_ORDER = ("份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
-          "正文", "发文机关署名", "代章", "成文日期", "印章", "附注", "附件", "抄送机关", "印发机关", "印发日期")
+# The order changes are told in: the fields' reading order (Document.fields()).
+def _order(a: dict, b: dict) -> list[str]:
+    keys = list(b)
+    return keys + [k for k in a if k not in keys]
 
 
 def _q(s: str, limit: int = 60) -> str:
@@ -132,22 +131,39 @@ def _q(s: str, limit: int = 60) -> str:
 
 
 def compare(a: dict, b: dict) -> list[str]:
+    """The changes between two records of archive.elements(), in words.  A field
+    one record lacks (an archive made before the field was recorded) is not told."""
     out: list[str] = []
-    for key in _ORDER:
-        x, y = a.get(key), b.get(key)
+    for key in _order(a, b):
+        if key not in a or key not in b:
+            continue
+        x, y = a[key], b[key]
         if x == y:
             continue
-        if key in _SCALARS:
-            out.append(_scalar(key, x, y))
-        elif key in _LISTS:
-            out.append(_list(key, x or [], y or []))
-        elif key == "正文":
+        if key == "正文":
             out += _paragraph_changes("正文", x or [], y or [])
         elif key == "附件":
             out += _attachments(x or [], y or [])
         elif key == "印章":
             out.append(_seal(x, y))
+        elif key == "签名章":
+            out.append(_signature_seal(x, y))
+        elif isinstance(x, list) or isinstance(y, list):
+            out.append(_list(key, x or [], y or []))
+        else:
+            out.append(_scalar(key, x, y))
     return out
+
+
+def _signature_seal(x, y) -> str:
+    if not x:
+        return f"签名章：新增 {_q(y['职务'] + ' ' + y['姓名'])}"
+    if not y:
+        return f"签名章：删去 {_q(x['职务'] + ' ' + x['姓名'])}"
+    parts = [f"{k}{_q(x[k])} 改为 {_q(y[k])}" for k in ("职务", "姓名") if x[k] != y[k]]
+    if x["图片"] != y["图片"]:
+        parts.append("图片" + ("去掉了" if not y["图片"] else "换了" if x["图片"] else f"改为 {_q(y['图片']['file'])}"))
+    return "签名章：" + "；".join(parts)
 
 
 def _scalar(key: str, x, y) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
+
+from . import spec
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Attachment:
     name: str
     content: tuple[Block, ...] = ()
     file: Path | None = None
+    pages: int = 0         # pages of `file` (the reader opens it)
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,16 @@ class Seal:
     a joint document, in the order of 发文机关署名)."""
     image: Path | None = None
     images: tuple[Path, ...] = ()
+    aspects: tuple[float, ...] = ()     # width / height of each image (of `images`, or of `image`)
 
     def image_for(self, i: int) -> Path | None:
         """The seal of the i-th issuer (a single image serves a single issuer)."""
         if self.images:
             return self.images[i] if i < len(self.images) else None
         return self.image if i == 0 else None
+
+    def aspect_for(self, i: int) -> float:
+        return self.aspects[i] if i < len(self.aspects) else 1.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,28 @@ class SignatureSeal:
 
 
 FORMATS = ("文件", "信函", "命令", "纪要")   # 版式 (GB/T 9704 §7 and §9)
+ATTENDANCE_LABELS = ("出席", "请假", "列席")   # 纪要 (§9.4)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a Document as the clerk names it (the data's key) and its value."""
+    label: str
+    attr: str                              # the Document attribute it comes from
+    value: Any
+    also: tuple[str, ...] = ()             # further attributes folded into it (文件 of a joint mark)
+
+
+@dataclass(frozen=True)
+class PrintedText:
+    """A stretch of printed text: which field, in which font role; `index` is
+    the n-th item of a list field (1-based), `sub` a part of a mapping field."""
+    field: str
+    role: str
+    text: str
+    index: int | None = None
+    sub: str | None = None
+    paragraph: "Paragraph | None" = None   # a 正文 or 附件 paragraph (its source line)
 
 
 @dataclass
@@ -117,22 +147,102 @@ class Document:
     # Source lines of each field, for messages that point at the data.
     lines: dict[str, int] = field(default_factory=dict)
 
+    def fields(self) -> list["Field"]:
+        """Every field the document prints, in reading order, labelled as the
+        clerk writes it: the one list font coverage, the checks, the archive's
+        record and `diff` all read (a field missing here would be invisible to
+        all of them, so tests hold every dataclass field to appear)."""
+        f = Field
+        present = {label: names for label, names in self.attendance}
+        return [
+            f("份号", "copy_number", self.copy_number), f("密级", "secrecy", self.secrecy),
+            f("保密期限", "secrecy_term", self.secrecy_term), f("紧急程度", "urgency", self.urgency),
+            f("发文机关标志", "organ_mark", "、".join(self.organ_mark) + (self.mark_suffix or ""),
+              also=("mark_suffix",)),
+            f("版式", "format", self.format), f("发文字号", "doc_number", self.doc_number),
+            f("令号", "order_number", self.order_number), f("签发人", "signers", list(self.signers)),
+            f("标题", "title", self.title),
+            f("标题分行", "title_lines", list(self.title_lines) if self.title_lines else None),
+            f("主送机关", "addressees", self.addressees), f("正文", "body", self.body),
+            *(f(label, "attendance", present.get(label)) for label in ATTENDANCE_LABELS),
+            f("发文机关署名", "issuers", list(self.issuers)), f("代章", "proxy_seal", self.proxy_seal),
+            f("签名章", "signature_seal", self.signature_seal),
+            f("成文日期", "date", format_date(self.date) if self.date else None), f("印章", "seal", self.seal),
+            f("附注", "note", self.note), f("附件", "attachments", self.attachments),
+            f("抄送机关", "cc", list(self.cc)), f("印发机关", "printer", self.printer),
+            f("印发日期", "print_date", format_date(self.print_date) if self.print_date else None),
+        ]
+
+    def printed_text(self) -> Iterator["PrintedText"]:
+        """(field, font role, text, index) of everything the layout prints, labels
+        (签发人：, 抄送：, 附件：) included; index: the n-th item of a list field."""
+        X, F, H, K, S = spec.XIAOBIAOSONG, spec.FANGSONG, spec.HEITI, spec.KAITI, spec.SONGTI
+        P = PrintedText
+        for i, name in enumerate(self.organ_mark, 1):
+            yield P("发文机关标志", X, name, i)
+        if self.mark_suffix:
+            yield P("发文机关标志", X, self.mark_suffix)
+        if self.copy_number:
+            yield P("份号", F, self.copy_number)
+        if self.secrecy:
+            yield P("密级", H, self.secrecy + "★")
+        if self.secrecy_term:
+            yield P("保密期限", H, self.secrecy_term)
+        if self.urgency:
+            yield P("紧急程度", H, self.urgency)
+        if self.doc_number:
+            yield P("发文字号", F, self.doc_number)
+        if self.order_number:
+            yield P("令号", F, self.order_number)
+        if self.signers:
+            yield P("签发人", F, "签发人：")
+            for i, name in enumerate(self.signers, 1):
+                yield P("签发人", K, name, i)
+        for t in (self.title_lines or (self.title,)):
+            yield P("标题", X, t)
+        if self.addressees:
+            yield P("主送机关", F, self.addressees)
+        for field, blocks in [("正文", self.body)] + [("附件", a.content) for a in self.attachments]:
+            for b in blocks:
+                if isinstance(b, Paragraph):
+                    for s in b.spans:
+                        yield P(field, s.role, s.text, paragraph=b)
+                else:
+                    for row in (b.header, *b.rows):
+                        yield P(field, F, "".join(row), sub="表格")
+        for label, names in self.attendance:
+            yield P(label, H, label + "：")
+            yield P(label, F, names)
+        if self.signature_seal:
+            yield P("签名章", F, self.signature_seal.title, sub="职务")
+            yield P("签名章", F, self.signature_seal.name, sub="姓名")
+        if self.attachments:
+            yield P("附件", F, "附件：．0123456789")
+            yield P("附件", H, "附件0123456789")
+        for a in self.attachments:
+            yield P("附件", F, a.name, a.number)
+            yield P("附件", X, a.name, a.number)
+        for i, name in enumerate(self.issuers, 1):
+            yield P("发文机关署名", F, name, i)
+        if self.proxy_seal:
+            yield P("代章", F, "（" + self.proxy_seal + "）")
+        if self.date:
+            yield P("成文日期", F, format_date(self.date))
+        if self.note:
+            yield P("附注", F, "（" + self.note + "）")
+        if self.cc:
+            yield P("抄送机关", F, "抄送：，。")
+            for i, name in enumerate(self.cc, 1):
+                yield P("抄送机关", F, name, i)
+        if self.printer:
+            yield P("印发机关", F, self.printer)
+        if self.print_date:
+            yield P("印发日期", F, format_date(self.print_date) + "印发")
+        yield P("页码", S, "—0123456789 ")
+
     def all_text(self) -> str:
         """Every character the document prints (for font coverage up front)."""
-        parts = [*self.organ_mark, self.mark_suffix, self.doc_number or "", self.title,
-                 self.addressees or "", *self.signers, self.copy_number or "", self.secrecy or "",
-                 self.secrecy_term or "", self.urgency or "", *self.issuers, self.proxy_seal or "",
-                 self.note or "", *self.cc, self.printer or ""]
-        blocks = list(self.body)
-        for a in self.attachments:
-            parts.append(a.name)
-            blocks += a.content
-        for b in blocks:
-            if isinstance(b, Paragraph):
-                parts.append(b.text)
-            else:
-                parts += [*b.header, *(c for row in b.rows for c in row)]
-        return "".join(parts)
+        return "".join(p.text for p in self.printed_text())
 
     @property
     def upward(self) -> bool:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import metadata, spec
 from .errors import GongwenError, Problem
+from .elements import HEADINGS, Element, Part, part_of
 from .model import Document
 from .xmltext import escape
 
@@ -253,8 +254,8 @@ def label_ranges(lay, first: int = 0, prefix: str = "") -> list:
 
 
 Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)
-HEADING_ELEMENTS = {1: "一级标题", 2: "二级标题"}   # the levels the outline shows, nested
-MAIN_ELEMENTS = {"主送机关", "正文", "一级标题", "二级标题", "三级标题", "四级标题"}
+OUTLINE_LEVELS = (1, 2)                          # the heading levels the outline shows, nested
+MAIN_ELEMENTS = {Element.ADDRESSEE, Element.BODY, *HEADINGS}
 
 
 def _mark(title: str, ln, kids: list | None = None) -> Mark:
@@ -262,7 +263,8 @@ def _mark(title: str, ln, kids: list | None = None) -> Mark:
 
 
 def bookmarks(lay, doc: Document) -> list[Mark]:
-    """The outline: 正文 with its headings, each 附件, the 版记."""
+    """The outline: 正文 with its headings, each 附件, the 版记 — found by the
+    identity layout gives each line (its element and model paragraph)."""
     def first(pred) -> tuple[int, float | None] | None:
         for ln in lay.lines:
             if pred(ln):
@@ -270,40 +272,35 @@ def bookmarks(lay, doc: Document) -> list[Mark]:
         return None
 
     out: list[Mark] = []
-    starts = [i for i, ln in enumerate(lay.lines) if ln.element == "附件标签"]
-    ends = [*starts, len(lay.lines)]                  # each part's lines end where the next 附件 starts
     # 正文 starts at the 标题, or where the text starts in a 纪要 or 命令 without one.
-    start = first(lambda ln: ln.element == "标题") or first(lambda ln: ln.element in MAIN_ELEMENTS)
+    start = first(lambda ln: ln.element == Element.TITLE) or first(lambda ln: ln.element in MAIN_ELEMENTS)
     if start:
-        out.append((f"正文　{metadata.title(doc)}", *start, heading_marks(doc.body, lay.lines[:ends[0]])))
+        out.append((f"正文　{metadata.title(doc)}", *start, heading_marks(doc.body, lay.lines, None)))
     several = len(doc.attachments) > 1
-    for k, (a, i) in enumerate(zip(doc.attachments, starts)):
-        name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
-        out.append(_mark(name, lay.lines[i], heading_marks(a.content, lay.lines[i:ends[k + 1]])))
+    for a in doc.attachments:
+        label = next((ln for ln in lay.lines if ln.element == Element.ATTACHMENT_LABEL
+                      and ln.origin.attachment == a.number), None)
+        if label is not None:
+            name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
+            out.append(_mark(name, label, heading_marks(a.content, lay.lines, a.number)))
     if lay.imprint_page:
-        imp = first(lambda ln: ln.page == lay.imprint_page and ln.element in ("版记主送", "抄送机关", "印发机关"))
+        imp = first(lambda ln: ln.page == lay.imprint_page and part_of(ln.element) is Part.IMPRINT)
         out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
     return out
 
 
-def heading_marks(blocks, lines) -> list[Mark]:
-    """A bookmark for every 一级 and 二级标题 among `blocks`, each 二级 under the
-    一级 before it.  Printed lines do not say which paragraph they belong to, so
-    each heading is found by its text, in reading order, among `lines` (the
-    lines those blocks were printed on): two headings in a row stay two, and a
-    heading wrapped onto several lines stays one."""
+def heading_marks(blocks, lines, attachment: int | None) -> list[Mark]:
+    """A bookmark for every 一级 and 二级标题 among `blocks` (the 正文, or the
+    content of 附件 `attachment`), at its first printed line, each 二级 under
+    the 一级 before it."""
     out: list[Mark] = []
-    cursor = 0
-    for p in blocks:
-        element = HEADING_ELEMENTS.get(getattr(p, "level", 0))
-        if element is None:
+    for ln in lines:
+        o = ln.origin
+        if not ln.first or o.attachment != attachment or o.block is None or o.level not in OUTLINE_LEVELS \
+                or ln.element not in HEADINGS:
             continue
-        found = _heading_lines(lines, cursor, element, p.text)
-        if found is None:
-            continue
-        start, cursor = found
-        mark = _mark(heading_title(p), lines[start])
-        if p.level == 1 or not out:
+        mark = _mark(heading_title(blocks[o.block]), ln)
+        if o.level == 1 or not out:
             out.append(mark)
         else:
             out[-1][3].append(mark)
@@ -317,33 +314,6 @@ def heading_title(p) -> str:
         head, sep, _ = p.text.partition("。")
         return head + sep
     return p.text
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
-def _heading_lines(lines, cursor: int, element: str, text: str) -> tuple[int, int] | None:
-    """(first line, one past the last line) of the paragraph `text` printed as
-    `element`, searching from `cursor`: the lines whose texts, joined, give it."""
-    want = _squeeze(text)
-    fallback = None
-    for i in range(cursor, len(lines)):
-        if lines[i].element != element:
-            continue
-        got = _squeeze(lines[i].text)
-        if fallback is None:
-            fallback = i
-        if not got or not want.startswith(got):
-            continue
-        j = i + 1
-        while got != want and j < len(lines) and lines[j].element == element \
-                and want.startswith(got + _squeeze(lines[j].text)):
-            got += _squeeze(lines[j].text)
-            j += 1
-        return i, j
-    # Not found by its text (it should always be): the next line of its kind.
-    return None if fallback is None else (fallback, fallback + 1)
 
 
 def _outline(pdf, lay, doc: Document) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import markup
 from .errors import GongwenError, Problem
-from .model import FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
+from .model import ATTENDANCE_LABELS, FORMATS, Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 from . import spec
 from .controls import problem_text
 from .inputfiles import image_problem, named_file_problem, pdf_problem
@@ -35,7 +35,7 @@ TEXT_FIELDS = ("发文字号", "份号", "密级", "保密期限", "紧急程度
                "代章", "附注", "印发机关", "版式", "令号")
 LIST_OR_TEXT_FIELDS = ("发文机关标志", "签发人", "发文机关署名", "抄送机关")
 DATE_FIELDS = ("成文日期", "印发日期")
-ATTENDANCE = ("出席", "请假", "列席")          # 纪要 (§9.4)
+ATTENDANCE = ATTENDANCE_LABELS               # 纪要 (§9.4)
 KNOWN_KEYS = TEXT_FIELDS + LIST_OR_TEXT_FIELDS + DATE_FIELDS + ("附件", "印章", "签名章") + ATTENDANCE + ("变量",)
 REQUIRED = ("发文机关标志", "标题", "正文")
 NO_TITLE_FORMATS = ("命令", "纪要")            # these may carry no 标题
@@ -662,7 +662,7 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
                 ctx.error("附件", f"附件“{name}”的“文件”应是 PDF 文件的路径。", "`    文件: 附件1.pdf`", line=fline)
             else:
                 file = _attached_pdf(ctx, base_dir, f.strip(), fline)
-        out.append(Attachment(len(out) + 1, name, tuple(content), file))
+        out.append(Attachment(len(out) + 1, name, tuple(content), file, _pdf_pages(file) if file else 0))
     return tuple(out)
 
 
@@ -684,6 +684,12 @@ def _attached_pdf(ctx: _Ctx, base_dir: Path, name: str, line: int | None) -> Pat
     return file
 
 
+def _pdf_pages(file: Path) -> int:
+    """Pages of an attached PDF pdf_problem has found readable."""
+    from pypdf import PdfReader          # imported here: only documents with a PDF 附件 need it (~25 ms)
+    return len(PdfReader(str(file)).pages)
+
+
 _TRUE_WORDS = ("是", "有", "盖章", "加盖")
 _FALSE_WORDS = ("否", "无", "不盖章", "不盖")
 
@@ -699,14 +705,14 @@ def _seal(ctx: _Ctx, base_dir: Path) -> Seal | None:
     if v is True:
         return Seal()
     if isinstance(v, str) and v.strip():
-        return Seal(_image_file(ctx, "印章", base_dir, v.strip(), None, "印章图片",
-                                "；或写 `印章: true` 打印后手工盖章"))
+        image = _image_file(ctx, "印章", base_dir, v.strip(), None, "印章图片", "；或写 `印章: true` 打印后手工盖章")
+        return Seal(image, aspects=(_aspect(image),) if image else ())
     if isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v):
         # 联合行文: one seal per issuer, in the order of 发文机关署名
         lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
         images = tuple(_image_file(ctx, "印章", base_dir, x.strip(), ln, "印章图片") for x, ln in zip(v, lines))
         if all(images):
-            return Seal(images[0], images)
+            return Seal(images[0], images, tuple(_aspect(i) for i in images))
         return Seal()
     ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`；联合行文每个机关一枚：`印章: [甲.png, 乙.png]`")
     return None

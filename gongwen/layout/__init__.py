@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import spec
+from ..elements import Element
 from ..model import Document, Span
 from .body import body_blocks, signature_seal_size, title_lines
 from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
@@ -34,6 +35,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     pages = [Page(i + 1) for i in range(flow.pages)]
     pages[0].items += header.items
     lines = list(header.lines)
+    line_of: dict[int, LaidLine] = {}          # id(Row) → its LaidLine
     for i in flow.landscape:
         pages[i].kind = "landscape"
     for p in flow.placed:
@@ -42,14 +44,18 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         top = spec.landscape_line_top(p.line) if turned else spec.line_top(p.line)
         target = pages[p.page].rotated_items if turned else pages[p.page].items
         base = spec.baseline_in_cell(top, row.size)
-        target += runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
+        drawn = runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
+        target += drawn
         for d in row.decor:
             target.append(_shift(d, top))
         if row.glyphs:                     # 空行 rows only make gaps
-            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried))
+            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried, row.origin, row.first,
+                                  row.last, row.align, tuple(drawn), row.frame, row.wrap, row.tabs, row.cells,
+                                  row.edges, p.block))
+            line_of[id(row)] = lines[-1]
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
-    _place_seal(doc, flow, pages)
+    _place_seal(doc, flow, pages, line_of)
     by_flow = list(pages)                      # flow page index → Page, before 附件 PDFs go in
     _insert_external(doc, flow, pages, lines)
 
@@ -76,9 +82,9 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
             pages.append(target)
         target.items += imprint.items()
         imprint_page = target.number
-        first = spec.LINES_PER_PAGE - imprint.height_lines + 1
-        for k, (element, rs) in enumerate(imprint.lines):
-            lines.append(LaidLine(element, "".join(r.text for r in rs), target.number, first + k))
+        for ln in imprint.lines:
+            ln.page = target.number
+        lines += imprint.lines
 
     for page in pages:
         if page.show_number:
@@ -121,17 +127,27 @@ def page_number(n: int, fonts: Fonts) -> list[TextRun]:
     return runs(glyphs, natural(glyphs), x, base, size, "页码")
 
 
-def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
+def _fitted(path, aspect: float, x: float, y: float, w: float, h: float, element: str,
+            anchor: LaidLine | None) -> Image:
+    """An image of proportions `aspect` (width / height) as large as fits the box, centred in it."""
+    fw, fh = (w, w / aspect) if aspect >= w / h else (h * aspect, h)
+    return Image(path, x + (w - fw) / 2, y + (h - fh) / 2, fw, fh, element, anchor)
+
+
+def _place_seal(doc: Document, flow, pages: list[Page], line_of: dict[int, LaidLine]) -> None:
     """A seal image centred over 署名 and 成文日期, pressing on them a little
-    below its centre (§7.3.5.1); a 签名章 image beside the signer's title."""
+    below its centre (§7.3.5.1); a 签名章 image beside the signer's title.
+    Each image is anchored to the line it belongs with (its 署名, the 签名章
+    line), so an editor moves them together."""
     ss = doc.signature_seal
     if ss is not None and ss.image is not None:
-        row = next((p for p in flow.placed if p.row.element == "签名章"), None)
+        row = next((p for p in flow.placed if p.row.element == Element.SIGNATURE_SEAL), None)
         if row is not None:
             w, h = signature_seal_size(ss)
             x = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * spec.CHAR_PITCH - w
             cy = spec.line_top(row.line) + spec.LINE_PITCH / 2
-            pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, "签名章"))
+            pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, Element.SIGNATURE_SEAL,
+                                               line_of.get(id(row.row))))
     if doc.seal is None:
         return
     names = [p for p in flow.placed if p.row.element == "署名"]
@@ -152,8 +168,10 @@ def _place_seal(doc: Document, flow, pages: list[Page]) -> None:
             cy = spec.seal_centre(top, bottom)
             page = (date if last_row and date else placed).page
             # drawn first, so the text stays legible on top (red ink over black)
-            at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == "印章")
-            pages[page].items.insert(at, Image(image, cx - d / 2, cy - d / 2, d, d))
+            at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == Element.SEAL)
+            anchor = line_of.get(id((names[0] if not joint_rows else placed).row))
+            pages[page].items.insert(at, _fitted(image, doc.seal.aspect_for(i - 1), cx - d / 2, cy - d / 2, d, d,
+                                                 Element.SEAL, anchor))
             if not joint_rows:          # one organ: one seal over 署名 and date
                 return
 
@@ -174,8 +192,7 @@ def _insert_external(doc: Document, flow, pages: list[Page], lines: list[LaidLin
     for k, a in enumerate(doc.attachments):
         if a.file is not None and k in last:
             after.setdefault(last[k], []).extend(
-                Page(0, kind="external", external=(a.file, i))
-                for i in range(external_page_count(a.file, doc.source, doc.lines.get("附件"))))
+                Page(0, kind="external", external=(a.file, i)) for i in range(a.pages))
     order: list[Page] = []
     for i, page in enumerate(pages):
         order.append(page)
@@ -188,16 +205,3 @@ def _insert_external(doc: Document, flow, pages: list[Page], lines: list[LaidLin
     for ln in lines:
         ln.page = renumber.get(ln.page, ln.page)
     pages[:] = order
-
-
-def external_page_count(path, source=None, line: int | None = None) -> int:
-    """Pages of an attachment PDF (the reader has already checked it opens)."""
-    import pikepdf
-    from ..errors import GongwenError, Problem
-    try:
-        with pikepdf.open(path) as pdf:
-            return len(pdf.pages)
-    except Exception as e:                  # pikepdf raises several kinds on bad files
-        raise GongwenError(Problem(f"附件文件“{path}”无法读取（{type(e).__name__}）。",
-                                   "用 PDF 阅读器打开检查，或重新导出 PDF", field="附件",
-                                   file=source, line=line))

@@ -5,7 +5,8 @@ import math
 
 from .. import spec
 from ..model import Attachment, Document, Span, Table, format_date
-from .boxes import Rule, VRule
+from ..elements import Element, heading
+from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import Block, Row
 from .text import (NO_LINE_END, NO_LINE_START, Fonts, break_lines, break_title, clusters, grid_tracking,
                    line_width, natural, shape, word_boundaries)
@@ -16,10 +17,13 @@ BODY = spec.BODY_SIZE
 
 
 def _rows(fonts: Fonts, spans: list[Span], element: str, first_indent: float = 0.0,
-          x0: float = spec.TYPE_LEFT, width: float = W) -> list[Row]:
+          x0: float = spec.TYPE_LEFT, width: float = W, origin: Origin = Origin()) -> list[Row]:
+    """A justified paragraph of body text, its first line indented."""
     glyphs = shape(spans, fonts, BODY, grid_tracking(BODY))
-    return [Row(element, ln.glyphs, [x0 + x for x in ln.xs])
-            for ln in break_lines(glyphs, width, first_indent)]
+    lines = break_lines(glyphs, width, first_indent)
+    return [Row(element, ln.glyphs, [x0 + x for x in ln.xs], origin=origin, first=i == 0, last=ln.last,
+                align=Align.JUSTIFY, wrap=x0, frame=(x0, x0 + width))
+            for i, ln in enumerate(lines)]
 
 
 def title_lines(doc: Document, fonts: Fonts) -> tuple[str, ...]:
@@ -39,34 +43,38 @@ def _broken_title(text: str, fonts: Fonts) -> tuple[str, ...]:
     return tuple(break_title(text, W / em, [(g.advance + g.lead) / em for g in glyphs]))
 
 
-def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str) -> list[Row]:
+def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str,
+                  origin: Origin = Origin()) -> list[Row]:
+    """Lines centred in the 版心, one paragraph (a title: its breaks kept)."""
     rows = []
     for text in lines:
         g = shape([Span(text, role)], fonts, size)
-        if line_width(g) > W:               # a data-given line too long: wrap it
-            for ln in break_lines(g, W, 0.0, justify=False):
-                x0 = spec.TYPE_CENTER_X - line_width(ln.glyphs) / 2
-                rows.append(Row(element, ln.glyphs, [x0 + x for x in natural(ln.glyphs)], size))
-            continue
-        x0 = spec.TYPE_CENTER_X - line_width(g) / 2
-        rows.append(Row(element, g, [x0 + x for x in natural(g)], size))
+        # a data-given line too long is wrapped
+        for ln in break_lines(g, W, 0.0, justify=False) if line_width(g) > W else [None]:
+            glyphs = ln.glyphs if ln is not None else g
+            x0 = spec.TYPE_CENTER_X - line_width(glyphs) / 2
+            rows.append(Row(element, glyphs, [x0 + x for x in natural(glyphs)], size, origin=origin,
+                            first=not rows, last=False, align=Align.CENTRE))
+    if rows:
+        rows[-1].last = True
     return rows
 
 
-def _paragraph_blocks(fonts: Fonts, blocks_in, element_of_level=None) -> list[Block]:
+def _paragraph_blocks(fonts: Fonts, blocks_in, attachment: int | None = None) -> list[Block]:
     out = []
-    for p in blocks_in:
+    for k, p in enumerate(blocks_in):
         if isinstance(p, Table):
             out += table_blocks(fonts, p, *((spec.LANDSCAPE_LEFT, spec.LANDSCAPE_WIDTH) if p.landscape
-                                            else (spec.TYPE_LEFT, W)))
+                                            else (spec.TYPE_LEFT, W)), origin=Origin(attachment, k))
             continue
-        element = "正文" if p.level == 0 else f"{'一二三四'[p.level - 1]}级标题"
-        rows = _rows(fonts, list(p.spans), element, spec.PARAGRAPH_INDENT_CHARS * CH)
+        origin = Origin(attachment, k, p.level, run_in=p.run_in)
+        rows = _rows(fonts, list(p.spans), heading(p.level), spec.PARAGRAPH_INDENT_CHARS * CH, origin=origin)
         out.append(Block(rows, keep_with_next=p.whole_heading))
     return out
 
 
-def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: float = W) -> list[Block]:
+def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: float = W,
+                 origin: Origin = Origin()) -> list[Block]:
     """A 表格 on the line grid: each table row is a block of grid lines, cells
     wrap inside their column, borders drawn with the row, header repeated at
     the top of every page the table continues on.  `left` and `width` frame it:
@@ -110,7 +118,7 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
         height = max(1, *(len(c) for c in cell_lines))
         rows = []
         for k in range(height):
-            glyphs, xs = [], []
+            glyphs, xs, cells = [], [], []
             for j, lines in enumerate(cell_lines):
                 if k < len(lines):
                     ln = lines[k]
@@ -119,7 +127,11 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
                         x0 += (widths[j] - 2 * pad - line_width(ln.glyphs)) / 2
                     glyphs += ln.glyphs
                     xs += [x0 + x for x in ln.xs]
-            rows.append(Row("表头" if i == 0 else "表格", glyphs, xs))
+                    cells += [j] * len(ln.glyphs)
+            rows.append(Row(Element.TABLE_HEAD if i == 0 else Element.TABLE, glyphs, xs,
+                            origin=Origin(origin.attachment, origin.block, row=i), first=k == 0,
+                            last=k == height - 1, align=Align.CENTRE if i == 0 else Align.LEFT,
+                            cells=tuple(cells), edges=tuple(edges), frame=(left, left + W)))
         h = height * spec.LINE_PITCH
         b = spec.TABLE_BORDER
         rows[0].decor = ([Rule(left, left + W, 0.0, b, element="表格"),
@@ -178,7 +190,9 @@ def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
                 if a.number == 1:
                     glyphs = label + glyphs
                     xs = [x_label + x for x in natural(label)] + xs
-            rows.append(Row("附件说明", glyphs, xs))
+            # wrapped lines of a name align with its first character (a hanging indent)
+            rows.append(Row(Element.ATTACHMENT_NOTE, glyphs, xs, origin=Origin(item=a.number), first=i == 0,
+                            last=i == len(lines) - 1, wrap=x_name))
     return Block(rows, gap_before=spec.ATTACHMENT_NOTE_GAP_LINES, keep_together=len(rows) <= 4, with_signature=True)
 
 
@@ -214,19 +228,21 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         for g in names:
             # a joint unsealed stack is left-aligned; a single name as computed above
             x = name_x + (wn - line_width(g)) / 2 if doc.seal is not None else name_x
-            rows.append(Row("署名", g, [x + v for v in natural(g)], anchors=[x + line_width(g) / 2]))
+            rows.append(Row(Element.ISSUER, g, [x + v for v in natural(g)], anchors=[x + line_width(g) / 2],
+                            origin=Origin(item=len(rows) + 1), align=Align.RIGHT))
     if proxy:
         x = name_x + wn / 2 - line_width(proxy) / 2
-        rows.append(Row("代章", proxy, [x + v for v in natural(proxy)]))
+        rows.append(Row(Element.PROXY_SEAL, proxy, [x + v for v in natural(proxy)], align=Align.RIGHT))
     if date:
-        rows.append(Row("成文日期", date, [date_x + v for v in natural(date)]))
+        rows.append(Row(Element.DATE, date, [date_x + v for v in natural(date)], align=Align.RIGHT))
     if doc.note:
         note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
         lines = break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False)
         if doc.seal is not None:
             rows += [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0]))]
-        for ln in lines:
-            rows.append(Row("附注", ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs]))
+        for i, ln in enumerate(lines):
+            rows.append(Row(Element.NOTE, ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs], first=i == 0,
+                            last=ln.last, wrap=spec.TYPE_LEFT))
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
 
 
@@ -277,14 +293,18 @@ def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], flo
     row_lines = -(-(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP) // spec.LINE_PITCH)   # grid lines a row of seals needs
     rows: list[Row] = []
     for gi, group in enumerate(groups):
-        glyphs, xs, anchors = [], [], []
+        glyphs, xs, anchors, tabs = [], [], [], []
         for k, g in enumerate(group):
             centre = last_centre - (len(group) - 1 - k) * pitch
             x = centre - line_width(g) / 2
+            tabs.append(Tab(len(glyphs), TabKind.LEFT, x))
             glyphs += g
             xs += [x + v for v in natural(g)]
             anchors.append(centre)
-        rows.append(Row("署名", glyphs, xs, anchors=anchors))
+        # one organ alone in its row is right-aligned like a single 署名; several stand at their stops
+        rows.append(Row(Element.ISSUER, glyphs, xs, anchors=anchors, origin=Origin(item=gi * per_row + 1),
+                        align=Align.RIGHT if len(group) == 1 else Align.LEFT,
+                        tabs=tuple(tabs) if len(group) > 1 else ()))
         if gi < len(groups) - 1:
             rows += [Row("空行", [], []) for _ in range(int(row_lines) - 1)]
     return rows, last_centre
@@ -292,13 +312,16 @@ def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], flo
 
 def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:
     label = f"附件{a.number}" if several else "附件"
-    label_rows = _rows(fonts, [Span(label, spec.HEITI)], "附件标签")
+    origin = Origin(a.number)
+    label_rows = _rows(fonts, [Span(label, spec.HEITI)], Element.ATTACHMENT_LABEL, origin=origin)
+    for r in label_rows:
+        r.align = Align.LEFT
     title = _broken_title(a.name, fonts)
-    title_rows = _centred_rows(fonts, title, "附件标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG)
+    title_rows = _centred_rows(fonts, title, Element.ATTACHMENT_TITLE, spec.TITLE_SIZE, spec.XIAOBIAOSONG, origin)
     blocks = [Block(label_rows, new_page=True),
               Block(title_rows, gap_before=spec.ATTACHMENT_TITLE_LINE - spec.ATTACHMENT_LABEL_LINE - 1,
                     keep_together=True)]
-    body = _paragraph_blocks(fonts, a.content)
+    body = _paragraph_blocks(fonts, a.content, a.number)
     if body:
         body[0].gap_before = 1
     return blocks + body
@@ -316,11 +339,13 @@ def attendance_block(doc: Document, fonts: Fonts) -> Block | None:
         lab = shape([Span(f"{label}：", spec.HEITI)], fonts, BODY, trk)
         x_names = x_label + line_width(lab)
         g = shape([Span(names, spec.FANGSONG)], fonts, BODY, trk)
-        for i, ln in enumerate(break_lines(g, spec.TYPE_RIGHT - x_names)):
+        lines = break_lines(g, spec.TYPE_RIGHT - x_names)
+        for i, ln in enumerate(lines):
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = lab + glyphs, [x_label + x for x in natural(lab)] + xs
-            rows.append(Row("出席", glyphs, xs))
+            rows.append(Row(Element.ATTENDANCE, glyphs, xs, origin=Origin(item=len({r.origin.item for r in rows}) + 1),
+                            first=i == 0, last=ln.last, align=Align.JUSTIFY, wrap=x_names))
     return Block(rows, gap_before=spec.ATTENDANCE_GAP_LINES)
 
 
@@ -338,13 +363,15 @@ def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
     title = shape([Span(ss.title, spec.FANGSONG)], fonts, BODY, trk)
     title_x = seal_x - spec.SIGNATURE_SEAL_TITLE_GAP * CH - line_width(title)
     glyphs, xs = list(title), [title_x + x for x in natural(title)]
+    tabs = [Tab(0, TabKind.LEFT, title_x)]
     if not ss.image:
+        tabs.append(Tab(len(glyphs), TabKind.LEFT, seal_x))
         glyphs, xs = glyphs + name, xs + [seal_x + x for x in natural(name)]
-    rows = [Row("签名章", glyphs, xs)]
+    rows = [Row(Element.SIGNATURE_SEAL, glyphs, xs, tabs=tuple(tabs))]
     if doc.date:
-        rows.append(Row("空行", [], []))
+        rows.append(Row(Element.GAP, [], []))
         date = shape([Span(format_date(doc.date), spec.FANGSONG)], fonts, BODY, trk)
-        rows.append(Row("成文日期", date, [right - line_width(date) + x for x in natural(date)]))
+        rows.append(Row(Element.DATE, date, [right - line_width(date) + x for x in natural(date)], align=Align.RIGHT))
     return Block(rows, gap_before=spec.SIGNATURE_SEAL_GAP_LINES, min_gap_before=1, signature=True)
 
 
@@ -358,10 +385,10 @@ def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...], with_addre
     """The 主体's blocks in order; without the 主送机关 when they go to the 版记."""
     blocks = []
     if titles:
-        blocks.append(Block(_centred_rows(fonts, titles, "标题", spec.TITLE_SIZE, spec.XIAOBIAOSONG),
+        blocks.append(Block(_centred_rows(fonts, titles, Element.TITLE, spec.TITLE_SIZE, spec.XIAOBIAOSONG),
                             keep_together=True, keep_with_next=True))
     if doc.addressees and with_addressees:
-        blocks.append(Block(_rows(fonts, [Span(doc.addressees, spec.FANGSONG)], "主送机关"),
+        blocks.append(Block(_rows(fonts, [Span(doc.addressees, spec.FANGSONG)], Element.ADDRESSEE),
                             gap_before=spec.ADDRESSEE_GAP_LINES if titles else 0))
     body = _paragraph_blocks(fonts, doc.body)
     if body and titles and not (doc.addressees and with_addressees):

@@ -3,9 +3,11 @@ top-left corner of the page.  Writers draw these and decide nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from .. import spec
+from ..elements import Element
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,14 @@ class TextRun:
     size: float                # pt
     hscale: float = 1.0        # horizontal compression (发文机关标志)
     color: tuple[float, float, float] = spec.BLACK_RGB
-    element: str = "正文"      # which element of the 公文 this belongs to
+    element: str = Element.BODY   # which element of the 公文 this belongs to
+    advances: tuple[float, ...] = ()   # mm each character takes as placed (tracking and scale included)
+    tracking: float = 0.0      # mm of tracking inside each advance (the 28-character grid)
+
+    @property
+    def end(self) -> float:
+        """Right edge of the last character's advance."""
+        return self.xs[-1] + self.advances[-1] if self.xs else 0.0
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,7 @@ class Rule:
     y: float                   # centre line of the stroke
     thickness: float           # mm
     color: tuple[float, float, float] = spec.BLACK_RGB
-    element: str = "版记"
+    element: str = Element.IMPRINT
 
 
 @dataclass(frozen=True)
@@ -40,17 +49,20 @@ class VRule:
     y1: float
     thickness: float
     color: tuple[float, float, float] = spec.BLACK_RGB
-    element: str = "表格"
+    element: str = Element.TABLE
 
 
 @dataclass(frozen=True)
 class Image:
+    """An image in the box it is drawn in: already fitted to its proportions."""
     path: Path
     x: float
     y: float                   # top edge
     width: float
     height: float
-    element: str = "印章"
+    element: str = Element.SEAL
+    # the line it belongs with (a seal: its 署名), which it moves with in an editor
+    anchor: "LaidLine | None" = field(default=None, compare=False)
 
 
 Item = TextRun | Rule | VRule | Image
@@ -71,21 +83,81 @@ class Page:
         return [i for i in self.items if isinstance(i, TextRun) and (element is None or i.element == element)]
 
 
+class Align(StrEnum):
+    """How layout set a line in its frame (the values are WordprocessingML's)."""
+    LEFT = "left"
+    CENTRE = "center"
+    RIGHT = "right"
+    JUSTIFY = "both"
+
+
+class TabKind(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A piece of a line set apart from what precedes it (签名章's name beside the
+    title, 印发日期 flush right, one organ's 署名 in a row): from character
+    `index` on, starting at x (LEFT) or ending at x (RIGHT), mm."""
+    index: int
+    kind: TabKind
+    x: float
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The model object a line came from."""
+    attachment: int | None = None     # 附件 number (its label, title, content); None: the document itself
+    block: int | None = None          # index of the paragraph or table in 正文 or in the 附件's content
+    level: int = 0                    # that paragraph's heading level (0: text)
+    row: int | None = None            # table row (0: the header)
+    item: int | None = None           # n-th item of a list field (署名, 附件说明 entry, 出席 entry, 签发人), 1-based
+    run_in: bool = False              # a heading run into its text (one paragraph)
+
+
 @dataclass
 class LaidLine:
-    """One printed line of text as the line breaker decided it (shared with DOCX)."""
+    """One printed line of text as layout set it: which element and model
+    object it belongs to, how it was aligned, and its runs.  Writers group
+    lines by `origin` and read alignment, indents and tabs from here."""
     element: str
     text: str
     page: int
     line: int | None                  # grid line 1…22, None off the grid (版头)
     carried: bool = False             # went over with the signature block (§7.3.5.4): keep with it
+    origin: Origin = Origin()
+    first: bool = True                # first line of its paragraph (or table row, list item)
+    last: bool = True                 # last line of it
+    align: Align = Align.LEFT
+    runs: tuple[TextRun, ...] = ()
+    frame: tuple[float, float] = (spec.TYPE_LEFT, spec.TYPE_RIGHT)   # left and right edge it was set in
+    wrap: float | None = None         # x where its paragraph's lines after the first start
+    tabs: tuple[Tab, ...] = ()
+    cells: tuple[int, ...] = ()       # table lines: the column of each character
+    edges: tuple[float, ...] = ()     # table lines: the column edges, left to right
+    block: int = -1                   # the layout block it was placed in
+
+    @property
+    def x(self) -> float:
+        """Left edge of its first character."""
+        return self.runs[0].xs[0] if self.runs else self.frame[0]
+
+    @property
+    def end(self) -> float:
+        return max(r.end for r in self.runs) if self.runs else self.frame[0]
+
+    @property
+    def size(self) -> float:
+        return self.runs[0].size if self.runs else spec.BODY_SIZE
 
 
 @dataclass
 class Layout:
     pages: list[Page]
     lines: list[LaidLine]             # every line in reading order
-    title_lines: tuple[str, ...]      # the 标题 as broken (DOCX prints the same breaks)
+    title_lines: tuple[str, ...]      # the 标题 as broken
     fonts: dict[str, str]             # role → family actually used
     imprint_page: int | None = None   # physical page of the 版记
     blank_pages: tuple[int, ...] = ()

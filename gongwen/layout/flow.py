@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import spec
+from .boxes import Align, Origin, Rule, Tab, VRule
 from .text import Glyph
 
 
@@ -21,8 +22,18 @@ class Row:
     xs: list[float]             # absolute x (mm) of each glyph
     size: float = spec.BODY_SIZE
     color: tuple[float, float, float] = spec.BLACK_RGB
-    decor: list = field(default_factory=list)   # Rule/VRule with y relative to the row's cell top
+    decor: list[Rule | VRule] = field(default_factory=list)   # y relative to the row's cell top
     anchors: list[float] = field(default_factory=list)   # 署名: centre x of each organ's name (its seal)
+    # what the row is, for the writers (see boxes.LaidLine)
+    origin: Origin = Origin()
+    first: bool = True
+    last: bool = True
+    align: Align = Align.LEFT
+    wrap: float | None = None
+    tabs: tuple[Tab, ...] = ()
+    cells: tuple[int, ...] = ()
+    edges: tuple[float, ...] = ()
+    frame: tuple[float, float] = (spec.TYPE_LEFT, spec.TYPE_RIGHT)
 
     @property
     def text(self) -> str:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 
 from .. import spec
 from ..model import Document, Span
-from .boxes import Item, LaidLine, Rule
+from ..elements import Element
+from .boxes import Align, Item, LaidLine, Origin, Rule, Tab, TabKind
+from .boxes import TextRun
 from .text import Fonts, grid_tracking, line_width, natural, runs, shape
 
 BODY = spec.BODY_SIZE
@@ -114,21 +116,25 @@ def _mark(doc: Document, fonts: Fonts, top: float, items: list[Item], lines: lis
     # A single mark is centred; a joint stack is left-aligned within a centred block.
     x0 = spec.TYPE_CENTER_X - total / 2
     drawn: list[Item] = []
+    # a single mark is centred; a joint stack is set left, 文件 beside it
+    align = Align.CENTRE if len(stack) == 1 and not suffix else Align.LEFT
     for i, g in enumerate(stack):
-        drawn += runs(g, natural(g, hscale), x0, first_base + i * pitch, size, "发文机关标志",
-                      spec.RED_RGB, hscale)
-        lines.append(LaidLine("发文机关标志", doc.organ_mark[i], 1, None))
+        rs = runs(g, natural(g, hscale), x0, first_base + i * pitch, size, Element.ORGAN_MARK, spec.RED_RGB, hscale)
+        drawn += rs
+        lines.append(LaidLine(Element.ORGAN_MARK, doc.organ_mark[i], 1, None, origin=Origin(item=i + 1),
+                              align=align, runs=tuple(rs)))
     last_base = first_base + (len(stack) - 1) * pitch
     if suffix:                                # 文件 centred on the stack
-        drawn += runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
-                      (first_base + last_base) / 2, size, "发文机关标志", spec.RED_RGB, hscale)
-        lines[-1] = LaidLine("发文机关标志", doc.organ_mark[-1] + doc.mark_suffix, 1, None)
+        rs = runs(suffix, natural(suffix, hscale), x0 + max(widths) + gap,
+                  (first_base + last_base) / 2, size, Element.ORGAN_MARK, spec.RED_RGB, hscale)
+        drawn += rs
+        lines.append(LaidLine(Element.ORGAN_MARK, doc.mark_suffix, 1, None, align=Align.LEFT, runs=tuple(rs)))
     if not preprinted:                        # pre-printed paper already carries the mark
         items += drawn
     return last_base - ink_bottom * em
 
 
-def _centred_line(doc_text: str, role: str, fonts: Fonts, cell_top: float, element: str) -> list[Item]:
+def _centred_line(doc_text: str, role: str, fonts: Fonts, cell_top: float, element: str) -> list[TextRun]:
     g = shape([Span(doc_text, role)], fonts, BODY, grid_tracking(BODY))
     x = spec.TYPE_CENTER_X - line_width(g) / 2
     return runs(g, natural(g), x, spec.baseline_in_cell(cell_top, BODY), BODY, element)
@@ -165,14 +171,15 @@ def letter_header(doc: Document, fonts: Fonts, preprinted: bool) -> Header:
     for element, spans in top_items(doc):
         r, _ = _line(fonts, spans, spec.TYPE_LEFT, spec.baseline_in_cell(cell, BODY), element)
         items += r
-        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, None))
+        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, None, runs=tuple(r)))
         last_cell = cell
         cell += spec.LINE_PITCH
     if doc.doc_number:
         g = shape([Span(doc.doc_number, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
-        items += runs(g, natural(g), spec.TYPE_RIGHT - line_width(g), spec.baseline_in_cell(first_cell, BODY),
-                      BODY, "发文字号")
-        lines.append(LaidLine("发文字号", doc.doc_number, 1, None))
+        r = runs(g, natural(g), spec.TYPE_RIGHT - line_width(g), spec.baseline_in_cell(first_cell, BODY),
+                 BODY, Element.DOC_NUMBER)
+        items += r
+        lines.append(LaidLine(Element.DOC_NUMBER, doc.doc_number, 1, None, align=Align.RIGHT, runs=tuple(r)))
     return Header(items, lines, rules_top[-1].y, _cell_bottom_glyphs(last_cell))
 
 
@@ -186,8 +193,9 @@ def order_header(doc: Document, fonts: Fonts, preprinted: bool) -> Header:
     number = doc.order_number or doc.doc_number
     if number:
         cell = bottom + spec.ORDER_NUMBER_GAP_LINES * spec.LINE_PITCH
-        items += _centred_line(number, spec.FANGSONG, fonts, cell, "令号")
-        lines.append(LaidLine("令号", number, 1, None))
+        r = _centred_line(number, spec.FANGSONG, fonts, cell, Element.ORDER_NUMBER)
+        items += r
+        lines.append(LaidLine(Element.ORDER_NUMBER, number, 1, None, align=Align.CENTRE, runs=tuple(r)))
         bottom = _cell_bottom_glyphs(cell)
     return Header(items, lines, bottom, bottom, spec.ORDER_TEXT_GAP_LINES)
 
@@ -199,7 +207,7 @@ def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> He
     for k, (element, spans) in enumerate(top_items(doc), start=1):
         r, g = _line(fonts, spans, spec.TYPE_LEFT, spec.baseline_in_cell(spec.line_top(k), BODY), element)
         items += r
-        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, k))
+        lines.append(LaidLine(element, "".join(s.text for s in spans), 1, k, runs=tuple(r)))
 
     # 发文机关标志
     mark_bottom = spec.MARK_TOP
@@ -220,25 +228,29 @@ def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> He
         for i, g in enumerate(name_gs):
             cell = first_cell + i * spec.LINE_PITCH
             base = spec.baseline_in_cell(cell, BODY)
-            if i == 0:
-                items += runs(lab_g, natural(lab_g), x_label, base, BODY, "签发人")
-            items += runs(g, natural(g), x_names, base, BODY, "签发人")
-            lines.append(LaidLine("签发人", ("签发人：" if i == 0 else "") + doc.signers[i], 1, None))
+            rs = runs(lab_g, natural(lab_g), x_label, base, BODY, Element.SIGNER) if i == 0 else []
+            rs += runs(g, natural(g), x_names, base, BODY, Element.SIGNER)
+            items += rs
+            lines.append(LaidLine(Element.SIGNER, ("签发人：" if i == 0 else "") + doc.signers[i], 1, None,
+                                  origin=Origin(item=i + 1), runs=tuple(rs),
+                                  tabs=(Tab(0, TabKind.LEFT, rs[0].xs[0]),)))
             last_cell = cell
     if doc.doc_number:
         spans = [Span(doc.doc_number, spec.FANGSONG)]
         g = shape(spans, fonts, BODY, grid_tracking(BODY))
-        if doc.signers:
-            x = spec.TYPE_LEFT + spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
+        if doc.signers:                       # 发文字号 left, 签发人 right (§7.2.4)
+            x, align = spec.TYPE_LEFT + spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH, Align.LEFT
         else:
-            x = spec.TYPE_CENTER_X - line_width(g) / 2
-        items += runs(g, natural(g), x, spec.baseline_in_cell(last_cell, BODY), BODY, "发文字号")
-        lines.append(LaidLine("发文字号", doc.doc_number, 1, None))
+            x, align = spec.TYPE_CENTER_X - line_width(g) / 2, Align.CENTRE
+        r = runs(g, natural(g), x, spec.baseline_in_cell(last_cell, BODY), BODY, Element.DOC_NUMBER)
+        items += r
+        lines.append(LaidLine(Element.DOC_NUMBER, doc.doc_number, 1, None, align=align, runs=tuple(r)))
 
     # The red rule, 4 mm below the bottom of the 发文字号's glyphs.
     em = BODY * spec.PT
     glyph_bottom = last_cell + (spec.LINE_PITCH - em) / 2 + em
     rule_y = glyph_bottom + spec.RULE_GAP_BELOW_DOC_NUMBER + spec.HEADER_RULE_WIDTH / 2
     if doc.organ_mark and not preprinted:
-        items.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, rule_y, spec.HEADER_RULE_WIDTH, spec.RED_RGB, "版头分隔线"))
+        items.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, rule_y, spec.HEADER_RULE_WIDTH, spec.RED_RGB,
+                          Element.HEADER_RULE))
     return Header(items, lines, rule_y, rule_y)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from .. import spec
 from ..model import Document, Span, format_date
-from .boxes import Item, Rule
+from ..elements import Element
+from .boxes import Align, Item, LaidLine, Rule, Tab, TabKind
 from .text import Fonts, break_lines, grid_tracking, line_width, natural, runs, shape
 
 SIZE = spec.IMPRINT_SIZE
@@ -13,12 +14,12 @@ SIZE = spec.IMPRINT_SIZE
 
 @dataclass
 class Imprint:
-    lines: list[tuple[str, list]]   # (element, TextRuns) per grid line, top to bottom
+    lines: list[LaidLine]           # per grid line, top to bottom (page and line set by layout)
     rules: list[Rule]               # rules, top to bottom
     height_lines: int               # grid lines it occupies at the bottom of the page
 
     def items(self) -> list[Item]:
-        out: list[Item] = [r for _, runs_ in self.lines for r in runs_]
+        out: list[Item] = [r for ln in self.lines for r in ln.runs]
         return out + self.rules
 
 
@@ -31,7 +32,7 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
     ch = spec.char_width(SIZE)
     trk = grid_tracking(SIZE)
     left, right = spec.TYPE_LEFT + spec.IMPRINT_INDENT_CHARS * ch, spec.TYPE_RIGHT - spec.IMPRINT_INDENT_CHARS * ch
-    groups: list[list[tuple[str, list, list[float]]]] = []   # each group sits between two rules
+    groups: list[list[tuple[str, list, list[float], dict]]] = []   # each group sits between two rules
 
     def labelled(element: str, label_text: str, names_text: str) -> list:
         """`抄送：` and the names, wrapped lines aligned after the colon."""
@@ -43,24 +44,27 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = label + glyphs, [left + x for x in natural(label)] + xs
-            rows.append((element, glyphs, xs))
+            rows.append((element, glyphs, xs, {"first": i == 0, "last": ln.last, "align": Align.JUSTIFY,
+                                               "wrap": x_names}))
         return rows
     if addressees or doc.cc:
         group = []
         if addressees:
-            group += labelled("版记主送", "主送：", addressees.rstrip("：:") + "。")
+            group += labelled(Element.IMPRINT_ADDRESSEE, "主送：", addressees.rstrip("：:") + "。")
         if doc.cc:
-            group += labelled("抄送机关", "抄送：", "，".join(doc.cc) + "。")
+            group += labelled(Element.COPY_TO, "抄送：", "，".join(doc.cc) + "。")
         groups.append(group)
     if doc.printer and not letter:
         group = []
         org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
         glyphs, xs = org, [left + x for x in natural(org)]
+        tabs: tuple[Tab, ...] = ()
         if doc.print_date:
             d = shape([Span(format_date(doc.print_date) + "印发", spec.FANGSONG)], fonts, SIZE, trk)
+            tabs = (Tab(len(glyphs), TabKind.RIGHT, right),)      # 印发日期 flush right
             glyphs = glyphs + d
             xs = xs + [right - line_width(d) + x for x in natural(d)]
-        group.append(("印发机关", glyphs, xs))
+        group.append((Element.PRINTER, glyphs, xs, {"tabs": tabs}))
         groups.append(group)
 
     n = sum(len(g) for g in groups)
@@ -74,9 +78,11 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
     for gi, group in enumerate(groups):
         if gi and not letter:
             rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.line_top(k), spec.IMPRINT_INNER_RULE))
-        for element, glyphs, xs in group:
+        for element, glyphs, xs, how in group:
             base = spec.baseline_in_cell(spec.line_top(k), SIZE)
-            lines.append((element, runs(glyphs, xs, 0.0, base, SIZE, element)))
+            drawn = runs(glyphs, xs, 0.0, base, SIZE, element)
+            lines.append(LaidLine(element, "".join(g.ch for g in glyphs), 0, k, runs=tuple(drawn),
+                                  frame=(left, right), **how))
             k += 1
     # The last rule's bottom edge lies on the bottom of the 版心.
     if not letter:

@@ -15,6 +15,7 @@ from typing import Iterable, Protocol
 
 from .. import spec
 from ..model import Span
+from .boxes import TextRun
 
 # 避头尾 (spec §3): characters that may not begin / end a line.
 NO_LINE_START = set("，。、；：？！）》」』】〕〉］｝〗”’…—·％‰．,.;:?!)]}%")
@@ -50,6 +51,7 @@ class Glyph:
     role: str
     advance: float     # mm, tracking included
     lead: float = 0.0  # mm of space before it: a Chinese character next to a Latin letter or digit
+    tracking: float = 0.0   # mm of tracking in `advance`
 
 
 @dataclass
@@ -103,7 +105,7 @@ def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float =
                 if cache is not None and getattr(face, "chars", None) is None:
                     cache[(role, ch)] = hit     # fallback subsets change as they grow: never cached
             lead = spec.ASIAN_LATIN_SPACE_EM * em if out and _script_change(out[-1].ch, ch) else 0.0
-            out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking, lead))
+            out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking, lead, tracking))
     return out
 
 
@@ -435,14 +437,14 @@ def _best_split(units: list[float], lines: int, max_chars: int, cost_at: dict[in
 def runs(glyphs: list[Glyph], xs: list[float], x0: float, baseline: float, size_pt: float,
          element: str, color=spec.BLACK_RGB, hscale: float = 1.0) -> list:
     """Group placed glyphs into TextRuns of one face each."""
-    from .boxes import TextRun
     out = []
     start = 0
     for i in range(1, len(glyphs) + 1):
         if i == len(glyphs) or glyphs[i].face != glyphs[start].face or glyphs[i].role != glyphs[start].role:
             seg = glyphs[start:i]
             out.append(TextRun("".join(g.ch for g in seg), tuple(x0 + x for x in xs[start:i]), baseline,
-                               seg[0].face, seg[0].role, size_pt, hscale, color, element))
+                               seg[0].face, seg[0].role, size_pt, hscale, color, element,
+                               tuple(g.advance * hscale for g in seg), seg[0].tracking * hscale))
             start = i
     return out
 
