@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .controls import printable
 from .errors import GongwenError, Problem
 from .model import Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
 
@@ -290,20 +291,74 @@ class Stored:
     note: str | None = None      # why a new version was made without a data change
     reason_unused: bool = False  # --reason given, but nothing new to record it on
     latest_note: str | None = None  # why the latest copies were not refreshed
+    latest_failed: str | None = None  # a new version, complete and recorded, but build/'s copies could not be
+                                      # refreshed (why): they still hold the previous version, or nothing
 
 
 def load_manifest(folder: Path) -> dict:
+    """The document's manifest, its shape checked: a manifest changed by hand
+    or from another program is refused with what is wrong, and left as it is."""
     path = folder / MANIFEST
     if not path.exists():
         return {"format": FORMAT, "versions": []}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("versions"), list):
-            raise ValueError("no versions list")
-        return data
+        from .inputfiles import read_bounded
+        data = json.loads(read_bounded(path, MANIFEST_BYTES, "存档清单").decode("utf-8"))
+    except GongwenError as e:
+        raise GongwenError(Problem(f"存档清单“{path}”{e.problems[0].message}", MANIFEST_HINT, file=path))
     except (OSError, ValueError) as e:
-        raise GongwenError(Problem(f"存档清单“{path}”读不懂（{e}）。",
-                                   "不要手工改动 manifest.json；可从备份恢复它", file=path))
+        raise GongwenError(Problem(f"存档清单“{path}”读不懂（不是 JSON：{e}）。", MANIFEST_HINT, file=path))
+    wrong = manifest_problem(data)
+    if wrong:
+        raise GongwenError(Problem(f"存档清单“{path}”不是本程序写的样子：{wrong}。", MANIFEST_HINT, file=path))
+    return data
+
+
+MANIFEST_BYTES = 64 * 1024 * 1024
+MANIFEST_HINT = "不要手工改动 manifest.json；可从备份恢复它（清单没有改动，也没有写入任何文件）"
+_TEXT_KEYS = ("发文机关标志", "发文字号", "令号", "数据文件", "标题")
+
+
+def manifest_problem(m) -> str | None:
+    """What is wrong with a manifest's shape, in words, or None."""
+    if not isinstance(m, dict):
+        return "最外层应是 {…}"
+    for k in _TEXT_KEYS:
+        if m.get(k) is not None and not isinstance(m[k], str):
+            return f"“{k}”应是文字"
+    versions = m.get("versions")
+    if not isinstance(versions, list):
+        return "缺少版本列表“versions”" if "versions" not in m else "“versions”应是列表"
+    seen: set[int] = set()
+    for i, v in enumerate(versions, 1):
+        where = f"第 {i} 个版本记录"
+        if not isinstance(v, dict):
+            return f"{where}应是 {{…}}，这里是 {json.dumps(v, ensure_ascii=False)[:20]}"
+        n = v.get("version")
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            return f"{where}的版本号“version”应是正整数"
+        if n in seen:
+            return f"版本号 v{n} 出现了两次"
+        seen.add(n)
+        src = v.get("source")
+        if not isinstance(src, dict) or not isinstance(src.get("file"), str) or not isinstance(src.get("sha256"), str):
+            return f"v{n} 的“source”应记有数据文件名和 sha256"
+        outputs = v.get("outputs", {})
+        if not isinstance(outputs, dict) or not all(
+                isinstance(o, dict) and isinstance(o.get("sha256"), str) and isinstance(o.get("file", ""), str)
+                for o in outputs.values()):
+            return f"v{n} 的“outputs”应是各输出文件的记录"
+        inputs = v.get("inputs", [])
+        if not isinstance(inputs, list) or not all(isinstance(x, dict) for x in inputs):
+            return f"v{n} 的“inputs”应是列表"
+        for k in ("reason", "note", "generated"):
+            if v.get(k) is not None and not isinstance(v[k], str):
+                return f"v{n} 的“{k}”应是文字"
+        if v.get("options") is not None and not isinstance(v["options"], dict):
+            return f"v{n} 的“options”应是 {{…}}"
+        if v.get("pages") is not None and (not isinstance(v["pages"], int) or isinstance(v["pages"], bool)):
+            return f"v{n} 的页数“pages”应是整数"
+    return None
 
 
 @contextmanager
@@ -422,7 +477,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
             entry = {
                 "version": version,
                 "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "reason": reason or None,
+                "reason": printable(reason).strip() or None if reason else None,
                 **({"note": note} if note else {}),
                 **({"same_document": True} if same_document and last is not None else {}),
                 "source": {**record["source"], "copy": f"v{version}/{stem}{source.suffix or '.yaml'}"},
@@ -435,17 +490,29 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
             }
             manifest = {"format": FORMAT, **ident, "标题": doc.title,
                         "versions": manifest["versions"] + [entry]}
-            atomic_write(folder / MANIFEST,
-                         (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            try:
+                atomic_write(folder / MANIFEST,
+                             (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            except BaseException:
+                # not recorded: the version folder goes too, so nothing of this run is left (disk full …)
+                shutil.rmtree(folder / f"v{version}", ignore_errors=True)
+                raise
+        latest_failed = None
         try:
             latest, latest_note = _refresh_latest(root, stem, blobs), None
-        except OSError:
-            if new:
-                raise
-            # unchanged, but build/ cannot be written: the version's own files are the answer
+        except OSError as e:
+            # the version is complete and recorded; only build/'s copies are stale: the version's files answer
             latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
+            if new:
+                latest_failed = _why(e)
     return Stored(folder.name, folder, version, new, latest, files, note,
-                  reason_unused=bool(reason) and not new, latest_note=latest_note)
+                  reason_unused=bool(reason) and not new, latest_note=latest_note, latest_failed=latest_failed)
+
+
+def _why(e: OSError) -> str:
+    import errno
+    return {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",
+            errno.EPERM: "没有写权限", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or type(e).__name__)
 
 
 def _refuse_another_document(folder: Path, last: dict, manifest: dict, doc: Document, source: Path,
@@ -548,15 +615,19 @@ def folder_for(target: Path, root: Path) -> Path:
         digest = sha256(target.read_bytes())
         for manifest in sorted(Path(root).glob(f"*/{MANIFEST}")):
             try:
-                versions = json.loads(manifest.read_text(encoding="utf-8"))["versions"]
-            except (OSError, ValueError, KeyError, TypeError):
+                versions = load_manifest(manifest.parent)["versions"]
+            except GongwenError:              # another document's broken manifest: not this file's
                 continue
             if any(o.get("sha256") == digest for v in versions for o in v.get("outputs", {}).values()):
                 return manifest.parent
         raise GongwenError(Problem(f"“{target}”不是存档里任何版本的文件（按 SHA-256 查找，存档在 {root}）。",
                                    "写公文数据文件（.yaml）的路径", file=target))
-    folder = _existing(Path(root), _identity_of_file(target))
+    ident = _identity_of_file(target)
+    folder = _existing(Path(root), ident)
     if folder is None:
+        candidate = Path(root) / key_of(ident)
+        if (candidate / MANIFEST).exists():
+            load_manifest(candidate)          # its manifest is broken: say so rather than “not archived”
         raise GongwenError(Problem(f"“{target}”还没有存档的版本（在 {root} 里找不到它的存档）。",
                                    f"先运行 python generate.py {target} 生成一次", file=target))
     return folder

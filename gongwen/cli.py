@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from .argparse_zh import Parser, nearest
+from .controls import printable
 from .errors import GongwenError, Problem, print_failure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,8 +80,16 @@ def _generate(args: argparse.Namespace) -> int:
     stored = result.archived
     if stored is not None:
         where = stored.folder / f"v{stored.version}"
+        if stored.new and stored.latest_failed:
+            # the version is whole and recorded; only build/'s copies are stale — say exactly that
+            stale = "、".join(f"{stored.folder.parent / args.file.stem}.{ext}" for ext in stored.files)
+            earlier = f"仍是 v{stored.version - 1} 或更早的" if stored.version > 1 else "没有写出"
+            print(f"存档：新版本 v{stored.version} 已完整写入并登记，在 {where}；"
+                  f"但最新副本 {stale} 无法更新（{stored.latest_failed}），它们{earlier}。"
+                  f"请用 {where} 里的文件；腾出空间后再生成一次即可更新最新副本（不会再建新版本）。", file=sys.stderr)
+            return 1
         if stored.new:
-            why = "；".join(x for x in (f"原因：{args.reason}" if args.reason else None, stored.note) if x)
+            why = "；".join(x for x in (f"原因：{printable(args.reason)}" if args.reason else None, stored.note) if x)
             print(f"存档：新版本 v{stored.version}，在 {where}" + (f"（{why}）" if why else ""), file=sys.stderr)
         else:
             print(f"存档：数据与输出都没变，仍是 v{stored.version}（{where}），没有新建版本"
@@ -157,7 +166,8 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
 
 def _history(args: argparse.Namespace) -> int:
     from . import archive, history
-    print("\n".join(history.history(archive.folder_for(args.file, args.archive or ROOT / "build"))))
+    # printable: a --reason or a text from the data never reaches the terminal as an ESC sequence
+    print("\n".join(map(printable, history.history(archive.folder_for(args.file, args.archive or ROOT / "build")))))
     return 0
 
 
@@ -167,7 +177,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise GongwenError(Problem("diff 要两个版本号，或者不写（比较最近两个版本）。",
                                    "python generate.py diff 数据.yaml v1 v2", file=args.file))
     folder = archive.folder_for(args.file, args.archive or ROOT / "build")
-    print("\n".join(history.diff(folder, *(args.versions or (None, None)))))
+    print("\n".join(map(printable, history.diff(folder, *(args.versions or (None, None))))))
     return 0
 
 

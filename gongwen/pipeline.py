@@ -192,7 +192,7 @@ def _short(name: str) -> str:
 def write_error(e: OSError, folder: Path, source: Path, archive: bool = False) -> GongwenError:
     """An OSError while writing, as the clerk's message: what failed and what to do."""
     import errno
-    what, kept = ("存档文件夹", "已有的版本") if archive else ("文件夹", "已有的文件")
+    what, kept = ("存档文件夹", "没有存档新版本，已有的版本") if archive else ("文件夹", "已有的文件")
     if e.errno == errno.ENAMETOOLONG:
         return GongwenError(Problem(
             f"文件名或路径过长，无法写入{what}“{folder}”。",
