@@ -53,6 +53,10 @@ def _generate_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from .draftimport.command import DRAFT_SUFFIXES
+    if args.file.suffix.lower() in DRAFT_SUFFIXES:      # a draft: import it, then generate from that
+        from .draftimport.command import generate_from_draft
+        return generate_from_draft(args, _generate)
     if args.copies_merged and not args.copies:
         raise _UsageError("--copies-merged 要与 --copies 同用，例如 --copies 1-200 --copies-merged")
     if args.out is not None:
@@ -208,6 +212,18 @@ def _batch(args: argparse.Namespace) -> int:
                  (args.only,) if args.only else ("pdf", "docx"), args.jobs, args.strict, args.preprinted, args.quiet)
 
 
+# -- import ------------------------------------------------------------------------------------
+
+def _import_arguments(p: argparse.ArgumentParser) -> None:
+    from .draftimport.command import add_arguments
+    add_arguments(p)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .draftimport.command import run_import
+    return run_import(args, ROOT)
+
+
 # -- bench -------------------------------------------------------------------------------------
 
 def _bench_arguments(p: argparse.ArgumentParser) -> None:
@@ -243,6 +259,8 @@ COMMANDS: list[Command] = [
     Command("diff", "逐项说明两个版本的不同（默认：最近两个版本）", _diff_arguments, _diff, writes=False),
     Command("batch", "用模板和数据表批量生成，每行一份", _batch_arguments, _batch,
             interrupted=lambda args: SOME_WRITTEN),
+    Command("import", "把已有的草稿（Word/WPS 的 .docx、.txt、.md）转成数据文件，报告认出的各部分",
+            _import_arguments, _import),
     Command("bench", "测量生成速度（见 README 的 Performance）", _bench_arguments, _bench, writes=False),
     Command("serve", "在本机浏览器里编写公文：表单、逐页预览、检查、下载、保存与版本", _serve_arguments, _serve,
             writes=False),

@@ -1,0 +1,79 @@
+"""`generate.py import DRAFT [-o data/NAME.yaml] [--force]`, and
+`generate.py DRAFT.docx|.txt|.md …` (import into a temporary data file, then generate)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from ..errors import GongwenError, Problem
+
+DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".markdown", ".text", ".doc", ".wps", ".docm")
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("draft", metavar="草稿", help="草稿文件，例如 通知.docx；- 表示从标准输入读文字")
+    p.add_argument("-o", "--output", metavar="数据文件", default=None,
+                   help="写到这个数据文件（默认 data/草稿名.yaml；- 表示输出到屏幕）")
+    p.add_argument("--force", action="store_true", help="数据文件已存在时覆盖它")
+
+
+def _read(draft: str) -> tuple[bytes | Path, str]:
+    if draft == "-":
+        return sys.stdin.buffer.read(), "标准输入"
+    return Path(draft), Path(draft).name
+
+
+def run_import(args: argparse.Namespace, root: Path) -> int:
+    from . import import_draft
+    from ..pipeline import atomic_write
+    source, name = _read(args.draft)
+    stem = Path(name).stem if args.draft != "-" else "导入的草稿"
+    out = Path(args.output) if args.output and args.output != "-" else root / "data" / f"{stem}.yaml"
+    if args.output != "-" and out.exists() and not args.force:
+        raise GongwenError(Problem(f"数据文件“{out}”已经存在，没有覆盖。",
+                                   "用 -o 另写一个文件名，或加 --force 覆盖它", field="-o", file=name))
+    if args.output != "-" and out.exists() and out.is_dir():
+        raise GongwenError(Problem(f"“{out}”是一个文件夹。", "用 -o 写出数据文件的名字，例如 -o data/通知.yaml",
+                                   field="-o", file=name))
+    shown = "屏幕" if args.output == "-" else str(out)
+    yaml_text, report = import_draft(source, name, target=shown)
+    if args.output == "-":
+        sys.stdout.write(yaml_text)
+    else:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(out, yaml_text.encode("utf-8"))
+        except OSError as e:
+            raise GongwenError(Problem(f"无法写入数据文件“{out}”：{e.strerror or e}。",
+                                       "检查文件夹的写权限和磁盘空间，或用 -o 写到别处", field="-o", file=name)) from None
+    print(report.text, file=sys.stderr)
+    if args.output != "-":
+        check = "，核对上面“请核对”的各处" if report.unsure else "核对一遍"
+        print(f"请打开 {out}{check}，然后生成：python generate.py {out}", file=sys.stderr)
+        print(out)
+    return 0
+
+
+def generate_from_draft(args: argparse.Namespace, generate) -> int:
+    """`generate.py DRAFT.docx …`: import the draft into a temporary data file
+    named after it and generate from that with the same options (the archive
+    keeps the data file of each version)."""
+    from . import import_draft
+    draft = args.file
+    source, name = _read(str(draft))
+    yaml_text, report = import_draft(source, name)
+    print(report.text, file=sys.stderr)
+    missing = [m for m in report.missing if m in ("标题", "发文机关标志")]
+    if missing:
+        raise GongwenError(Problem(f"草稿里没有找到{'、'.join(missing)}，无法直接生成。",
+                                   f"先导入成数据文件再补上：python generate.py import {draft}", file=name))
+    with tempfile.TemporaryDirectory(prefix="gongwen-import-") as tmp:
+        data = Path(tmp) / f"{Path(name).stem}.yaml"
+        data.write_text(yaml_text, encoding="utf-8")
+        args.file = data
+        code = generate(args)
+    print(f"（数据文件是临时的；要修改后再生成，请先导入成数据文件：python generate.py import {draft}）",
+          file=sys.stderr)
+    return code
