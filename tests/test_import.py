@@ -281,3 +281,314 @@ def test_bad_drafts_get_a_chinese_message_and_nothing_is_written(tmp_path, name,
     r = run_generate(str(draft), "--out", str(tmp_path / "pdf"))
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert not (tmp_path / "pdf").exists()
+
+
+# --- Word and WPS drafts, built as clerks make them ---------------------------------------
+
+def _docx_bytes(d) -> bytes:
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _font(run, name="宋体", size=None, bold=None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    run.font.name = name
+    rpr = run._element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    return run
+
+
+def _para(d, text, align=None, size=None, bold=None, name="宋体", indent=False):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+    p = d.add_paragraph()
+    if align:
+        p.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(32)
+    _font(p.add_run(text), name, size, bold)
+    return p
+
+
+def _chinese_numbering(d, fmt="chineseCounting", text="%1、") -> int:
+    """An automatic numbering list as WPS and Word define it (numbering.xml), returns its numId."""
+    from docx.oxml import parse_xml
+    numbering = d.part.numbering_part.element
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/><w:suff w:val="nothing"/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        f'<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return 90
+
+
+def _numbered(d, text, num_id, level=0, **kw):
+    from docx.oxml import parse_xml
+    p = _para(d, text, **kw)
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    p._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {ns}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    return p
+
+
+def _page_break(d):
+    from docx.enum.text import WD_BREAK
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def clerk_docx() -> bytes:
+    """A Word draft as a clerk types it: red mark, centred bold title, 宋体 body
+    with typed 一、 and Word's own numbering, right-aligned 署名 and date, the 附件
+    after a page break with a table."""
+    import docx
+    from docx.shared import RGBColor
+    d = docx.Document()
+    mark = _para(d, "淄博市临淄区市场监督管理局文件", "CENTER", 36, True, "方正小标宋简体")
+    mark.runs[0].font.color.rgb = RGBColor(0xFF, 0, 0)
+    _para(d, "临市监发[2024]9号", "CENTER", 16, name="仿宋_GB2312")
+    _para(d, "")
+    _para(d, "关于开展2024年知识产权宣传周活动的通知", "CENTER", 22, True, "方正小标宋简体")
+    _para(d, "")
+    _para(d, "各镇人民政府、街道办事处，区政府各部门：")
+    _para(d, "为深入实施知识产权强区战略，经研究，决定开展2024年知识产权宣传周活动。现将有关事项通知如下：",
+          indent=True)
+    _para(d, "一、活动时间", bold=True, name="黑体", indent=True)
+    _para(d, "2024年4月20日至26日。", indent=True)
+    _para(d, "二、活动内容", bold=True, name="黑体", indent=True)
+    num = d.styles["List Number"]
+    for text in ("举办知识产权宣传进园区活动。", "开展知识产权质押融资政策宣讲。"):
+        p = d.add_paragraph(style=num)
+        _font(p.add_run(text))
+    _para(d, "三、工作要求", bold=True, name="黑体", indent=True)
+    _para(d, "请各单位于4月30日前将活动开展情况报区市场监管局，联系人名单见附件。", indent=True)
+    _para(d, "")
+    _para(d, "附件：宣传周活动联系人名单", indent=True)
+    _para(d, "")
+    _para(d, "淄博市临淄区市场监督管理局", "RIGHT")
+    _para(d, "2024年4月8日", "RIGHT")
+    _page_break(d)
+    _para(d, "附件", name="黑体")
+    _para(d, "宣传周活动联系人名单", "CENTER", 22, True, "方正小标宋简体")
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["序号", "单位", "联系人"], ["1", "区科技局", "王明"], ["2", "区财政局", "李华"]]):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    return _docx_bytes(d)
+
+
+def _docx_text(raw: bytes) -> str:
+    """The draft's text as python-docx gives it, paragraphs and table cells (the account's base)."""
+    import docx
+    d = docx.Document(io.BytesIO(raw))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        parts += [c.text for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_clerk_word_draft(tmp_path):
+    raw = clerk_docx()
+    y, rep, data = imported(raw, "宣传周通知.docx")
+    assert data["发文机关标志"] == "淄博市临淄区市场监督管理局文件"
+    assert data["发文字号"] == "临市监发〔2024〕9号"
+    assert "发文字号“临市监发[2024]9号”改为“临市监发〔2024〕9号”" in rep.text and "六角括号" in rep.text
+    assert data["标题"] == "关于开展2024年知识产权宣传周活动的通知"
+    assert data["主送机关"] == "各镇人民政府、街道办事处，区政府各部门"
+    body = data["正文"].splitlines()
+    assert body[1:6] == ["一、活动时间", "2024年4月20日至26日。", "二、活动内容",
+                         "1.举办知识产权宣传进园区活动。", "2.开展知识产权质押融资政策宣讲。"]
+    assert data["发文机关署名"] == "淄博市临淄区市场监督管理局" and data["成文日期"] == "2024年4月8日"
+    assert data["附件"] == [{"名称": "宣传周活动联系人名单", "内容": [
+        {"表格": {"表头": ["序号", "单位", "联系人"], "行": [["1", "区科技局", "王明"], ["2", "区财政局", "李华"]]}}]}]
+    assert "第 " in rep.text and " 段" in rep.text        # paragraph numbers, not lines
+    assert account(_docx_text(raw), y, rep) == Counter()
+    # Word's numbering labels are not in python-docx's text but are the draft's: they are in the data
+    pdf = pdf_lines(pdf_of(y, tmp_path))
+    text = unspace("".join(ln for page in pdf for ln in page))
+    assert "1.举办知识产权宣传进园区活动。" in text and "序号" in text and "区财政局" in text
+
+
+def wps_docx() -> bytes:
+    """A WPS draft: headings from WPS's 汉字 numbering, a run per few characters,
+    the 署名 and the date set with tabs, the date in 汉字, a page header, a
+    tracked change and a comment."""
+    import docx
+    from docx.oxml import parse_xml
+    d = docx.Document()
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    d.sections[0].header.paragraphs[0].text = "临淄区科学技术局"
+    _para(d, "淄博市临淄区科学技术局", "CENTER", 42, True, "方正小标宋简体")
+    _para(d, "临科函〔2024〕5号", "RIGHT")
+    title = _para(d, "淄博市临淄区科学技术局", "CENTER", 22, True, "方正小标宋简体")
+    title.add_run().add_break()
+    _font(title.add_run("关于商请提供专利数据的函"), "方正小标宋简体", 22, True)
+    _para(d, "区市场监管局：")
+    p = _para(d, "为做好", indent=True)
+    for piece in ("2024年度", "科技创新", "统计工作，", "商请贵局提供", "有关专利数据。"):
+        _font(p.add_run(piece))
+    num = _chinese_numbering(d)
+    _numbered(d, "数据范围", num, name="黑体")
+    _para(d, "2023年全区企业发明专利授权量。", indent=True)
+    _numbered(d, "报送时间", num, name="黑体")
+    p = _para(d, "请于5月", indent=True)
+    p._p.append(parse_xml(f'<w:ins {ns} w:id="1" w:author="张三" w:date="2024-05-01T00:00:00Z">'
+                          f'<w:r><w:t>20日</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:del {ns} w:id="2" w:author="张三" w:date="2024-05-01T00:00:00Z">'
+                          f'<w:r><w:delText>底</w:delText></w:r></w:del>'))
+    _font(p.add_run("前函复。"))
+    d.add_comment(p.runs[-1], text="日期请再核实", author="李四")
+    _para(d, "特此函告。", indent=True)
+    _para(d, "\t\t\t\t淄博市临淄区科学技术局")
+    _para(d, "\t\t\t\t二〇二四年五月八日")
+    _para(d, "（联系人：王明，电话：0533-7215066）", indent=True)
+    return _docx_bytes(d)
+
+
+def test_wps_style_draft_a_letter_with_a_tracked_change_and_a_comment(tmp_path):
+    raw = wps_docx()
+    y, rep, data = imported(raw, "商请函.docx")
+    assert data["版式"] == "信函"
+    assert data["发文机关标志"] == "淄博市临淄区科学技术局"
+    assert data["标题"] == "淄博市临淄区科学技术局\n关于商请提供专利数据的函\n"
+    assert data["正文"].splitlines() == [
+        "为做好2024年度科技创新统计工作，商请贵局提供有关专利数据。", "一、数据范围",
+        "2023年全区企业发明专利授权量。", "二、报送时间", "请于5月20日前函复。", "特此函告。"]
+    assert data["发文机关署名"] == "淄博市临淄区科学技术局"
+    assert data["成文日期"] == "2024年5月8日"
+    assert "成文日期“二〇二四年五月八日”改为“2024年5月8日”（汉字数字改为阿拉伯数字）" in rep.text
+    assert data["附注"] == "联系人：王明，电话：0533-7215066"
+    assert "修订" in rep.text and "“底”" in rep.text
+    assert "批注" in rep.text and "日期请再核实" in rep.text
+    assert "页眉里的文字“临淄区科学技术局”没有导入" in rep.text
+    text = _docx_text(raw) + "底日期请再核实"          # the deleted text and the comment are the draft's too
+    assert account(text, y, rep) == Counter()
+    assert pdf_lines(pdf_of(y, tmp_path))
+
+
+# --- round trip: our own DOCX back in ---------------------------------------------------------
+
+ROUND_TRIP = ["linzi-ip-week-2023.yaml", "joint-notice-2024.yaml", "upward-request-2024.yaml",
+              "letter-2024.yaml", "classified-urgent-2024.yaml"]
+
+
+@pytest.mark.parametrize("name", ROUND_TRIP)
+def test_our_own_docx_imported_generates_the_same_pdf(name, tmp_path):
+    from gongwen.pipeline import render
+    from gongwen.reader import read
+    blobs, _ = render(read(ROOT / "data" / name))
+    y, rep = import_draft(blobs["docx"], name.replace(".yaml", ".docx"))
+    assert pdf_lines(pdf_of(y, tmp_path)) == pdf_lines(blobs["pdf"])
+
+
+# --- more text drafts: upward, letter, joint, no 版头 ---------------------------------------
+
+UPWARD = """淄博市临淄区市场监督管理局文件
+临市监呈（2024）第8号　　　　　　　签发人：张建国　李四
+
+关于申请设立省级知识产权保护工作站的请示
+
+淄博市临淄区人民政府：
+　　为加快知识产权强区建设，现就申请设立省级知识产权保护工作站有关事项请示如下：
+　　一、设立的必要性。园区现有规模以上化工企业86家，知识产权纠纷快速处理需求迫切。
+　　二、工作基础。园区已建成知识产权服务中心。
+　　妥否，请批示。
+
+附件：1．工作站建设方案
+　　　2．园区知识产权工作情况
+
+淄博市临淄区市场监督管理局
+2024年5月6日
+（联系人：王五，联系电话：0533-7777777）
+"""
+
+LETTER = """淄博市临淄区市场监督管理局
+临市监函〔2024〕21号
+关于商请协助开展知识产权执法检查的函
+淄博市临淄区公安分局：
+为做好2024年知识产权执法保护工作，商请贵局届时派员协助。
+请于5月31日前将协助人员名单函告我局。
+特此函告。
+淄博市临淄区市场监督管理局
+2024年5月20日
+抄送：淄博市市场监督管理局。
+"""
+
+JOINT = """淄博市临淄区市场监督管理局
+淄博市临淄区科学技术局
+淄博市临淄区财政局
+文件
+临市监发〔2024〕12号
+关于开展2024年度知识产权质押融资
+“入园惠企”活动的通知
+各镇人民政府、街道办事处，区政府各部门：
+为拓宽科技型中小企业融资渠道，经研究，决定开展知识产权质押融资“入园惠企”活动。
+特此通知。
+淄博市临淄区市场监督管理局　　淄博市临淄区科学技术局
+淄博市临淄区财政局
+2024年4月8日
+（此件公开发布）
+抄送：区委办公室，区人大常委会办公室、区政协办公室。
+淄博市临淄区市场监督管理局办公室　　2024年4月8日印发
+"""
+
+NO_HEADER = """关于做好2024年国庆节放假期间安全工作的通知
+
+各科室：
+国庆节将至，请各科室做好节日期间安全检查工作。
+特此通知。
+
+临淄区科学技术局办公室
+2024年9月25日
+"""
+
+
+def test_upward_request_with_two_signers_in_a_text_draft(tmp_path):
+    y, rep, data = imported(UPWARD.encode("utf-8"), "请示.txt")
+    assert data["签发人"] == ["张建国", "李四"]
+    assert data["发文字号"] == "临市监呈〔2024〕8号"
+    assert "序号前不加“第”字" in rep.text
+    assert data["标题"] == "关于申请设立省级知识产权保护工作站的请示"
+    assert data["正文"].splitlines()[1] == "一、设立的必要性。园区现有规模以上化工企业86家，知识产权纠纷快速处理需求迫切。"
+    assert [a["名称"] for a in data["附件"]] == ["工作站建设方案", "园区知识产权工作情况"]
+    assert data["附注"] == "联系人：王五，联系电话：0533-7777777"
+    assert account(UPWARD, y, rep) == Counter()
+    text = unspace("".join(ln for page in pdf_lines(pdf_of(y, tmp_path)) for ln in page))
+    assert "签发人：张建国" in text and "李四" in text and "附件：1．工作站建设方案" in text
+
+
+def test_letter_in_a_text_draft(tmp_path):
+    y, rep, data = imported(LETTER.encode("utf-8"), "函.txt")
+    assert data["版式"] == "信函" and data["发文机关标志"] == "淄博市临淄区市场监督管理局"
+    assert data["抄送机关"] == ["淄博市市场监督管理局"] and data["成文日期"] == "2024年5月20日"
+    assert account(LETTER, y, rep) == Counter()
+    assert len(pdf_lines(pdf_of(y, tmp_path))) == 1
+
+
+def test_joint_notice_with_three_signatures(tmp_path):
+    y, rep, data = imported(JOINT.encode("utf-8"), "联合通知.txt")
+    organs = ["淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局"]
+    assert data["发文机关标志"] == organs and data["发文机关署名"] == organs
+    assert data["标题"] == "关于开展2024年度知识产权质押融资\n“入园惠企”活动的通知\n"
+    assert data["抄送机关"] == ["区委办公室", "区人大常委会办公室", "区政协办公室"]
+    assert data["印发机关"] == "淄博市临淄区市场监督管理局办公室" and data["印发日期"] == "2024年4月8日"
+    assert account(JOINT, y, rep) == Counter()
+    text = unspace("".join(ln for page in pdf_lines(pdf_of(y, tmp_path)) for ln in page))
+    assert all(o in text for o in organs)
+
+
+def test_draft_without_header_has_no_number_and_still_generates(tmp_path):
+    y, rep, data = imported(NO_HEADER.encode("utf-8"), "放假通知.txt")
+    assert "发文字号" not in data
+    assert data["发文机关标志"] == "临淄区科学技术局办公室文件"
+    assert "草稿没有版头" in rep.text
+    assert data["主送机关"] == "各科室" and data["正文"].splitlines()[-1] == "特此通知。"
+    assert account(NO_HEADER, y, rep) == Counter()
+    assert pdf_lines(pdf_of(y, tmp_path))

@@ -144,3 +144,4 @@ def _complete(rec: Recognised, draft: Draft) -> None:
     for k, a in enumerate(rec.attachments, 1):
         a.pop("src", None)
         a.pop("序号", None)
+        a.pop("标题", None)

@@ -50,8 +50,8 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
                                        "检查文件夹的写权限和磁盘空间，或用 -o 写到别处", field="-o", file=name)) from None
     print(report.text, file=sys.stderr)
     if args.output != "-":
-        check = "，核对上面“请核对”的各处" if report.unsure else "核对一遍"
-        print(f"请打开 {out}{check}，然后生成：python generate.py {out}", file=sys.stderr)
+        check = "核对上面“请核对”的各处" if report.unsure else "核对一遍"
+        print(f"请打开 {out}，{check}，然后生成：python generate.py {out}", file=sys.stderr)
         print(out)
     return 0
 

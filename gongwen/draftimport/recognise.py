@@ -246,8 +246,8 @@ class _Reader:
             if s.endswith(("：", ":")):
                 text = "".join(_s(x) for x in acc)
                 if len(text) <= 150 and not re.search(r"如下|现将|现就|为了|为进一步|根据", text) \
-                        and not LABEL_LINE.fullmatch(text) and not (len(acc) == 1 and LABEL_LINE.match(text)
-                                                                  and len(text) < 6):
+                        and not re.match(r"(?:联系人|联系电话|电话|手机|邮\s*箱|传真|地址|附件|抄送|签发人|附注)[：:]",
+                                         text):
                     f["主送机关"] = tidy(text[:-1])
                     self.drop(acc[-1].src, text[-1], "主送机关后的冒号（生成时加上）")
                     self.found("主送机关", acc[0].src, acc[-1].src, f["主送机关"])
@@ -468,13 +468,18 @@ class _Reader:
                 else:
                     return end              # a paragraph after the list: not an 附件说明
             self.drop(L[j].src, _s(L[j])[:len(_s(L[j])) - len(m.group("rest"))], "“附件：”（生成时按附件列表印出）")
-            names = [tidy(name.rstrip("。；;")) for _, name, _ in items]
+            for _, name, src in items:
+                if name.rstrip() != name.rstrip().rstrip("。；;"):
+                    self.drop(src, name.rstrip()[-1], "附件名称末尾的标点（附件名称后不加标点）")
+            names = [tidy(name.rstrip().rstrip("。；;")) for _, name, _ in items]
             existing = {a["名称"]: a for a in self.out.attachments}
             merged = []
             for k, name in enumerate(names, 1):
                 a = existing.get(name) or next((x for x in self.out.attachments if x.get("序号") == k), None)
                 if a is None:
                     a = {"名称": name, "内容": [], "src": items[k - 1][2]}
+                elif a.get("标题"):
+                    self.drop(a["src"], a["标题"], "附件页上的标题（与附件说明的名称相同，数据里只写一次）")
                 elif a["名称"] != name:
                     self.out.unsure.append((a["src"], f"附件{k}的标题“{a['名称']}”与附件说明里的“{name}”不同：用附件说明的"))
                     a["名称"] = name
@@ -526,7 +531,8 @@ class _Reader:
             if not title:
                 self.out.unsure.append((L[a].src, f"附件{number}没有标题"))
             content = self._paragraphs(L[j:b], attachment=True)
-            self.out.attachments.append({"名称": name, "内容": content, "src": L[a].src, "序号": number})
+            self.out.attachments.append({"名称": name, "内容": content, "src": L[a].src, "序号": number,
+                                         "标题": "".join(title)})
             self.found(f"附件{number}", L[a].src, L[b - 1].src,
                        f"{name}（{_describe(content)}）")
 
