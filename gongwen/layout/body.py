@@ -32,15 +32,20 @@ def title_lines(doc: Document, fonts: Fonts) -> tuple[str, ...]:
         return ()
     if doc.title_lines:
         return doc.title_lines
-    return _broken_title(doc.title, fonts)
+    return _broken_title(doc.title, fonts, organ_names(doc))
 
 
-def _broken_title(text: str, fonts: Fonts) -> tuple[str, ...]:
+def organ_names(doc: Document) -> tuple[str, ...]:
+    """The issuing organs' names — 发文机关署名 and the mark's — that a title never breaks."""
+    return tuple(dict.fromkeys((*doc.issuers, *doc.organ_mark)))
+
+
+def _broken_title(text: str, fonts: Fonts, names: tuple[str, ...] = ()) -> tuple[str, ...]:
     """A title in 二号 小标宋 broken to the 版心 width, measured in its own face:
     each character's advance (and its Chinese–Latin space) in 字 of the title."""
     em = spec.TITLE_SIZE * spec.PT
     glyphs = shape([Span(text, spec.XIAOBIAOSONG)], fonts, spec.TITLE_SIZE)
-    return tuple(break_title(text, W / em, [(g.advance + g.lead) / em for g in glyphs]))
+    return tuple(break_title(text, W / em, [(g.advance + g.lead) / em for g in glyphs], names))
 
 
 def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str,
@@ -310,13 +315,13 @@ def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], flo
     return rows, last_centre
 
 
-def attachment_blocks(a: Attachment, several: bool, fonts: Fonts) -> list[Block]:
+def attachment_blocks(a: Attachment, several: bool, fonts: Fonts, names: tuple[str, ...] = ()) -> list[Block]:
     label = f"附件{a.number}" if several else "附件"
     origin = Origin(a.number)
     label_rows = _rows(fonts, [Span(label, spec.HEITI)], Element.ATTACHMENT_LABEL, origin=origin)
     for r in label_rows:
         r.align = Align.LEFT
-    title = _broken_title(a.name, fonts)
+    title = _broken_title(a.name, fonts, names)
     title_rows = _centred_rows(fonts, title, Element.ATTACHMENT_TITLE, spec.TITLE_SIZE, spec.XIAOBIAOSONG, origin)
     blocks = [Block(label_rows, new_page=True),
               Block(title_rows, gap_before=spec.ATTACHMENT_TITLE_LINE - spec.ATTACHMENT_LABEL_LINE - 1,
@@ -402,5 +407,5 @@ def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...], with_addre
         blocks.append(sig)
     several = len(doc.attachments) > 1
     for a in doc.attachments:
-        blocks += attachment_blocks(a, several, fonts)
+        blocks += attachment_blocks(a, several, fonts, organ_names(doc))
     return blocks

@@ -275,7 +275,9 @@ def line_width(glyphs: list[Glyph]) -> float:
 
 # Where a title may break well: before these words …
 _BREAK_BEFORE = ("关于", "印发", "转发", "开展", "做好", "加强", "进一步", "推进", "实施", "贯彻",
-                 "召开", "举办", "表彰", "的通知", "的请示", "的报告", "的意见", "的决定", "的函", "的批复")
+                 "召开", "举办", "表彰", "促进", "加快", "深化", "完善", "强化", "健全", "优化", "提升",
+                 "支持", "助力", "落实", "建立", "组织", "申请", "设立", "同意", "调整", "降低", "商请",
+                 "的通知", "的请示", "的报告", "的意见", "的决定", "的函", "的批复")
 # … and after these characters (organ suffixes, conjunctions).
 _BREAK_AFTER = set("局委厅院府部室办处所站会的和与及暨")
 # Never broken: numbers and Latin words with the unit that follows a number
@@ -288,22 +290,38 @@ _NAME_SUFFIX = set("区市县省镇乡村局委厅办部院处")
 # … and a place name before an administrative suffix has at least two characters,
 # so 沂|水县 splits a name even where the word list does not know it.
 _PLACE_SUFFIX = set("省市县区州旗镇乡村")
-_WORDS: set[str] | None = None
+_WORDS: dict[str, str] | None = None
 _MAX_WORD = 9
+# Parts of speech (jieba's tags) that start a phrase: a break before an adverb,
+# a preposition or a conjunction falls between the title's phrases (…关于 |
+# 进一步加强…); nouns side by side make one noun phrase (家政 | 服务业, 危险 |
+# 化学品), broken only at need.  Verbs are neither: in a title most of them are
+# nouns in use (职业资格考试, 知识产权保护, 风险防范: a noun and the verb after
+# it are one noun phrase too), and _BREAK_BEFORE names those that open a phrase.
+_PHRASE_START_TAGS = ("d", "p", "c")
+_NOUN_TAGS = ("n", "nz", "ns", "nt", "nr", "ng", "an", "j")
+# "X行业" terms are one name (知识产权代理行业, 成品油零售行业): the 行业 and up
+# to two words before it, back to a verb, a function word or a name's end.
+_INDUSTRY = "行业"
 
 # Break costs: the lower, the better the place (shape costs are added to these).
 COST_CANONICAL = -4.0     # before 关于: the organ / subject split every reader expects
 COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 30.0, 8.0
+COST_NOUN_PAIR = 15.0     # between two nouns of one noun phrase
 COST_EXTRA_LINE = 8.0     # one line more than the fewest: only for clearly better breaks
 
 
-def _words() -> set[str]:
-    """The title breaker's word list (from jieba's dictionary, see tools/make_wordlist.py)."""
+def _words() -> dict[str, str]:
+    """The title breaker's word list, word → part of speech (from jieba's
+    dictionary, see tools/make_wordlist.py)."""
     global _WORDS
     if _WORDS is None:
         from pathlib import Path
         path = Path(__file__).resolve().parent.parent / "data" / "words.txt"
-        _WORDS = {w for w in path.read_text(encoding="utf-8").split("\n") if w and not w.startswith("#")}
+        # "word tag" lines after one comment line: split once, pair up (a loop
+        # over 60 000 lines would cost more than the rest of the title breaking)
+        body = path.read_text(encoding="utf-8").split("\n", 1)[1].split()
+        _WORDS = dict(zip(body[0::2], body[1::2]))
     return _WORDS
 
 
@@ -324,7 +342,98 @@ def word_boundaries(text: str) -> tuple[set[int], set[int]]:
     return fwd, bwd
 
 
-def _break_costs(text: str, max_chars: int) -> dict[int, float]:
+def _word_at(text: str, i: int, before: bool) -> str:
+    """The longest listed word ending (before=True) or starting at i, else one character."""
+    words = _words()
+    if before:
+        return next((text[i - k:i] for k in range(min(_MAX_WORD, i), 1, -1) if text[i - k:i] in words), text[i - 1:i])
+    return next((text[i:i + k] for k in range(min(_MAX_WORD, len(text) - i), 1, -1) if text[i:i + k] in words),
+                text[i:i + 1])
+
+
+def name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the issuing organs' names (and their shorter forms after a place
+    name: 淄博市临淄区财政局 → 临淄区财政局) stand in the title."""
+    forms = set()
+    for name in names:
+        name = name.strip()
+        if name.endswith("文件") and len(name) > 4:
+            name = name[:-2]
+        forms.add(name)
+        forms.update(name[k + 1:] for k in range(1, len(name) - 3) if name[k] in _PLACE_SUFFIX)
+    spans = []
+    for form in sorted((f for f in forms if len(f) >= 3), key=len, reverse=True):
+        start = text.find(form)
+        while start >= 0:
+            end = start + len(form)
+            if not any(a <= start and end <= b for a, b in spans):
+                spans.append((start, end))
+            start = text.find(form, start + 1)
+    return spans
+
+
+_ORGAN_END = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|"
+                        r"管理委员会|局|厅|委|办|院)")
+
+
+def organ_form_spans(text: str) -> list[tuple[int, int]]:
+    """Other organs named in a title, known by their form: a place name (words
+    of jieba's tag ns, each with its 省/市/区/县 …) and the organ after it up to
+    its suffix (淄博市临淄区科学技术局, 淄博市人民政府) — never 关于 or 的 between."""
+    words = _words()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        pos = i
+        while True:
+            w = _word_at(text, pos, before=False)
+            if len(w) < 2 or not words.get(w, "").startswith("ns"):
+                break
+            pos += len(w)
+            if pos < len(text) and text[pos] in _PLACE_SUFFIX:
+                pos += 1
+        m = _ORGAN_END.match(text, pos) if pos > i else None
+        if m and "关于" not in text[i:m.end()] and "的" not in text[pos:m.end()]:
+            out.append((i, m.end()))
+            i = m.end()
+        else:
+            i = max(i + 1, pos)
+    return out
+
+
+def _industry_spans(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"X行业" terms, kept whole: 行业 with up to two nouns before it."""
+    words = _words()
+    stops = {b for _, b in names}
+    out = []
+    k = text.find(_INDUSTRY)
+    while k > 0:
+        start = k
+        for _ in range(2):
+            if start in stops:
+                break
+            w = _word_at(text, start, before=True)
+            if len(w) < 2 or words.get(w, "n").startswith(_PHRASE_START_TAGS) or \
+                    any(w.startswith(b) or w.endswith(b) for b in _BREAK_BEFORE):
+                break
+            start -= len(w)
+        if start < k:
+            out.append((start, k + len(_INDUSTRY)))
+        k = text.find(_INDUSTRY, k + 1)
+    return out
+
+
+def _pair_spans(text: str) -> list[tuple[int, int]]:
+    """Verb pairs joined by 和/与/及 that the word list holds (加强和改进): one act."""
+    words = _words()
+    out = []
+    for m in re.finditer("[和与及]", text):
+        k = m.start()
+        out += [(k - 2, k + 3)] if k >= 2 and text[k - 2:k + 3] in words else []
+    return out
+
+
+def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict[int, float]:
     """Cost of a break before each position where one is allowed."""
     n = len(text)
     forbidden = set()
@@ -334,6 +443,18 @@ def _break_costs(text: str, max_chars: int) -> dict[int, float]:
     for m in _BOOK_TITLE.finditer(text):
         span = range(m.start() + 1, m.end())
         (forbidden if m.end() - m.start() <= max_chars else in_book).update(span)
+    # The issuing organs' names are never broken (one longer than a line only where
+    # a word of it allows); neither are "X行业" terms.
+    organ = name_spans(text, names)
+    name_ends = {b for _, b in organ}
+    in_name = set()
+    for a, b in organ + _industry_spans(text, organ) + _pair_spans(text):
+        (forbidden if b - a <= max_chars else in_name).update(range(a + 1, b))
+    # other organs, found by their form, are words: broken only where nothing else will do
+    for a, b in organ_form_spans(text):
+        if not any(x <= a and b <= y for x, y in organ):
+            in_name.update(range(a + 1, b))
+            name_ends.add(b)
     words = _words()
     fwd, bwd = word_boundaries(text)
     cost_at = {}
@@ -341,27 +462,39 @@ def _break_costs(text: str, max_chars: int) -> dict[int, float]:
         if i in forbidden or text[i] in NO_LINE_START or text[i - 1] in NO_LINE_END:
             continue
         on_boundary = i in fwd or i in bwd    # phrase rules hold only between words
+        left, right = _word_at(text, i, before=True), _word_at(text, i, before=False)
         if text.startswith("关于", i):
             cost = COST_CANONICAL
+        elif i in name_ends:                  # after an organ's name: between organs, or before its subject
+            cost = COST_PHRASE
         elif text.endswith("关于", 0, i):       # 关于 stays with what it introduces
             cost = COST_HALF_WORD
         elif text[i] in _NAME_SUFFIX or (text[i + 1] in _PLACE_SUFFIX and text[i:i + 2] not in words):
             cost = COST_IN_WORD
         elif on_boundary and (any(text.startswith(w, i) for w in _BREAK_BEFORE) or text[i - 1] in _BREAK_AFTER):
             cost = COST_PHRASE
+        elif on_boundary and len(right) > 1 and words.get(right, "").startswith(_PHRASE_START_TAGS):
+            cost = COST_PHRASE
+        elif on_boundary and len(left) > 1 and len(right) > 1 and words.get(left, "").startswith(_NOUN_TAGS) \
+                and words.get(right, "").startswith(_NOUN_TAGS + ("v",)):
+            cost = COST_NOUN_PAIR
         elif i in fwd and i in bwd:
             cost = COST_WORD
         elif on_boundary:
             cost = COST_HALF_WORD
         else:
             cost = COST_IN_WORD
+        if i in in_name:
+            cost = max(cost, COST_IN_WORD)
         cost_at[i] = cost + (COST_IN_BOOK_TITLE if i in in_book else 0.0)
     return cost_at
 
 
-def break_title(text: str, max_chars: float, widths: list[float] | None = None) -> list[str]:
+def break_title(text: str, max_chars: float, widths: list[float] | None = None,
+                names: Iterable[str] = ()) -> list[str]:
     """Break a title into balanced lines at most max_chars 字 wide; `widths` gives
-    each character's width in 字 (default: 1, half for digits and Latin letters).
+    each character's width in 字 (default: 1, half for digits and Latin letters);
+    `names` are the issuing organs', never broken.
 
     Breaks fall at word boundaries (word list + 公文 phrasing: before 关于,
     after an organ's suffix …), never inside numbers, 〔〕 or short bracketed and
@@ -380,7 +513,7 @@ def break_title(text: str, max_chars: float, widths: list[float] | None = None) 
         units.append(units[-1] + w)
     if units[-1] <= max_chars:
         return [text]
-    cost_at = _break_costs(text, max_chars)
+    cost_at = _break_costs(text, max_chars, names)
     k = max(2, math.ceil(units[-1] / max_chars - 1e-9))
     found = [(f[0] + COST_EXTRA_LINE * (lines - k), f[1]) for lines in (k, k + 1)
              if (f := _best_split(units, lines, max_chars, cost_at))]

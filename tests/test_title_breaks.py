@@ -1,0 +1,124 @@
+"""Titles never break inside a word (issue 12, item 2), measured on a corpus of
+real 公文 titles (tests/fixtures/titles.txt: 64 titles, each written as its
+unbreakable units — issuing organs' names, words, 加强和改进, X行业 terms …).
+
+Every title is laid out as generate.py lays it out (the organs of its line as
+发文机关署名 and mark); four of them, the kinds the audit found broken, are
+generated and read back from the PDF and from LibreOffice's rendering of the DOCX.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from gongwen import spec
+from gongwen.fonts import default_book
+
+from conftest import MM, ROOT, run_generate, write_yaml
+from librender import render
+
+sys.path.insert(0, str(ROOT / "tools"))
+from measure_title_breaks import in_word_breaks, lay_title, read_corpus  # noqa: E402
+
+CORPUS = read_corpus()
+
+
+def test_corpus_is_large_enough_and_long():
+    assert len(CORPUS) >= 50
+    long = [u for _, u in CORPUS if len("".join(u)) > 20]     # more than one line of 二号
+    assert len(long) >= 50
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    return default_book()
+
+
+@pytest.mark.parametrize("organs,units", CORPUS, ids=["".join(u)[:24] for _, u in CORPUS])
+def test_no_break_inside_a_word(fonts, organs, units):
+    title = "".join(units)
+    lines = lay_title(title, organs, fonts)
+    assert "".join(lines) == title
+    assert not in_word_breaks(lines, units), " / ".join(lines)
+    assert all(len(ln) >= 2 for ln in lines), "a single character on a line"
+
+
+def test_issuing_organs_name_never_broken(fonts):
+    """The issuer's name stays whole even where the rest of the title would
+    balance better broken inside it."""
+    organs = ("淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局")
+    title = "".join(organs) + "关于联合开展知识产权质押融资工作的通知"
+    lines = lay_title(title, organs, fonts)
+    cuts = {sum(map(len, lines[:k])) for k in range(1, len(lines))}
+    for o in organs:
+        a = title.index(o)
+        assert not any(a < c < a + len(o) for c in cuts), " / ".join(lines)
+
+
+def test_an_organ_not_among_the_issuers_is_found_by_its_form(fonts):
+    title = "淄博市人民政府关于同意淄博市临淄区人民政府调整部分行政区划的批复"
+    lines = lay_title(title, ("淄博市人民政府",), fonts)
+    inner = title.index("淄博市临淄区人民政府", 3)
+    cuts = {sum(map(len, lines[:k])) for k in range(1, len(lines))}
+    assert not any(inner < c < inner + 10 for c in cuts), " / ".join(lines)
+
+
+# --- the printed title: PDF and DOCX -------------------------------------------
+
+CASES = {
+    "joint": (("淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局"),
+              "淄博市临淄区市场监督管理局 淄博市临淄区科学技术局 淄博市临淄区财政局 关于 开展 2024年度 "
+              "知识产权 质押融资 “入园惠企” 活动 的 通知"),
+    "shangqing": (("淄博市临淄区人力资源和社会保障局",),
+                  "淄博市临淄区人力资源和社会保障局 关于 商请 协助 核查 企业 职工 养老保险 缴费 情况 的 函"),
+    "gaijin": (("淄博市临淄区发展和改革局",),
+               "淄博市临淄区发展和改革局 关于 进一步 加强和改进 政府投资项目 管理 的 通知"),
+    "hangye": (("国家知识产权局",), "国家知识产权局 关于 开展 知识产权代理行业 “蓝天” 专项整治行动 的 通知"),
+}
+
+
+def _yaml(organs: tuple[str, ...], title: str) -> str:
+    mark = (f"发文机关标志: {organs[0]}文件\n" if len(organs) == 1 else
+            "发文机关标志:\n" + "".join(f"  - {o}\n" for o in organs))
+    return (mark + "发文字号: 临文〔2024〕3号\n" + f"标题: {title}\n主送机关: 各有关单位\n"
+            "正文: |\n  请认真贯彻执行。\n发文机关署名:\n" + "".join(f"  - {o}\n" for o in organs)
+            + "成文日期: 2024-05-06\n")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    d = tmp_path_factory.mktemp("titles")
+    out = {}
+    for name, (organs, units) in CASES.items():
+        src = write_yaml(d, _yaml(organs, units.replace(" ", "")), f"{name}.yaml")
+        r = run_generate(str(src), "--out", str(d / name))
+        assert r.returncode == 0, r.stderr
+        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
+    lo = render([f["docx"] for f in out.values()], d / "lo")
+    for name in out:
+        out[name]["lo"] = lo[name]
+    return out
+
+
+def title_lines(pdf_path: Path) -> list[str]:
+    """The lines set in 二号 on page 1, top to bottom."""
+    import pdfplumber
+    with pdfplumber.open(pdf_path) as pdf:
+        cs = [c for c in pdf.pages[0].chars if c["text"].strip() and abs(c["size"] - spec.TITLE_SIZE) < 0.6
+              and c["top"] / MM > spec.TYPE_TOP + 60]
+    rows: dict[float, list] = {}
+    for c in cs:
+        rows.setdefault(round(c["bottom"], 0), []).append(c)
+    return ["".join(c["text"] for c in sorted(rows[k], key=lambda c: c["x0"])) for k in sorted(rows)]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_printed_title_breaks_at_words(printed, name):
+    units = CASES[name][1].split()
+    pdf = title_lines(printed[name]["pdf"])
+    assert "".join(pdf) == "".join(units)
+    assert len(pdf) >= 2
+    assert not in_word_breaks(pdf, units), " / ".join(pdf)
+    assert title_lines(printed[name]["lo"]) == pdf, "LibreOffice breaks the DOCX's title elsewhere"
