@@ -278,6 +278,9 @@ class Outcome:
     pages: int = 0
     problems: list[Problem] = field(default_factory=list)   # errors: nothing written
     warnings: list[Problem] = field(default_factory=list)
+    key: str | None = None      # what the outputs were made from (--resume compares it)
+    skipped: bool = False       # --resume: complete outputs from the same inputs were already there
+    record: dict | None = None  # the resume log's line for this row
 
     @property
     def ok(self) -> bool:
@@ -290,6 +293,7 @@ class Settings:
     formats: tuple[str, ...] = ("pdf", "docx")
     strict: bool = False
     preprinted: bool = False
+    resume: dict[str, dict] | None = None     # --resume: stem → its line in the log of a run before
 
 
 # Worker state: set in the parent before forking, or by _init in a spawned worker.
@@ -337,6 +341,12 @@ def _run(job: Job) -> Outcome:
         if errors:
             raise GongwenError(errors)
         out.warnings = problems
+        out.key = _row_key(doc, job, settings)
+        if settings.resume is not None and _complete(settings.resume.get(job.stem), out.key, settings, job.stem):
+            out.skipped = True
+            out.outputs = [settings.out_dir / f"{job.stem}.{ext}" for ext in settings.formats]
+            out.pages = settings.resume[job.stem].get("pages", 0)
+            return out
         from .pipeline import atomic_write, render
         blobs, lay = render(doc, settings.preprinted, settings.formats)
         out.pages = len(lay.pages)
@@ -344,6 +354,8 @@ def _run(job: Job) -> Outcome:
             p = settings.out_dir / f"{job.stem}.{ext}"
             atomic_write(p, data)
             out.outputs.append(p)
+        out.record = {"stem": job.stem, "key": out.key, "pages": out.pages,
+                      "outputs": {ext: {"sha256": _sha(data), "bytes": len(data)} for ext, data in blobs.items()}}
     except GongwenError as e:
         out.problems = list(e.problems)
     except RecursionError:
@@ -396,7 +408,8 @@ def _check(doc) -> list[Problem]:
 
 
 def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+             progress: Callable[[int, int], None] | None = None,
+             on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job, in this process or in `workers` processes; outcomes in job order."""
     import gc
     gc.set_threshold(700, 10, 10)     # Python's defaults again: a long run must not pile up garbage
@@ -411,6 +424,8 @@ def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, worke
     if workers == 1:
         for job in jobs:
             outcomes[job.index] = _run(job)
+            if on_outcome:
+                on_outcome(outcomes[job.index])
             done += 1
             if progress:
                 progress(done, n)
@@ -434,6 +449,8 @@ def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, worke
                     for j in futures[f]]
             for o in results:
                 outcomes[o.index] = o
+                if on_outcome:
+                    on_outcome(o)
                 done += 1
                 if progress:
                     progress(done, n)
@@ -442,6 +459,78 @@ def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, worke
         raise
     pool.shutdown()
     return outcomes                                   # type: ignore[return-value]
+
+
+RESUME_LOG = ".gongwen-batch.jsonl"    # in the output folder: one line per row written, for --resume
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def _row_key(doc, job: Job, settings: Settings) -> str:
+    """What a row's outputs are made from: the template's bytes, the row's
+    values, the options and the bytes of every file the document names
+    (seal images, 附件 PDFs), and the program's version."""
+    import json
+    from .archive import _input_files
+    files = {}
+    for role, path in _input_files(doc):
+        try:
+            files[role] = _sha(Path(path).read_bytes())
+        except OSError:
+            files[role] = None
+    what = {"template": _sha(_STATE["template"].text.encode("utf-8")), "row": job.variables,
+            "formats": list(settings.formats), "strict": settings.strict, "preprinted": settings.preprinted,
+            "files": files, "program": _program()}
+    return _sha(json.dumps(what, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"))
+
+
+_PROGRAM: list[str] = []
+
+
+def _program() -> str:
+    """The program's own fingerprint (its sources): a row made by another version is made again."""
+    if not _PROGRAM:
+        here = Path(__file__).resolve().parent
+        _PROGRAM.append(_sha(b"".join(p.read_bytes() for p in sorted(here.rglob("*.py")))))
+    return _PROGRAM[0]
+
+
+def _complete(record: dict | None, key: str, settings: Settings, stem: str) -> bool:
+    """The row's outputs are there, whole (size and SHA-256 as logged), from the same inputs."""
+    if not record or record.get("key") != key:
+        return False
+    outputs = record.get("outputs") or {}
+    if set(outputs) != set(settings.formats):
+        return False
+    for ext, o in outputs.items():
+        p = settings.out_dir / f"{stem}.{ext}"
+        try:
+            if p.stat().st_size != o.get("bytes") or _sha(p.read_bytes()) != o.get("sha256"):
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def read_resume_log(out_dir: Path) -> dict[str, dict]:
+    """stem → the last line logged for it; a line cut short by a kill is ignored."""
+    import json
+    log: dict[str, dict] = {}
+    try:
+        with open(out_dir / RESUME_LOG, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    r = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(r, dict) and isinstance(r.get("stem"), str):
+                    log[r["stem"]] = r
+    except OSError:
+        pass
+    return log
 
 
 def _run_chunk(chunk: list[Job]) -> list[Outcome]:
@@ -577,9 +666,11 @@ def report(outcomes: list[Outcome], stream=None) -> tuple[int, int]:
 # The work behind `generate.py batch` and `--copies` (their command lines are in cli.py)
 
 def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None, formats: tuple[str, ...],
-          jobs_wanted: int | None, strict: bool, preprinted: bool, quiet: bool) -> int:
+          jobs_wanted: int | None, strict: bool, preprinted: bool, quiet: bool, resume: bool = False) -> int:
     """One notice per row of the table; rows with errors are reported at the
-    end and the others written.  Exit status 1 when a row failed."""
+    end and the others written.  Exit status 1 when a row failed.  Each row
+    written is logged in out_dir/RESUME_LOG; `resume` skips the rows whose
+    outputs are there, whole, from the same inputs (an interrupted batch)."""
     template = Template(template_path)
     rows = load_rows(rows_path)
     columns = [c for c in rows[0].values if not c.startswith("\0")]
@@ -610,13 +701,25 @@ def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None,
             jobs[-1].label += "（多出的格子已忽略）"
     for job, stem in zip(jobs, unique_stems(stems)):
         job.stem = stem
-    settings = Settings(out_dir, formats, strict, preprinted)
+    settings = Settings(out_dir, formats, strict, preprinted, read_resume_log(out_dir) if resume else None)
     started = time.perf_counter()
-    outcomes = run_jobs("batch", template_path, jobs, settings, jobs_wanted, Progress("份", enabled=not quiet))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    import json
+    from .pipeline import sweep_temps
+    sweep_temps(out_dir)                              # what a killed run left half-written
+    with open(out_dir / RESUME_LOG, "a" if resume else "w", encoding="utf-8") as log:
+        def logged(o: Outcome) -> None:               # after the row's files are renamed into place
+            if o.record is not None:
+                log.write(json.dumps(o.record, ensure_ascii=False) + "\n")
+                log.flush()
+        outcomes = run_jobs("batch", template_path, jobs, settings, jobs_wanted, Progress("份", enabled=not quiet),
+                            logged)
     elapsed = time.perf_counter() - started
     ok, failed = report(outcomes)
-    files = sum(len(o.outputs) for o in outcomes)
-    print(f"共 {len(outcomes)} 行：生成 {ok} 份（{files} 个文件，在 {out_dir}）"
+    skipped = sum(o.skipped for o in outcomes)
+    files = sum(len(o.outputs) for o in outcomes if not o.skipped)
+    print(f"共 {len(outcomes)} 行：生成 {ok - skipped} 份（{files} 个文件，在 {out_dir}）"
+          + (f"，跳过 {skipped} 份（已完整生成，数据未变）" if skipped else "")
           + (f"，{failed} 行有错误未生成" if failed else "")
           + f"；用时 {elapsed:.1f} 秒。", file=sys.stderr)
     return 1 if failed else 0

@@ -198,6 +198,8 @@ def _batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="把警告也当作错误（该行不生成）")
     p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
     p.add_argument("--quiet", "-q", action="store_true", help="不显示进度")
+    p.add_argument("--resume", action="store_true",
+                   help="接着上次中断的批量生成：已完整生成、数据未变的行跳过")
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -209,7 +211,8 @@ def _batch(args: argparse.Namespace) -> int:
             raise GongwenError(problem)
     from .batch import batch, safe_stem
     return batch(args.template, args.rows, args.out or ROOT / "build" / safe_stem(args.template.stem), args.name,
-                 (args.only,) if args.only else ("pdf", "docx"), args.jobs, args.strict, args.preprinted, args.quiet)
+                 (args.only,) if args.only else ("pdf", "docx"), args.jobs, args.strict, args.preprinted, args.quiet,
+                 args.resume)
 
 
 # -- import ------------------------------------------------------------------------------------
