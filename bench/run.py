@@ -16,7 +16,9 @@ the process and the children it waited for).  Scenarios:
   the default process count and with ``--jobs 1``;
 * a 50-page and a 100-page notice (the seed's paragraphs repeated), to see the
   time per page and whether it grows linearly;
-* 200 numbered copies (``--copies 1-200``), merged and as separate PDFs.
+* 200 numbered copies (``--copies 1-200``), merged and as separate PDFs;
+* importing drafts (``import``): the seed's text as it is, and the DOCX of the
+  50-page notice (written by the run above), each into a data file.
 
 Before timing, one untimed run writes the compiled bytecode and the font cache
 (fonts/.cache/), as any first run on a machine does.  ``PYTHONDONTWRITEBYTECODE``
@@ -39,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "linzi-ip-week-2023.yaml"
+SEED_DRAFT = ROOT / "tests" / "fixtures" / "seed-000_9163dc98b3c86c09.txt"
 TEMPLATE = ROOT / "data" / "batch" / "notice-template.yaml"
 UNITS = ROOT / "data" / "batch" / "units.csv"
 
@@ -47,6 +50,8 @@ TARGETS = {      # issue 8
     "batch_rate": 20.0,      # notices per second
     "long100": 3.0,          # s, 100-page notice
     "rss": 150.0,            # MB
+    "import_seed": 0.3,      # s, issue 13: the seed's text → data file, cold
+    "import_docx50": 1.0,    # s, issue 13: a 50-page DOCX → data file, cold
 }
 
 
@@ -197,6 +202,11 @@ def table(results: dict, info: dict, markdown: bool) -> str:
         row("200 numbered copies, separate PDFs", results["copies"],
             f"{results['copies']['median']:.2f} s = {200 / results['copies']['median']:.0f}/s"),
     ]
+    if "import_seed" in results:
+        rows += [row("import the seed's text (.txt → data file), cold", results["import_seed"],
+                     target=f"≤ {TARGETS['import_seed']} s"),
+                 row(f"import a {l50['pages']}-page DOCX, cold", results["import_docx50"],
+                     target=f"≤ {TARGETS['import_docx50']} s")]
     peak = max(r[4] for r in rows if r[4] is not None)
     if markdown:
         out = ["| scenario (median of cold runs) | wall time | CPU time | target | peak RSS |",
@@ -246,9 +256,18 @@ def main(argv: list[str] | None = None) -> int:
         for pages in (50, 100):
             path = make_long(pages, tmp, env)
             results[f"long{pages}"] = measure(f"long{pages}", [str(path), "--out", str(tmp / "long")], few, env)
+            if pages == 50:
+                docx50 = tmp / "long-50.docx"
+                (tmp / "long" / "long-50.docx").replace(docx50)
         results["copies_merged"] = measure(
             "copies-merged", [str(SEED), "--copies", "1-200", "--copies-merged", "--out", str(tmp / "cm")], few, env)
         results["copies"] = measure("copies", [str(SEED), "--copies", "1-200", "--out", str(tmp / "cs")], few, env)
+        draft_out = tmp / "imported.yaml"
+        run(["import", str(SEED_DRAFT), "-o", str(draft_out), "--force"], env)     # bytecode
+        results["import_seed"] = measure("import-seed", ["import", str(SEED_DRAFT), "-o", str(draft_out),
+                                                         "--force"], runs, env)
+        results["import_docx50"] = measure("import-docx50", ["import", str(docx50), "-o", str(draft_out),
+                                                             "--force"], few, env)
     results["load_after"] = loadavg()
     print(table(results, info, args.markdown))
     print(f"command: python bench/run.py{' --quick' if args.quick else ''}"

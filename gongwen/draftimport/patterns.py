@@ -56,14 +56,23 @@ PRINTED = re.compile(r"^(?P<organ>.*?)\s*(?P<date>(?:\d{4}|[〇○零一二三�
                      r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})\s*印\s*发$")
 
 
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Characters that are not obviously full-width (CJK, full-width forms, CJK punctuation) nor ASCII:
+# only these need Unicode's width table.
+_UNSURE_WIDTH = re.compile("[^\x00-\x7f\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
+                           "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u2010-\u2027\u3000-\u303f]")
+
+
 def width(s: str) -> float:
-    """Printed width in 字: full-width characters 1, the rest ½."""
-    # “” ‘’ … — are "ambiguous" in Unicode but full-width in a Chinese font
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in s)
+    """Printed width in 字: full-width characters 1, the rest ½ (“” ‘’ … — are
+    "ambiguous" in Unicode but full-width in a Chinese font)."""
+    ascii_count = len(s.encode("ascii", "ignore"))
+    narrow = sum(1 for ch in _UNSURE_WIDTH.findall(s) if unicodedata.east_asian_width(ch) not in "WFA")
+    return len(s) - 0.5 * (ascii_count + narrow)
 
 
 def ascii_digits(s: str) -> str:
-    return "".join(chr(ord(ch) - 0xFEE0) if "０" <= ch <= "９" else ch for ch in s)
+    return s.translate(_FULL_DIGITS)
 
 
 def ends_sentence(s: str) -> bool:
@@ -94,6 +103,8 @@ def parse_date(s: str) -> tuple[_dt.date, str] | None:
     Arabic (2024年5月8日, 2024-5-8, 2024/5/8, 2024.5.8) and 汉字 numerals
     (二〇二四年五月八日)."""
     t = ascii_digits(s.strip()).replace("\u3000", " ")
+    if len(t) > 40 or not ("年" in t or "-" in t or "/" in t or "." in t):
+        return None
     for rx in (DATE_ARABIC, DATE_ISO):
         m = rx.fullmatch(t)
         if m:
@@ -120,6 +131,8 @@ def parse_date(s: str) -> tuple[_dt.date, str] | None:
 def split_date_tail(s: str) -> tuple[str, tuple[_dt.date, str], str] | None:
     """`机关名称  2023年4月18日` → (机关名称, date, the date as written)."""
     t = s.strip()
+    if len(t) > 80 or not t[-1:] in "日0123456789０１２３４５６７８９":
+        return None
     for rx in (DATE_ARABIC, DATE_CHINESE, DATE_ISO):
         for m in rx.finditer(ascii_digits(t)):
             if m.end() == len(t) and m.start() > 0:

@@ -173,10 +173,13 @@ class _Reader:
             self.found("发文机关标志", first, last, f["发文机关标志"])
 
     def _doc_number(self, line: Line, m: re.Match, s: str) -> None:
-        from ..checks import parse_doc_number
         typed = m.group(0)
-        parsed = parse_doc_number(typed)
-        fixed = parsed[1] if parsed else f"{m.group('code')}〔{m.group('year')}〕{int(m.group('n'))}号"
+        fixed = f"{m.group('code')}〔{m.group('year')}〕{int(m.group('n'))}号"
+        parsed = None
+        if fixed != typed:          # the check explains what was wrong (imported only then: it is large)
+            from ..checks import parse_doc_number
+            parsed = parse_doc_number(typed)
+            fixed = parsed[1] if parsed else fixed
         self.out.fields["发文字号"] = fixed
         self.found("发文字号", line.src, line.src, fixed)
         if fixed != typed:
