@@ -134,10 +134,15 @@ def _complete(rec: Recognised, draft: Draft) -> None:
     mark = f.get("发文机关标志")
     if title_text.endswith("函") and isinstance(mark, str) and not mark.endswith("文件"):
         f["版式"] = "信函"
-    if f.get("成文日期") and (sig or "发文机关署名" in f):
+    special = f.get("版式") in ("纪要", "命令")        # neither is sealed nor signed by an organ
+    if f.get("成文日期") and (sig or "发文机关署名" in f) and not special:
         f["印章"] = True
-    if f.get("成文日期") and "发文机关署名" not in f:
+    if f.get("成文日期") and "发文机关署名" not in f and not special:
         rec.unsure.append((0, "成文日期上面没有认出署名：生成时署名取发文机关标志（去掉“文件”），请核对"))
+    if special and "标题" in rec.missing:
+        rec.missing.remove("标题")
+    if "成文日期" in rec.missing and f.get("版式") == "纪要":
+        rec.missing.remove("成文日期")
     if "成文日期" in rec.missing:
         rec.missing.remove("成文日期")
         rec.unsure.append((0, "草稿里没有找到成文日期：生成的文件没有日期，请加一行“成文日期: 2024年5月8日”"))

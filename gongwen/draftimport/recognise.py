@@ -75,6 +75,9 @@ class _Reader:
             s = _s(line)
             if line.table is not None:
                 break
+            special = self._minutes_or_order(i)
+            if special:
+                return special
             if not mark_done and not organs and self._header_items(line):
                 i += 1
                 continue
@@ -125,6 +128,51 @@ class _Reader:
         if organs:      # organ lines without 文件 or 发文字号 after them: the title's first lines
             i -= len(organs)
         return self._title_and_addressees(i)
+
+    def _minutes_or_order(self, i: int) -> int | None:
+        """A 纪要 (…纪要 over 第N期) or a 命令 (…令 over 第N号): their own formats,
+        without 标题 or 主送机关 (§10.2, §10.3).  Returns where the 正文 begins."""
+        L, f = self.lines, self.out.fields
+        if i + 1 >= len(L) or L[i + 1].table is not None or "发文机关标志" in f:
+            return None
+        mark = _s(L[i]).replace(" ", "")
+        number = _s(L[i + 1]).replace(" ", "")
+        if any(c in mark for c in "。，；：") or width(mark) > 40:
+            return None
+        if mark.endswith("纪要") and re.fullmatch(r"(?:〔\d{4}〕)?第\d{1,4}期", number):
+            f["版式"], f["发文机关标志"], f["发文字号"] = "纪要", mark, number
+            self.found("发文机关标志", L[i].src, L[i].src, f"{mark}（纪要格式）")
+            self.found("发文字号", L[i + 1].src, L[i + 1].src, number)
+        elif mark.endswith("令") and re.fullmatch(r"第\d{1,4}号", number):
+            f["版式"], f["发文机关标志"], f["令号"] = "命令", mark, number
+            self.found("发文机关标志", L[i].src, L[i].src, f"{mark}（命令格式）")
+            self.found("令号", L[i + 1].src, L[i + 1].src, number)
+        else:
+            return None
+        return i + 2
+
+    def finish_formats(self) -> None:
+        """纪要: the 出席/请假/列席 lists after the text; 命令: the signer's 职务 and
+        name before the date (the 签名章)."""
+        f, body = self.out.fields, self.out.body
+        if f.get("版式") == "纪要":
+            while body:
+                m = re.match(r"^(出席|请假|列席)(?:人员)?[：:](.+)$", body[-1])
+                if not m:
+                    break
+                body.pop()
+                names = [x.strip() for x in re.split(r"[、，,；;]", m.group(2).rstrip("。")) if x.strip()]
+                f[m.group(1)] = names
+                self.drop(0, m.group(0)[:len(m.group(0)) - len(m.group(2))] +
+                          "".join(re.findall(r"[、，,；;。]", m.group(2))), "出席/请假/列席的标签与分隔符（生成时印出）")
+                self.found(m.group(1), self.out.body_span[1] if self.out.body_span else 0, 0, "、".join(names))
+        if f.get("版式") == "命令" and body:
+            m = re.fullmatch(r"(\S{2,12}?)[\s\u3000]+([\u4e00-\u9fff·]{2,4})", body[-1])
+            if m:
+                body.pop()
+                f["签名章"] = {"职务": m.group(1), "姓名": m.group(2)}
+                self.found("签名章", self.out.body_span[1] if self.out.body_span else 0, 0,
+                           f"{m.group(1)} {m.group(2)}")
 
     def _looks_like_title_next(self, i: int) -> bool:
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
@@ -610,5 +658,6 @@ def recognise(draft: Draft) -> Recognised:
     r.out.body[:0] = [p for p in paras if isinstance(p, str)]
     if body_lines:
         r.out.body_span = (body_lines[0].src, body_lines[-1].src)
+    r.finish_formats()
     r.out.headings = sum(1 for p in r.out.body if is_heading_start(p))
     return r.out

@@ -16,8 +16,9 @@ import yaml
 
 from .source import TableData
 
-ORDER = ("版式", "份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关",
-         "正文", "附件", "发文机关署名", "代章", "成文日期", "印章", "附注", "抄送机关", "印发机关", "印发日期")
+ORDER = ("版式", "份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "令号", "签发人", "标题",
+         "主送机关", "正文", "附件", "发文机关署名", "签名章", "代章", "成文日期", "印章", "附注", "出席", "请假", "列席",
+         "抄送机关", "印发机关", "印发日期")
 _TEMPLATE = re.compile(r"\{[{%#]|[}%#]\}")
 
 
@@ -72,7 +73,9 @@ def to_yaml(fields: dict, body: list[str], attachments: list[dict], header: list
         if key not in fields:
             continue
         v = fields[key]
-        if isinstance(v, bool):
+        if isinstance(v, dict):
+            out.append(f"{key}:\n" + "".join(f"  {k}: {scalar(str(x))}\n" for k, x in v.items()))
+        elif isinstance(v, bool):
             out.append(f"{key}: {'true' if v else 'false'}\n")
         elif isinstance(v, list) and key == "标题":
             out.append(f"{key}: " + block(v, "  "))
