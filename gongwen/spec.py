@@ -76,6 +76,11 @@ RULE_GAP_BELOW_DOC_NUMBER = 4.0           # red rule 4 mm below the 发文字号
 HEADER_RULE_WIDTH = 1.0 * PT              # house choice: 1 pt (0.35 mm)
 JOINT_MARK_LINE_GAP = 0.15                # house choice: gap between stacked organ names, in em
 SIGNER_RIGHT_INDENT_CHARS = 1             # 签发人 右空一字; 发文字号 then 左空一字
+# §7.2.6: several 签发人 "一般每行排两个姓名，回行时与上一行第一个签发人姓名对齐",
+# the 发文字号 level with the last line.  House choice: one 字 between the two
+# names of a line (the names stand in two columns, each as wide as its widest).
+SIGNERS_PER_LINE = 2
+SIGNER_NAME_GAP_CHARS = 1
 
 # §7.3 — 主体
 TITLE_GAP_LINES = 2                       # 标题: two empty lines below the red rule

@@ -72,17 +72,20 @@ def test_joint_mark_fits_and_centres_wenjian(n):
 
 
 def test_upward_header_signers_and_number():
-    text = BASE.replace("发文字号", "签发人:\n  - 张三\n  - 李四五\n发文字号") + body(1)
+    """§7.2.6: two names a line, a wrapped one under the first (see also test_signers.py)."""
+    text = BASE.replace("发文字号", "签发人:\n  - 张三\n  - 李四五\n  - 王六\n发文字号") + body(1)
     L = lay(text)
     num = runs_of(L, "发文字号")[0]
     signer_runs = runs_of(L, "签发人")
     assert num.xs[0] == pytest.approx(spec.TYPE_LEFT + spec.CHAR_PITCH, abs=1e-6)
     label = next(r for r in signer_runs if r.text == "签发人：")
-    names = [r for r in signer_runs if r.text in ("张三", "李四五")]
+    names = [r for r in signer_runs if r.text in ("张三", "李四五", "王六")]
     assert label.role == spec.FANGSONG and all(r.role == spec.KAITI for r in names)
-    assert names[0].xs[0] == pytest.approx(names[1].xs[0])            # aligned under the first name
-    widest = max(names, key=lambda r: len(r.text))
-    right = widest.xs[-1] + spec.CHAR_PITCH
+    assert [r.text for r in names] == ["张三", "李四五", "王六"]
+    assert names[0].baseline == names[1].baseline < names[2].baseline
+    assert names[0].xs[0] == pytest.approx(names[2].xs[0])            # aligned under the first name
+    assert names[1].xs[0] - (names[0].xs[-1] + spec.CHAR_PITCH) >= spec.CHAR_PITCH - 0.01
+    right = names[1].xs[-1] + spec.CHAR_PITCH
     assert right == pytest.approx(spec.TYPE_RIGHT - spec.CHAR_PITCH, abs=0.01)
     # the 发文字号 sits on the last signer's line; the rule 4 mm under it
     assert num.baseline == pytest.approx(names[-1].baseline)

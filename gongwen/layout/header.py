@@ -221,19 +221,31 @@ def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> He
         label = [Span("签发人：", spec.FANGSONG)]
         lab_g = shape(label, fonts, BODY, grid_tracking(BODY))
         name_gs = [shape([Span(n, spec.KAITI)], fonts, BODY, grid_tracking(BODY)) for n in doc.signers]
-        names_w = max(line_width(g) for g in name_gs)
+        # §7.2.6: "一般每行排两个姓名，回行时与上一行第一个签发人姓名对齐" — names in
+        # columns, SIGNERS_PER_LINE a line, the block 右空一字.
+        per = spec.SIGNERS_PER_LINE
+        rows = [list(range(i, min(i + per, len(name_gs)))) for i in range(0, len(name_gs), per)]
+        gap = spec.SIGNER_NAME_GAP_CHARS * spec.CHAR_PITCH
+        cols = [max(line_width(name_gs[r[c]]) for r in rows if c < len(r)) for c in range(len(rows[0]))]
         right = spec.TYPE_RIGHT - spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
-        x_names = right - names_w
+        x_names = right - sum(cols) - gap * (len(cols) - 1)
+        col_x = [x_names + sum(cols[:c]) + gap * c for c in range(len(cols))]
         x_label = x_names - line_width(lab_g)
-        for i, g in enumerate(name_gs):
-            cell = first_cell + i * spec.LINE_PITCH
+        for k, row in enumerate(rows):
+            cell = first_cell + k * spec.LINE_PITCH
             base = spec.baseline_in_cell(cell, BODY)
-            rs = runs(lab_g, natural(lab_g), x_label, base, BODY, Element.SIGNER) if i == 0 else []
-            rs += runs(g, natural(g), x_names, base, BODY, Element.SIGNER)
+            rs = runs(lab_g, natural(lab_g), x_label, base, BODY, Element.SIGNER) if k == 0 else []
+            tabs, chars = [], len(lab_g) if k == 0 else 0
+            for c, i in enumerate(row):
+                tabs.append(Tab(chars, TabKind.LEFT, col_x[c]))
+                rs += runs(name_gs[i], natural(name_gs[i]), col_x[c], base, BODY, Element.SIGNER)
+                chars += len(name_gs[i])
             items += rs
-            lines.append(LaidLine(Element.SIGNER, ("签发人：" if i == 0 else "") + doc.signers[i], 1, None,
-                                  origin=Origin(item=i + 1), runs=tuple(rs),
-                                  tabs=(Tab(0, TabKind.LEFT, rs[0].xs[0]),)))
+            if k == 0:
+                tabs = [Tab(0, TabKind.LEFT, x_label)] + tabs[1:]
+            text_ = ("签发人：" if k == 0 else "") + "".join(doc.signers[i] for i in row)
+            lines.append(LaidLine(Element.SIGNER, text_, 1, None, origin=Origin(item=row[0] + 1),
+                                  runs=tuple(rs), tabs=tuple(tabs)))
             last_cell = cell
     if doc.doc_number:
         spans = [Span(doc.doc_number, spec.FANGSONG)]
