@@ -592,3 +592,20 @@ def test_draft_without_header_has_no_number_and_still_generates(tmp_path):
     assert data["主送机关"] == "各科室" and data["正文"].splitlines()[-1] == "特此通知。"
     assert account(NO_HEADER, y, rep) == Counter()
     assert pdf_lines(pdf_of(y, tmp_path))
+
+
+def test_an_impossible_date_is_named_not_lost():
+    raw = NO_HEADER.replace("2024年9月25日", "2024年9月31日")
+    y, rep, data = imported(raw.encode("utf-8"), "x.txt")
+    assert "成文日期" not in data and data["发文机关署名"] == "临淄区科学技术局办公室"
+    assert "日期“2024年9月31日”不存在" in rep.text
+    assert account(raw, y, rep) == Counter()
+
+
+def test_problems_of_a_draft_generated_in_one_step_name_the_draft(tmp_path):
+    draft = tmp_path / "通知.txt"
+    draft.write_text(SHORT.replace("临市监发〔2024〕7号", "临市监发〔2024〕7号\n签发人：张三"), encoding="utf-8")
+    r = run_generate(str(draft), "--out", str(tmp_path / "out"), "--strict")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "通知.txt（导入后的数据）" in r.stderr and "python generate.py import" in r.stderr
+    assert not (tmp_path / "out").exists()

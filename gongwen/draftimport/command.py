@@ -73,7 +73,15 @@ def generate_from_draft(args: argparse.Namespace, generate) -> int:
         data = Path(tmp) / f"{Path(name).stem}.yaml"
         data.write_text(yaml_text, encoding="utf-8")
         args.file = data
-        code = generate(args)
+        try:
+            code = generate(args)
+        except GongwenError as e:
+            # the problems are in the imported data, which is gone with the temporary folder: say so
+            import dataclasses
+            raise GongwenError([dataclasses.replace(
+                p, file=f"{name}（导入后的数据）" if p.file and Path(str(p.file)) == data else p.file,
+                hint=(p.hint + "；" if p.hint else "") + f"先导入成数据文件再改：python generate.py import {draft}")
+                for p in e.problems]) from None
     print(f"（数据文件是临时的；要修改后再生成，请先导入成数据文件：python generate.py import {draft}）",
           file=sys.stderr)
     return code

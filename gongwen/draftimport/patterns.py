@@ -128,6 +128,12 @@ def parse_date(s: str) -> tuple[_dt.date, str] | None:
     return None
 
 
+def date_shaped(s: str) -> bool:
+    """A line written as a date, whether or not that day exists (2024年2月30日)."""
+    t = ascii_digits(s.strip()).replace("\u3000", " ")
+    return len(t) <= 40 and any(rx.fullmatch(t) for rx in (DATE_ARABIC, DATE_ISO, DATE_CHINESE))
+
+
 def split_date_tail(s: str) -> tuple[str, tuple[_dt.date, str], str] | None:
     """`机关名称  2023年4月18日` → (机关名称, date, the date as written)."""
     t = s.strip()

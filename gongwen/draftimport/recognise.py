@@ -17,7 +17,7 @@ from .paragraphs import Para, Wrap, detect_wrap, join_lines, tidy
 from .patterns import (ATTACH_ITEM, ATTACH_LABEL, ATTACH_NOTE, CLOSING_PHRASES, COPIED_TO, COPY_NUMBER,
                        DOC_KIND, DOC_NUMBER, LABEL_LINE, NOTE, PERSON, PRINTED, SEAL_ON_BEHALF, SECRET,
                        SENT_TO_IN_IMPRINT, SIGNER, URGENCY, ends_sentence, is_heading_start, is_organ,
-                       parse_date, split_date_tail, split_organs, width)
+                       date_shaped, parse_date, split_date_tail, split_organs, width)
 from .source import Draft, Dropped, Line, TableData
 
 
@@ -422,7 +422,7 @@ class _Reader:
         followed only by 附注/代章, an 附件, the 版记 or the end."""
         L, f = self.lines, self.out.fields
         candidates = [j for j in range(start, end) if L[j].table is None and
-                      (parse_date(_s(L[j])) or self._signed_date(_s(L[j])))]
+                      (parse_date(_s(L[j])) or self._signed_date(_s(L[j])) or date_shaped(_s(L[j])))]
         if not candidates:
             return None
         chosen = candidates[-1]
@@ -436,6 +436,11 @@ class _Reader:
                 break
         s = _s(L[chosen])
         d = parse_date(s)
+        if not d and not self._signed_date(s):      # 2024年2月30日: where the date stands, but no such day
+            self.drop(L[chosen].src, s, "不存在的日期（数据里没有成文日期）")
+            self.out.unsure.append((L[chosen].src, f"日期“{s}”不存在：数据里没有写成文日期，"
+                                                   "请加一行“成文日期: ”写上正确的日期"))
+            return chosen
         if d:
             typed = s
         else:
