@@ -609,3 +609,24 @@ def test_problems_of_a_draft_generated_in_one_step_name_the_draft(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "通知.txt（导入后的数据）" in r.stderr and "python generate.py import" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_text_copied_with_its_layout_gives_back_the_data(seed_outputs, tmp_path):
+    """pdftotext -layout: indented paragraphs, the 发文字号 and the 署名 set in with spaces."""
+    import subprocess
+    txt = tmp_path / "layout.txt"
+    subprocess.run(["pdftotext", "-layout", str(seed_outputs["pdf"]), str(txt)], check=True)
+    raw = txt.read_text(encoding="utf-8")
+    y, rep = import_draft(txt)
+    assert yaml.safe_load(y) == yaml.safe_load(SEED_DATA.read_text(encoding="utf-8"))
+    assert account(raw, y, rep) == Counter()
+
+
+def test_full_width_digits_and_several_attachments_on_one_line():
+    raw = SHORT.replace("临市监发〔2024〕7号", "临市监发〔２０２４〕７号").replace(
+        "特此通知。\n", "特此通知。\n\n附件：1．活动方案　2．联系人名单\n\n").replace("2024年4月8日", "２０２４年４月８日")
+    y, rep, data = imported(raw.encode("utf-8"), "x.txt")
+    assert data["发文字号"] == "临市监发〔2024〕7号" and data["成文日期"] == "2024年4月8日"
+    assert data["附件"] == [{"名称": "活动方案"}, {"名称": "联系人名单"}]
+    assert "半角阿拉伯数字" in rep.text
+    assert account(raw, y, rep) == Counter()

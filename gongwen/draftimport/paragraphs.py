@@ -40,6 +40,9 @@ class Wrap:
     indented: bool                  # paragraphs of the wrapped text begin indented
     chars: int | None = None        # … or in characters, for text cut every N characters
 
+    def __bool__(self) -> bool:
+        return bool(self.width or self.chars)
+
     def full(self, line: str, short: float) -> bool:
         """As wide as a wrapped line, less `short` 字 (by printed width or by count)."""
         return bool(self.width and width(line) >= self.width - short) or \
@@ -47,20 +50,25 @@ class Wrap:
 
 
 def detect_wrap(lines: list[Line]) -> Wrap:
-    widths = [width(x.stripped) for x in lines if x.table is None and width(x.stripped) >= 10]
-    if len(widths) < 5:
+    """Hard-wrapped text: at least 40 % of the longer lines are about as wide as a
+    line can be (the widest width that so many reach — an odd long line, a
+    版记 set apart with spaces, does not set the measure)."""
+    text = [x for x in lines if x.table is None and "   " not in x.stripped and width(x.stripped) >= 10]
+    if len(text) < 5:
         return Wrap(None, False)
-    counts = Counter(round(w) for w in widths)
-    top = max(counts)
-    # the widest lines, allowing for 避头尾 (a line one or two characters short)
-    full = sum(c for w, c in counts.items() if w >= top - 2)
-    if full < 0.4 * len(widths) or full < 4 or top > 60:
+    indented = sum(1 for x in text if x.indent)
+
+    def measure(values: list[float]) -> float | None:
+        counts = Counter(round(v) for v in values)
+        for top in sorted(counts, reverse=True):
+            if top <= 60 and sum(c for v, c in counts.items() if top - 2 <= v <= top) >= max(4, 0.4 * len(values)):
+                return float(top)
+        return None
+    by_width = measure([width(x.stripped) for x in text])
+    by_count = measure([len(x.stripped) for x in text])
+    if by_width is None and by_count is None:
         return Wrap(None, False)
-    indented = sum(1 for x in lines if x.indent and x.table is None)
-    lengths = Counter(len(x.stripped) for x in lines if x.table is None and width(x.stripped) >= 10)
-    chars = max(lengths)
-    chars_full = sum(c for n, c in lengths.items() if n >= chars - 2)
-    return Wrap(float(top), 3 <= indented <= 0.6 * len(lines), chars if chars_full >= 0.4 * len(widths) else None)
+    return Wrap(by_width, 3 <= indented <= 0.6 * len(text), int(by_count) if by_count else None)
 
 
 def starts_paragraph(s: str) -> bool:
@@ -101,7 +109,7 @@ def _continues(prev: Para, line: Line, wrap: Wrap, unsure: list[tuple[int, str]]
         return False
     if line.soft:                   # a line break inside one DOCX paragraph
         return not complete_alone(last_line)
-    if wrap.width:
+    if wrap:
         # a paragraph's first line is two 字 shorter (its indent, lost in copying), any line
         # one or two shorter where 避头尾 pulled a character over
         # (a heading's first line the same, but a heading rarely fills it: a stricter measure)

@@ -17,7 +17,7 @@ from .paragraphs import Para, Wrap, detect_wrap, join_lines, tidy
 from .patterns import (ATTACH_ITEM, ATTACH_LABEL, ATTACH_NOTE, CLOSING_PHRASES, COPIED_TO, COPY_NUMBER,
                        DOC_KIND, DOC_NUMBER, LABEL_LINE, NOTE, PERSON, PRINTED, SEAL_ON_BEHALF, SECRET,
                        SENT_TO_IN_IMPRINT, SIGNER, URGENCY, ends_sentence, is_heading_start, is_organ,
-                       date_shaped, parse_date, split_date_tail, split_organs, width)
+                       ascii_digits, date_shaped, parse_date, split_date_tail, split_organs, width)
 from .source import Draft, Dropped, Line, TableData
 
 
@@ -222,7 +222,7 @@ class _Reader:
 
     def _doc_number(self, line: Line, m: re.Match, s: str) -> None:
         typed = m.group(0)
-        fixed = f"{m.group('code')}〔{m.group('year')}〕{int(m.group('n'))}号"
+        fixed = f"{m.group('code')}〔{ascii_digits(m.group('year'))}〕{int(m.group('n'))}号"
         parsed = None
         if fixed != typed:          # the check explains what was wrong (imported only then: it is large)
             from ..checks import parse_doc_number
@@ -512,6 +512,9 @@ class _Reader:
             items: list[list] = []
             first_rest = m.group("rest").strip()
             rows = ([(L[j].src, first_rest)] if first_rest else []) + [(x.src, _s(x)) for x in L[j + 1:end]]
+            # several items typed on one line: 附件：1．甲 2．乙
+            rows = [(src, piece) for src, row in rows
+                    for piece in re.split(r"\s+(?=\d{1,2}\s*[．.、]\s*\S)", row) if piece.strip()]
             for src, s in rows:
                 im = ATTACH_ITEM.match(s)
                 if im:
