@@ -235,7 +235,7 @@ class _Reader:
             self.out.changes.append((line.src, f"发文字号“{typed}”改为“{fixed}”：{why}"))
             self.drop(line.src, typed, "发文字号的原写法（已改为标准写法）")
         rest = s[m.end():]
-        sig = SIGNER.search(rest)
+        sig = SIGNER.search(_s(line))         # names from the line as typed: the spaces part them
         if sig:
             self._signers(line, sig.group("names"), "")
         elif rest.strip() and self.out.fields.get("签发人"):
