@@ -206,6 +206,7 @@ class Input:
     role: str                    # 印章, 印章2 … (joint seals), 签名章, 附件1 …
     path: Path
     data: bytes
+    made: str | None = None      # not a file of the clerk's: the 附件 PDF converted (attachpdf), and how
 
 
 def _input_files(doc: Document):
@@ -223,6 +224,7 @@ def read_inputs(doc: Document) -> list[Input]:
     """The seal images and 附件 PDFs the data names, read once before rendering:
     the version keeps these bytes, and store() checks the files still hold them."""
     from .inputfiles import IMAGE_BYTES, PDF_BYTES, read_bounded
+    from .attachpdf import AS_IS, prepare
     out = []
     for role, path in _input_files(doc):
         limit = PDF_BYTES if role.startswith("附件") else IMAGE_BYTES
@@ -232,6 +234,12 @@ def read_inputs(doc: Document) -> list[Input]:
             p = e.problems[0]
             raise GongwenError(Problem(f"{role}文件“{Path(path).name}”：{p.message}", p.hint or
                                        "检查该文件是否还在、能否打开", file=doc.source))
+    # An 附件 PDF that is not PDF/A goes in converted: the version keeps both.
+    made = prepare(doc, {i.path: i.data for i in out})
+    for i in list(out):
+        a = made.get(i.path)
+        if a is not None and a.how != AS_IS:
+            out.append(Input(i.role, i.path.with_name(f"{i.path.stem}.pdfa.pdf"), a.data, made=a.how))
     return out
 
 
@@ -239,6 +247,8 @@ def _unchanged_since_read(inputs: list[Input], source: Path) -> None:
     """A seal or 附件 saved again while rendering: the output may hold either
     version, so nothing is archived rather than a copy that may not match."""
     for i in inputs:
+        if i.made:
+            continue
         try:
             same = i.path.read_bytes() == i.data
         except OSError:
@@ -258,7 +268,8 @@ def _input_records(inputs: list[Input], source: Path, version: int | None = None
             path = Path(os.path.relpath(i.path, Path(source).parent)).as_posix()
         except ValueError:                  # another drive (Windows)
             path = str(i.path)
-        out.append({"role": i.role, "file": i.path.name, "path": path, "sha256": sha256(i.data),
+        where = {"made": i.made, "from": i.path.name.removesuffix(".pdfa.pdf") + ".pdf"} if i.made else {"path": path}
+        out.append({"role": i.role, "file": i.path.name, **where, "sha256": sha256(i.data),
                     **({"copy": f"v{version}/{_copy_name(i)}"} if version is not None else {})})
     return out
 

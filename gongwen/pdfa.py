@@ -5,7 +5,8 @@ It changes structure and metadata only; every glyph and rule stays as drawn:
 
 * ReportLab's empty `/Trans` page entries are removed (PDF/A-1 forbids them);
 * each `external` page of the layout gets its 附件 PDF page underneath the page
-  number already drawn on it (scaled to A4 if it is another size);
+  number already drawn on it (scaled to A4 if it is another size), from the
+  PDF's archival form (attachpdf.py: converted to PDF/A where it is not);
 * an outline (书签) for 正文 and each 附件, with their 一级 and 二级标题
   (nested), and the 版记;
 * page labels equal to the page numbers (the blank page and the 版记-only page,
@@ -351,6 +352,7 @@ def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
     `pdf` holds the layout's pages that many times over; every copy places
     the same form, copied in once."""
     import pikepdf
+    from .attachpdf import archival
     opened: dict[Path, object] = {}
     files: list[Path] = []
     n = len(lay.pages)
@@ -360,7 +362,8 @@ def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
                 continue
             path, k = page.external
             if path not in opened:
-                opened[path] = pikepdf.open(path)
+                # the archival form: the file itself, or its PDF/A conversion (attachpdf.py)
+                opened[path] = pikepdf.open(io.BytesIO(archival(path).data))
                 files.append(path)
             form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
             for c in range(copies):
@@ -406,6 +409,7 @@ def _verify_with_externals(data: bytes, doc: Document, files: list[Path]) -> Non
 
 
 _PLAIN = (  # what a finding means, for a clerk (first match wins)
+    (("CharSet",), "字体子集缺少字符清单（/CharSet）"),
     (("DeviceCMYK", "CMYK"), "用了 CMYK 颜色（存档 PDF 只能用 RGB 或灰度）"),
     (("embed", "FontFile"), "有字体没有嵌入"),
     (("transparen", "SMask", "/Group", "blend", "CA", "ca "), "含透明效果（PDF/A-1 不允许）"),
@@ -418,14 +422,19 @@ _PLAIN = (  # what a finding means, for a clerk (first match wins)
 
 def attachment_findings(path: Path) -> str:
     """Why one 附件 PDF, underlaid as `finish` does, is not PDF/A-1b ('' if it is)."""
+    return bytes_findings(Path(path).read_bytes())
+
+
+def bytes_findings(data: bytes) -> str:
+    """attachment_findings of a PDF given as bytes."""
     import pikepdf
     import pikepdf.pdfa
-    with pikepdf.open(path) as src, pikepdf.new() as pdf:
+    with pikepdf.open(io.BytesIO(data)) as src, pikepdf.new() as pdf:
         for k in range(len(src.pages)):
             pdf.add_blank_page(page_size=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM))
             form = pdf.copy_foreign(src.pages[k].as_form_xobject())
             _underlay(pdf.pages[k], form, f"/GwAttachmentPage{k + 1}")
-        _metadata(pdf, Path(path).stem, "", None, "", None)
+        _metadata(pdf, "附件", "", None, "", None)
         _output_intent(pdf)
         out = io.BytesIO()
         pdf.save(out, **save_kwargs())
@@ -436,6 +445,6 @@ def attachment_findings(path: Path) -> str:
     for f in report.findings:
         text = f"{f.rule} {f.message}"
         plain = next((p for keys, p in _PLAIN if any(k in text for k in keys)), None)
-        reasons.append(plain or f"不符合 PDF/A-1b（{f.message}）")
+        reasons.append(plain or f"不符合 PDF/A-1b 的一项规定（{f.rule}）")
     uniq = list(dict.fromkeys(reasons))
     return "；".join(uniq[:4]) + ("等" if len(uniq) > 4 else "") + "。"

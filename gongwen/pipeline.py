@@ -23,9 +23,16 @@ class Result:
 
 def output_notes(doc) -> list[str]:
     """What the DOCX cannot hold: an 附件 given as a PDF is appended to the PDF
-    only (Word cannot embed PDF pages); the DOCX keeps its label page."""
-    return [f"注意：附件{a.number if len(doc.attachments) > 1 else ''}（{a.file.name}）的页面只在 PDF 里，"
-            "DOCX 中只有它的标签页；打印和归档请用 PDF。" for a in doc.attachments if a.file is not None]
+    only (Word cannot embed PDF pages); the DOCX keeps its label page.  And an
+    附件 PDF that had to be converted to go into the archival PDF."""
+    from .attachpdf import archival, note
+    out = [f"注意：附件{a.number if len(doc.attachments) > 1 else ''}（{a.file.name}）的页面只在 PDF 里，"
+           "DOCX 中只有它的标签页；打印和归档请用 PDF。" for a in doc.attachments if a.file is not None]
+    for a in doc.attachments:
+        said = note(a.name, a.file, archival(a.file)) if a.file is not None else None
+        if said:
+            out.append("注意：" + said)
+    return out
 
 
 def fontbook():
@@ -235,6 +242,9 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     if archive:
         from .archive import read_inputs
         inputs = read_inputs(doc)          # before rendering: the version keeps what was drawn
+    if not archive:
+        from .attachpdf import prepare
+        prepare(doc)                       # archiving did it in read_inputs, on the bytes it keeps
     blobs, lay = render(doc, preprinted)
     stem = Path(source).stem
     check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
