@@ -275,6 +275,73 @@ def _comment_in_plain_text(src_lines: list[str], line: int | None):
     return None
 
 
+def _indent(s: str) -> int:
+    return len(s) - len(s.lstrip(" "))
+
+
+_KEY_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([^\s:：#\-\"'][^\s:：\"']{0,30}):(\S.*)$")
+
+
+def _colon_without_space(src_lines: list[str], line: int | None):
+    """(line, key, rest) of a `字段:内容` (no space after the colon) at or just
+    above the error line: YAML reads it as text and fails one line later."""
+    if not line:
+        return None
+    limit = _indent(src_lines[line - 1]) if line <= len(src_lines) else 0
+    seen = 0
+    for n in range(min(line, len(src_lines)), 0, -1):
+        s = src_lines[n - 1]
+        if not s.strip() or s.lstrip().startswith("#"):
+            continue
+        m = _KEY_NO_SPACE.match(s)
+        if m and _indent(s) <= limit and ": " not in s and not m.group(2).startswith("//"):
+            return n, m.group(1), m.group(2)
+        seen += 1
+        if seen >= 2:
+            return None
+    return None
+
+
+def _unindented_text_line(src_lines: list[str], line: int | None):
+    """(line, key) of the first line of a `key: |` block written without the
+    block's indentation: YAML ends the text above it, reads that line and any
+    indented ones after it as one more value, and fails further down."""
+    if not line:
+        return None
+
+    def text_at_margin(s: str) -> bool:
+        return _indent(s) == 0 and not re.search(r":(\s|$)", s) and not s.startswith(("#", "-"))
+    n = min(line, len(src_lines) + 1) - 1
+    while n > 0 and (not src_lines[n - 1].strip() or _indent(src_lines[n - 1]) > 0):
+        n -= 1                             # indented lines after the slip (read as its continuation)
+    first = None
+    while n > 0 and (not src_lines[n - 1].strip() or text_at_margin(src_lines[n - 1])):
+        if src_lines[n - 1].strip():
+            first = n
+        n -= 1
+    if first is None or n == 0 or _indent(src_lines[n - 1]) == 0:
+        return None                        # no block content just above the text at the margin
+    inner = _indent(src_lines[n - 1])
+    for k in range(n, 0, -1):              # the block's key
+        t = src_lines[k - 1]
+        m = re.match(r"^(\s*)(?:-\s+)?([^\s:#][^:]*?)\s*:\s*[|>][-+0-9]*\s*(#.*)?$", t)
+        if m and len(m.group(1)) < inner:
+            return first, m.group(2)
+        if t.strip() and _indent(t) < inner:
+            return None
+    return None
+
+
+def _unclosed_quote(src_lines: list[str], line: int):
+    """(line, quote) of a value above the error line that opens a quote and
+    does not close it on its line."""
+    for n in range(min(line, len(src_lines)) - 1, 0, -1):
+        m = re.match(r"^\s*(?:-\s+)?[^\s:#][^:]*:\s+([\"'])(.*)$", src_lines[n - 1])
+        if m and m.group(1) not in m.group(2).replace("\\" + m.group(1), ""):
+            return n, m.group(1)
+    return None
+
+
 def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) -> tuple:
     """(what is wrong, what to write, the line to point at[, field]) for a YAML syntax error."""
     problem = (e.problem or "").strip()
@@ -289,6 +356,26 @@ def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) ->
         s = src(n)
         if "\t" in s[: len(s) - len(s.lstrip())] or (n == line and ("'\\t'" in problem or "tab character" in problem)):
             return ("这一行用了制表符（Tab），YAML 只认空格。", "把 Tab 换成两个空格", n)
+    if "while scanning a quoted scalar" in context and e.context_mark is not None:
+        at = e.context_mark.line + 1             # where the quote opened, not the end of the file
+        quote = src(at)[e.context_mark.column: e.context_mark.column + 1] or "\""
+        return (f"这一行的引号 {quote} 没有闭合（YAML 一直读到了文件末尾）。",
+                f"在这一行内容的末尾补上 {quote}，或去掉开头的 {quote}", at)
+    slip = _colon_without_space(src_lines, line)
+    if slip:
+        at, key, rest = slip
+        return (f"“{key}:”后面少了一个空格：YAML 的冒号后面必须有空格。",
+                f"写成 `{key}: {rest[:20]}`", at, key)
+    unindented = _unindented_text_line(src_lines, line)
+    if unindented:
+        at, key = unindented
+        return (f"这一行没有缩进，YAML 认为“{key}”到上一行就结束了，读不懂这一行。",
+                f"“{key}”的每一行前面都空两格，与上面的段落对齐", at, key if key in ("正文", "附件") else None)
+    quoted = _unclosed_quote(src_lines, line) if "could not find expected ':'" in problem else None
+    if quoted:
+        at, quote = quoted
+        return (f"这一行的引号 {quote} 没有闭合，其后几行都被当成了它的内容。",
+                f"在这一行内容的末尾补上 {quote}，或去掉开头的 {quote}", at)
     plain = _comment_in_plain_text(src_lines, line)
     if plain:
         at, key, cline, ctext = plain
@@ -344,6 +431,25 @@ def _block_indent(lines: list[str], first: int) -> int:
     return 1
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+# What plain YAML resolves by itself (and may be written out, `!!str 12`): text,
+# numbers, booleans, dates, null, lists and mappings.
+_PLAIN_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")}
+
+
+def _refuse_tag(node, path) -> None:
+    """An explicit tag (`!!python/object/apply:os.system`, `!!binary`, `!foo`):
+    the safe loader would not run it, but the clerk's data would say something
+    we ignore, so it is an error at its line."""
+    if node.tag in _PLAIN_TAGS:
+        return
+    shown = "!!" + node.tag[len(_YAML_TAG):] if node.tag.startswith(_YAML_TAG) else node.tag
+    p = _pos(node)
+    raise GongwenError(Problem(f"YAML 标签“{shown}”不能用：公文数据只写文字、数字、日期、列表和“字段: 内容”。",
+                               f"删去“{shown}”，直接写出内容（内容要按原样保留时加引号）",
+                               line=p.line, column=p.column, file=path))
+
+
 def _build(node, loader, path, budget, depth, lines):
     budget[0] -= 1
     if budget[0] < 0:
@@ -352,6 +458,7 @@ def _build(node, loader, path, budget, depth, lines):
     if depth > MAX_DEPTH:
         raise GongwenError(Problem("YAML 嵌套过深（或 & / * 引用了自身）。", f"公文数据的嵌套不超过 {MAX_DEPTH} 层",
                                    line=_pos(node).line, file=path))
+    _refuse_tag(node, path)
     if isinstance(node, yaml.MappingNode):
         out = Located()
         out.pos = _pos(node)

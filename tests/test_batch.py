@@ -315,3 +315,17 @@ def test_merged_copies_label_a_padding_page_as_blank(tmp_path):
     (merged,) = tmp_path.iterdir()
     # a 信函's first page prints no number but is page 1 (pdfa.page_labels)
     assert PdfReader(merged).page_labels == ["000007-1", "000007-空白页", "000008-1", "000008-空白页"]
+
+
+def test_example_template_title_follows_the_year_column(tmp_path):
+    """The example's 标题 uses {{ 年度 }} as its body does: a table giving
+    年度 2024 gets 2024 in the title too, never a hard-coded 2023."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("单位,份号,文号,年度\n区教育局,000001,31,2024\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run_generate("batch", str(ROOT / "data" / "batch" / "notice-template.yaml"), str(rows), "--out", str(out),
+                     "--quiet", "--only", "pdf")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
+        text = unspace(pdf.pages[0].extract_text())
+    assert "关于报送2024年度知识产权工作总结的通知" in text and "2023年度" not in text, text

@@ -32,7 +32,7 @@ def problems_of(tmp_path: Path, content, name: str = "doc.yaml"):
 
 # (id, file content, field or None, line or None, column or None, words in message + hint)
 BAD = [
-    ("引号未闭合", '发文机关标志: 某局\n标题: "关于的通知\n正文: x\n', None, 4, None, ("引号",)),
+    ("引号未闭合", '发文机关标志: 某局\n标题: "关于的通知\n正文: x\n', None, 2, None, ("引号", "没有闭合")),
     ("Tab缩进", "发文机关标志: 某局\n标题: 关于的通知\n正文:\n\t- x\n", None, 4, 1, ("制表符", "空格")),
     ("冒号未加引号", "发文机关标志: 某局\n标题: 关于的通知\n附注: 时间: 上午\n正文: x\n", None, 3, None, ("冒号", "引号")),
     ("全角冒号", "发文机关标志：某局\n标题：关于的通知\n正文：x\n", None, None, None, ("全角冒号", "半角")),
@@ -97,7 +97,7 @@ BAD = [
     ("合并键", "a: &x {b: 1}\n<<: *x\n", None, 2, None, ("合并键",)),
     ("未定义引用", "发文机关标志: *x\n", None, 1, None, ("引用",)),
     ("自我引用", "a: &x [*x]\n", None, 1, None, ("嵌套过深",)),
-    ("YAML标签", OK + "附注: !!python/object:os.system ls\n", None, 5, None, ("无法读取",)),
+    ("YAML标签", OK + "附注: !!python/object:os.system ls\n", None, 5, None, ("!!python/object:os.system", "不能用")),
     ("版式不认识", OK + "版式: 命令式\n", "版式", 5, None, ("命令式", "命令")),
     ("签名章不全", OK + "版式: 命令\n签名章:\n  职务: 市长\n", "签名章", None, None, ("姓名",)),
     ("签名章项拼错", OK + "签名章:\n  职务: 市长\n  名字: 张三\n", "签名章", 7, None, ("名字", "姓名")),
