@@ -463,6 +463,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
     _unchanged_since_read(inputs, source)
     ident = identity(doc, source)
     stem = source.stem
+    out_stem = output_stem(stem, preprinted)   # 套打 files never replace the normal ones
     record = {
         "source": {"file": source.name, "sha256": sha256(data)},
         "inputs": _input_records(inputs, source),
@@ -473,18 +474,20 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         _sweep(root, folder, held)
         manifest = load_manifest(folder)
         last = manifest["versions"][-1] if manifest["versions"] else None
-        same_data = last is not None and _data_of(last) == _data_of(record)
-        same_out = last is not None and {e: o["sha256"] for e, o in last.get("outputs", {}).items()} == \
+        match = _same_data_version(manifest["versions"], record)
+        same_data = match is not None
+        same_out = match is not None and {e: o["sha256"] for e, o in match.get("outputs", {}).items()} == \
             {e: o["sha256"] for e, o in record["outputs"].items()}
         if same_data and same_out:
-            version, new, note = last["version"], False, None
-            files = {ext: folder / o["file"] for ext, o in last["outputs"].items()}
+            version, new, note = match["version"], False, None
+            files = {ext: folder / o["file"] for ext, o in match["outputs"].items()}
         else:
             if last is not None and not same_document:
                 _refuse_another_document(folder, last, manifest, doc, source, inputs, ident)
             version, new = _next_number(folder, manifest), True
             note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
-            files = _write_version(folder, version, stem, source.suffix or ".yaml", data, blobs, doc, inputs)
+            files = _write_version(folder, version, stem, out_stem, source.suffix or ".yaml", data, blobs, doc,
+                                   inputs)
             entry = {
                 "version": version,
                 "generated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -495,7 +498,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                 "inputs": _input_records(inputs, source, version),
                 "options": record["options"],
                 "pages": pages,
-                "outputs": {ext: {"file": f"v{version}/{stem}.{ext}", **o}
+                "outputs": {ext: {"file": f"v{version}/{out_stem}.{ext}", **o}
                             for ext, o in record["outputs"].items()},
                 "generator": _generator(),
             }
@@ -510,7 +513,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                 raise
         latest_failed = None
         try:
-            latest, latest_note = _refresh_latest(root, stem, blobs), None
+            latest, latest_note = _refresh_latest(root, out_stem, blobs), None
         except OSError as e:
             # the version is complete and recorded; only build/'s copies are stale: the version's files answer
             latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
@@ -557,6 +560,15 @@ def _refuse_another_document(folder: Path, last: dict, manifest: dict, doc: Docu
         field=key, line=doc.lines.get(key), file=source))
 
 
+PREPRINTED_SUFFIX = "-套打"
+
+
+def output_stem(stem: str, preprinted: bool) -> str:
+    """The outputs' name: the data file's, with -套打 for pre-printed paper
+    (--preprinted), so that such a copy never takes the normal copy's place."""
+    return stem + PREPRINTED_SUFFIX if preprinted else stem
+
+
 def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path]:
     """build/<stem>.pdf|.docx hold the outputs; written only when they differ."""
     from .pipeline import atomic_write
@@ -569,6 +581,18 @@ def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path
     return latest
 
 
+def _same_data_version(versions: list[dict], record: dict) -> dict | None:
+    """The version made from the same data and options, among the latest ones
+    with this data: a 套打 copy (--preprinted) and the normal one of the same
+    data alternate without a new version each time."""
+    for v in reversed(versions):
+        if _data_of(v)[:2] != _data_of(record)[:2]:
+            return None
+        if v.get("options") == record.get("options"):
+            return v
+    return None
+
+
 def _data_of(entry: dict) -> tuple:
     """What identifies the data of a version: the bytes of the data file and of
     every file it names, and the options (not the file names)."""
@@ -577,14 +601,14 @@ def _data_of(entry: dict) -> tuple:
             entry.get("options"))
 
 
-def _write_version(folder: Path, version: int, stem: str, suffix: str, data: bytes,
+def _write_version(folder: Path, version: int, stem: str, out_stem: str, suffix: str, data: bytes,
                    blobs: dict[str, bytes], doc: Document, inputs: list[Input]) -> dict[str, Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", suffix=".tmp", dir=folder))
     try:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)          # mkdtemp makes it private; an archive is for the office
-        files = {f"{stem}{suffix}": data, **{f"{stem}.{ext}": blob for ext, blob in blobs.items()},
+        files = {f"{stem}{suffix}": data, **{f"{out_stem}.{ext}": blob for ext, blob in blobs.items()},
                  ELEMENTS: (json.dumps(elements(doc, inputs), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
                  **{_copy_name(i): i.data for i in inputs}}
         for name, content in files.items():
@@ -598,7 +622,7 @@ def _write_version(folder: Path, version: int, stem: str, suffix: str, data: byt
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {ext: final / f"{stem}.{ext}" for ext in blobs}
+    return {ext: final / f"{out_stem}.{ext}" for ext in blobs}
 
 
 def _generator() -> dict:

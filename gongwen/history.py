@@ -39,6 +39,8 @@ def history(folder: Path) -> list[str]:
                  f"数据 {v['source']['file']}（sha256 {v['source']['sha256'][:12]}）"]
         if pdf:
             parts.append(f"PDF sha256 {pdf['sha256'][:12]}")
+        if (v.get("options") or {}).get("preprinted"):
+            parts.append("套打（--preprinted：不印版头，用于预印红头纸）")
         if v.get("reason"):
             parts.append(f"原因：{v['reason']}")
         if v.get("same_document"):

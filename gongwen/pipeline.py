@@ -246,7 +246,8 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
         from .attachpdf import prepare
         prepare(doc)                       # archiving did it in read_inputs, on the bytes it keeps
     blobs, lay = render(doc, preprinted)
-    stem = Path(source).stem
+    from .archive import output_stem
+    stem = output_stem(Path(source).stem, preprinted)
     check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
     if archive:
         from .archive import store
