@@ -43,13 +43,21 @@ def _generate_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default=None, metavar="原因", help="新版本的原因，记入存档，例如 \"更正活动时间\"")
     p.add_argument("--same-document", action="store_true",
                    help="发文字号没变、内容改动很大时用：确认这是同一份公文的更正，存为它的新版本")
-    p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)   # archive root (tests)
+    _build_argument(p)
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
     p.add_argument("--copies", metavar="范围", default=None,
                    help="逐份编号：按份号各生成一份 PDF，例如 1-200（份号 000001—000200）或 1-10,15")
     p.add_argument("--copies-merged", action="store_true",
                    help="与 --copies 同用：所有编号的份合成一个可直接双面打印的 PDF")
+
+
+def _build_argument(p: argparse.ArgumentParser) -> None:
+    """Where the archive is: build/ in the program's folder (one archive for
+    every data file, wherever it lies), or a folder given, e.g. on a shared drive."""
+    p.add_argument("--build", dest="archive", type=Path, default=None, metavar="文件夹",
+                   help="存档所在的文件夹（默认：程序文件夹里的 build/；可以放在共享盘上，history、diff 也要写同一个）")
+    p.add_argument("--archive", dest="archive", type=Path, default=None, help=argparse.SUPPRESS)  # old name
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -160,7 +168,7 @@ def _new(args: argparse.Namespace) -> int:
 
 def _history_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="数据.yaml", help="公文数据文件（或 build/ 下的存档文件夹）")
-    p.add_argument("--archive", type=Path, default=None, help=argparse.SUPPRESS)
+    _build_argument(p)
 
 
 def _diff_arguments(p: argparse.ArgumentParser) -> None:

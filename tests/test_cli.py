@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,29 @@ def test_a_python_without_the_requirements_says_which_python_to_use(tmp_path):
            "generate.py …）" in r.stderr, r.stderr
     assert "内部错误" not in r.stderr and "Traceback" not in r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def _old_pythons() -> list[str]:
+    """Interpreters older than 3.11 that really run (pyenv shims may not)."""
+    found = []
+    candidates = sorted(Path.home().glob(".pyenv/versions/3.*/bin/python")) + [Path("/usr/bin/python2")]
+    for p in candidates:
+        try:
+            r = subprocess.run([str(p), "-c", "import sys; print(sys.version_info[:2] < (3, 11))"],
+                               capture_output=True, text=True, timeout=20)
+        except OSError:
+            continue
+        if r.stdout.strip() == "True":
+            found.append(str(p))
+    return found
+
+
+OLD_PYTHONS = _old_pythons()
+
+
+@pytest.mark.skipif(not OLD_PYTHONS, reason="no Python older than 3.11 on this machine")
+def test_an_old_python_is_told_the_version_needed():
+    r = subprocess.run([OLD_PYTHONS[0], str(ROOT / "generate.py"), str(SEED_DATA)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert "需要 Python 3.11 或更新的版本" in r.stderr and "请用 .venv 里的 Python 运行" in r.stderr, r.stderr
