@@ -630,3 +630,13 @@ def test_full_width_digits_and_several_attachments_on_one_line():
     assert data["附件"] == [{"名称": "活动方案"}, {"名称": "联系人名单"}]
     assert "半角阿拉伯数字" in rep.text
     assert account(raw, y, rep) == Counter()
+
+
+def test_announcement_with_its_number_under_the_title():
+    raw = ("淄博市临淄区人民政府\n公　告\n临政告〔2024〕2号\n\n为加强城市管理，现就有关事项公告如下：\n"
+           "一、自2024年6月1日起，城区主要道路禁止占道经营。\n本公告自发布之日起施行。\n\n淄博市临淄区人民政府\n2024年5月20日\n")
+    y, rep, data = imported(raw.encode("utf-8"), "公告.txt")
+    assert data["发文字号"] == "临政告〔2024〕2号"
+    assert data["标题"] == "淄博市临淄区人民政府\n公告\n"
+    assert data["正文"].splitlines()[0] == "为加强城市管理，现就有关事项公告如下："
+    assert account(raw, y, rep) == Counter()

@@ -268,6 +268,12 @@ class _Reader:
             s = _s(line)
             if line.table is not None or ends_sentence(s) or is_heading_start(s) or LABEL_LINE.match(s):
                 break
+            m = DOC_NUMBER.match(s.replace(" ", ""))
+            if m and "关于" not in s:        # a 公告's number, set under its title
+                if "发文字号" not in f:
+                    self._doc_number(line, m, s.replace(" ", ""))
+                i += 1
+                break
             limit = 100 if not title else 40
             if width(s) > limit or (title and line.page_break):
                 break
