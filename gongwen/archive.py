@@ -476,16 +476,23 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         last = manifest["versions"][-1] if manifest["versions"] else None
         match = _same_data_version(manifest["versions"], record)
         same_data = match is not None
-        same_out = match is not None and {e: o["sha256"] for e, o in match.get("outputs", {}).items()} == \
-            {e: o["sha256"] for e, o in record["outputs"].items()}
+        match_out = {e: o["sha256"] for e, o in match.get("outputs", {}).items()} if match else {}
+        new_out = {e: o["sha256"] for e, o in record["outputs"].items()}
+        # Unchanged when every output asked for is in that version, the same:
+        # asking for fewer formats (pdf only after pdf,docx,ofd) makes no version.
+        same_out = match is not None and all(match_out.get(e) == h for e, h in new_out.items())
         if same_data and same_out:
             version, new, note = match["version"], False, None
-            files = {ext: folder / o["file"] for ext, o in match["outputs"].items()}
+            files = {ext: folder / o["file"] for ext, o in match["outputs"].items() if ext in new_out}
         else:
             if last is not None and not same_document:
                 _refuse_another_document(folder, last, manifest, doc, source, inputs, ident)
             version, new = _next_number(folder, manifest), True
-            note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
+            added = [e for e in new_out if e not in match_out]
+            if same_data and added and all(match_out[e] == h for e, h in new_out.items() if e in match_out):
+                note = f"数据未变，这次另生成了 {'、'.join(e.upper() for e in added)}"
+            else:
+                note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
             files = _write_version(folder, version, stem, out_stem, source.suffix or ".yaml", data, blobs, doc,
                                    inputs)
             entry = {

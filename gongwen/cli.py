@@ -46,6 +46,8 @@ def _generate_arguments(p: argparse.ArgumentParser) -> None:
     _build_argument(p)
     p.add_argument("--strict", action="store_true", help="把警告也当作错误")
     p.add_argument("--preprinted", action="store_true", help="用于预印红头纸：不印版头")
+    p.add_argument("--formats", type=_formats, default=None, metavar="格式",
+                   help="要生成的格式，逗号分隔：pdf,docx,ofd（默认 pdf,docx）")
     p.add_argument("--copies", metavar="范围", default=None,
                    help="逐份编号：按份号各生成一份 PDF，例如 1-200（份号 000001—000200）或 1-10,15")
     p.add_argument("--copies-merged", action="store_true",
@@ -60,6 +62,12 @@ def _build_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--archive", dest="archive", type=Path, default=None, help=argparse.SUPPRESS)  # old name
 
 
+def _formats(text: str) -> tuple[str, ...]:
+    """--formats pdf,docx,ofd (generate and batch)."""
+    from .pipeline import formats_arg
+    return formats_arg(text)
+
+
 def _generate(args: argparse.Namespace) -> int:
     from .draftimport.command import DRAFT_SUFFIXES
     if args.file.suffix.lower() in DRAFT_SUFFIXES:      # a draft: import it, then generate from that
@@ -71,16 +79,20 @@ def _generate(args: argparse.Namespace) -> int:
         problem = out_dir_problem(args.out, args.file)
         if problem:
             raise GongwenError(problem)
+    if args.copies and args.formats not in (None, ("pdf",)):
+        raise _UsageError("逐份编号（--copies）只生成 PDF；去掉 --formats，或写 --formats pdf")
     if args.copies:
         from .batch import copies, copy_numbers
         return copies(args.file, copy_numbers(args.copies), args.copies_merged,
                       args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted)
-    from .pipeline import generate
+    from .pipeline import DEFAULT_FORMATS, generate
+    formats = args.formats or DEFAULT_FORMATS
     if args.out is not None:
-        result = generate(args.file, args.out, args.preprinted, args.strict)
+        result = generate(args.file, args.out, args.preprinted, args.strict, formats=formats)
     else:
         result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
-                          archive=True, reason=args.reason, same_document=args.same_document)
+                          archive=True, reason=args.reason, same_document=args.same_document,
+                          formats=formats)
     for w in result.warnings:
         print(w.format(), file=sys.stderr)
     for path in result.outputs:
@@ -200,7 +212,10 @@ def _batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("rows", type=Path, metavar="数据表", help="数据表：CSV（第一行为列名）或 YAML 列表")
     p.add_argument("--out", type=Path, default=None, metavar="文件夹", help="输出文件夹（默认 build/模板名/）")
     p.add_argument("--name", metavar="列名", default=None, help="用这一列的值给输出文件命名（默认用行号）")
-    p.add_argument("--only", choices=("pdf", "docx"), default=None, help="只生成 PDF 或只生成 DOCX")
+    p.add_argument("--formats", type=_formats, default=None, metavar="格式",
+                   help="要生成的格式，逗号分隔：pdf,docx,ofd（默认 pdf,docx）")
+    p.add_argument("--only", choices=("pdf", "docx", "ofd"), default=None,
+                   help="只生成一种格式（等于 --formats 该格式）")
     p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="同时运行的进程数（默认：8 份及以上时每个 CPU 核一个）")
     p.add_argument("--strict", action="store_true", help="把警告也当作错误（该行不生成）")
@@ -213,13 +228,16 @@ def _batch_arguments(p: argparse.ArgumentParser) -> None:
 def _batch(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise _UsageError("--jobs 至少为 1")
+    if args.only and args.formats and args.formats != (args.only,):
+        raise _UsageError("--only 与 --formats 只写一个")
     if args.out is not None:
         problem = out_dir_problem(args.out, args.template)
         if problem:
             raise GongwenError(problem)
     from .batch import batch, safe_stem
+    from .pipeline import DEFAULT_FORMATS
     return batch(args.template, args.rows, args.out or ROOT / "build" / safe_stem(args.template.stem), args.name,
-                 (args.only,) if args.only else ("pdf", "docx"), args.jobs, args.strict, args.preprinted, args.quiet,
+                 args.formats or ((args.only,) if args.only else DEFAULT_FORMATS), args.jobs, args.strict, args.preprinted, args.quiet,
                  args.resume)
 
 

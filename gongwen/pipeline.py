@@ -21,15 +21,42 @@ class Result:
     notes: list[str] = field(default_factory=list)   # what the clerk should know about the outputs
 
 
-def output_notes(doc) -> list[str]:
-    """What the DOCX cannot hold: an 附件 given as a PDF is appended to the PDF
-    only (Word cannot embed PDF pages); the DOCX keeps its label page.  And an
-    附件 PDF that had to be converted to go into the archival PDF."""
+FORMATS = ("pdf", "docx", "ofd")          # what the writers make, in the order they are listed
+DEFAULT_FORMATS = ("pdf", "docx")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """`--formats pdf,docx,ofd` → ("pdf", "docx", "ofd"): known names, each once,
+    in our order.  ValueError (with the clerk's message) otherwise."""
+    names = [x.strip().lower().lstrip(".") for x in text.replace("，", ",").split(",") if x.strip()]
+    unknown = [x for x in names if x not in FORMATS]
+    if unknown or not names:
+        raise ValueError(f"不认识的输出格式“{'、'.join(unknown) or text}”；可用 {','.join(FORMATS)}"
+                         "（用逗号分隔，例如 --formats pdf,docx,ofd）")
+    return tuple(f for f in FORMATS if f in names)
+
+
+def formats_arg(text: str) -> tuple[str, ...]:
+    """argparse type of --formats (generate and batch)."""
+    import argparse
+    try:
+        return parse_formats(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
+
+
+def output_notes(doc, formats: tuple[str, ...] = DEFAULT_FORMATS) -> list[str]:
+    """What the DOCX and the OFD cannot hold: an 附件 given as a PDF is appended
+    to the PDF only (Word cannot embed PDF pages; drawing arbitrary PDF content
+    into OFD exactly is not done); they keep its label page.  And an 附件 PDF
+    that had to be converted to go into the archival PDF."""
     from .attachpdf import archival, note
+    others = "、".join(f.upper() for f in formats if f in ("docx", "ofd"))
     out = [f"注意：附件{a.number if len(doc.attachments) > 1 else ''}（{a.file.name}）的页面只在 PDF 里，"
-           "DOCX 中只有它的标签页；打印和归档请用 PDF。" for a in doc.attachments if a.file is not None]
+           f"{others} 中只有它的标签页；打印和归档请用 PDF。"
+           for a in doc.attachments if a.file is not None and others]
     for a in doc.attachments:
-        said = note(a.name, a.file, archival(a.file)) if a.file is not None else None
+        said = note(a.name, a.file, archival(a.file)) if a.file is not None and "pdf" in formats else None
         if said:
             out.append("注意：" + said)
     return out
@@ -211,7 +238,7 @@ def write_error(e: OSError, folder: Path, source: Path, archive: bool = False) -
                                 f"检查该文件夹的写权限和磁盘空间；{kept}没有改动", file=source))
 
 
-def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "docx")) -> tuple[dict[str, bytes], object]:
+def render(doc, preprinted: bool = False, formats: tuple[str, ...] = DEFAULT_FORMATS) -> tuple[dict[str, bytes], object]:
     """All outputs as bytes, from one layout."""
     lay = build(doc, preprinted)
     out: dict[str, bytes] = {}
@@ -222,11 +249,15 @@ def render(doc, preprinted: bool = False, formats: tuple[str, ...] = ("pdf", "do
     if "docx" in formats:
         from .writers.docx import render_docx
         out["docx"] = render_docx(lay, doc)
+    if "ofd" in formats:
+        from .writers.ofd import render_ofd
+        out["ofd"] = render_ofd(lay, doc, fontbook())
     return out, lay
 
 
 def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool = False, *,
-             archive: bool = False, reason: str | None = None, same_document: bool = False) -> Result:
+             archive: bool = False, reason: str | None = None, same_document: bool = False,
+             formats: tuple[str, ...] = DEFAULT_FORMATS) -> Result:
     """Read, check, render, write.  With `archive`, out_dir is the build folder:
     the outputs become a version in its archive (see archive.py) and the latest
     copies out_dir/<stem>.pdf|.docx; without it, a plain export into out_dir."""
@@ -245,7 +276,7 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
     if not archive:
         from .attachpdf import prepare
         prepare(doc)                       # archiving did it in read_inputs, on the bytes it keeps
-    blobs, lay = render(doc, preprinted)
+    blobs, lay = render(doc, preprinted, formats)
     from .archive import output_stem
     stem = output_stem(Path(source).stem, preprinted)
     check_names(Path(out_dir), [f"{stem}.{ext}" for ext in blobs], source)
@@ -256,11 +287,11 @@ def generate(source: Path, out_dir: Path, preprinted: bool = False, strict: bool
                            inputs, same_document)
         except OSError as e:
             raise write_error(e, Path(out_dir), source, archive=True)
-        return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored, output_notes(doc))
+        return Result(stored.latest, lay.fonts, len(lay.pages), warnings, stored, output_notes(doc, formats))
     files = {Path(out_dir) / f"{stem}.{ext}": data for ext, data in blobs.items()}
     sweep_temps(Path(out_dir))
     try:
         atomic_write_all(files)            # all rendered before any is written, all or none replaced
     except OSError as e:
         raise write_error(e, Path(out_dir), source)
-    return Result(list(files), lay.fonts, len(lay.pages), warnings, notes=output_notes(doc))
+    return Result(list(files), lay.fonts, len(lay.pages), warnings, notes=output_notes(doc, formats))
