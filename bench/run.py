@@ -19,6 +19,9 @@ the process and the children it waited for).  Scenarios:
 * 200 numbered copies (``--copies 1-200``), merged and as separate PDFs;
 * importing drafts (``import``): the seed's text as it is, and the DOCX of the
   50-page notice (written by the run above), each into a data file.
+* the seed with ``--formats pdf,docx,ofd``, its runs interleaved with the
+  default ones so that the difference is what OFD adds; and the OFD writer
+  alone, in one process after the layout (its subset cache emptied each time).
 
 Before timing, one untimed run writes the compiled bytecode and the font cache
 (fonts/.cache/), as any first run on a machine does.  ``PYTHONDONTWRITEBYTECODE``
@@ -52,6 +55,7 @@ TARGETS = {      # issue 8
     "rss": 150.0,            # MB
     "import_seed": 0.3,      # s, issue 13: the seed's text → data file, cold
     "import_docx50": 1.0,    # s, issue 13: a 50-page DOCX → data file, cold
+    "ofd_ms": 60.0,          # issue 15: adding OFD to the seed
 }
 
 
@@ -114,13 +118,15 @@ def run(args: list[str], env: dict) -> tuple[float, float, str, float]:
     return wall, rss, text, usage.ru_utime + usage.ru_stime
 
 
-def measure(name: str, args: list[str], runs: int, env: dict) -> dict:
+def measure(name: str, args: list[str], runs: int, env: dict, between=None) -> dict:
     walls, rss, cpu, err = [], [], [], ""
     for _ in range(runs):
         w, r, err, c = run(args, env)
         walls.append(w)
         rss.append(r)
         cpu.append(c)
+        if between:
+            between()
     m = re.search(r"共 (\d+) 页", err)
     out = {"name": name, "runs": runs, "median": statistics.median(walls), "min": min(walls),
            "max": max(walls), "cpu": statistics.median(cpu), "rss_mb": max(rss),
@@ -128,6 +134,39 @@ def measure(name: str, args: list[str], runs: int, env: dict) -> dict:
     print(f"  {name}: median {out['median']:.3f} s (min {out['min']:.3f}, max {out['max']:.3f}, "
           f"{runs} runs), CPU {out['cpu']:.3f} s, peak RSS {out['rss_mb']:.0f} MB", file=sys.stderr, flush=True)
     return out
+
+
+def measure_ofd(results: dict, tmp: Path, runs: int, env: dict) -> None:
+    """The seed with OFD added, each run followed by one without (interleaved,
+    so that load drifting over the minute is shared by both)."""
+    plain = [str(SEED), "--out", str(tmp / "plain")]
+    ofd_args = [str(SEED), "--out", str(tmp / "ofd"), "--formats", "pdf,docx,ofd"]
+    run(plain, env)
+    run(ofd_args, env)
+    pair: list = []
+    results["seed_ofd"] = measure("seed+ofd", ofd_args, runs, env, between=lambda: pair.append(run(plain, env)))
+    results["seed_pair"] = {"median": statistics.median(w for w, *_ in pair),
+                            "cpu": statistics.median(c for *_, c in pair),
+                            "rss_mb": max(r for _, r, *_ in pair), "runs": len(pair)}
+    results["ofd_writer_ms"] = ofd_writer_ms(runs)
+
+
+def ofd_writer_ms(runs: int) -> float:
+    """Median milliseconds of render_ofd on the seed's layout, in this process,
+    each run cutting its font subsets afresh (as a single generation does)."""
+    sys.path.insert(0, str(ROOT))
+    from gongwen.pipeline import build, fontbook
+    from gongwen.reader import read
+    from gongwen.writers import ofd
+    doc = read(SEED)
+    lay = build(doc)
+    times = []
+    for _ in range(runs + 1):
+        ofd._SUBSETS.clear()
+        t = time.perf_counter()
+        ofd.render_ofd(lay, doc, fontbook())
+        times.append(time.perf_counter() - t)
+    return statistics.median(times[1:]) * 1000        # the first run pages the font files in
 
 
 # -- data ----------------------------------------------------------------------
@@ -207,6 +246,15 @@ def table(results: dict, info: dict, markdown: bool) -> str:
                      target=f"≤ {TARGETS['import_seed']} s"),
                  row(f"import a {l50['pages']}-page DOCX, cold", results["import_docx50"],
                      target=f"≤ {TARGETS['import_docx50']} s")]
+    if "seed_ofd" in results:
+        so, base = results["seed_ofd"], results["seed_pair"]
+        rows += [
+            row("seed notice, cold, PDF+DOCX+OFD", so),
+            ("  OFD added (against PDF+DOCX runs interleaved with it)",
+             f"{(so['median'] - base['median']) * 1000:.0f} ms", f"{(so['cpu'] - base['cpu']) * 1000:.0f} ms",
+             f"≤ {TARGETS['ofd_ms']:.0f} ms", None),
+            ("  OFD writer alone, in process", f"{results['ofd_writer_ms']:.0f} ms", "", "", None),
+        ]
     peak = max(r[4] for r in rows if r[4] is not None)
     if markdown:
         out = ["| scenario (median of cold runs) | wall time | CPU time | target | peak RSS |",
@@ -234,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="fewer runs (5 seed, 2 of the others)")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--json", type=Path, default=None, help="also write the raw figures to this file")
+    p.add_argument("--ofd", action="store_true", help="only what OFD adds to the seed (issue 15)")
     args = p.parse_args(argv)
     runs = 5 if args.quick else max(3, args.runs)
     few = 2 if args.quick else max(3, runs // 3)
@@ -242,6 +291,16 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"load_before": loadavg(), "machine": info}
     print(f"bench: {info['nproc']} cores, {info['cpu']}, Python {info['python']}; "
           f"load {results['load_before']}", file=sys.stderr)
+    if args.ofd:
+        with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
+            measure_ofd(results, Path(tmp), runs, env)
+        so, base = results["seed_ofd"], results["seed_pair"]
+        print(f"seed notice, cold, PDF+DOCX: {base['median']:.3f} s (CPU {base['cpu']:.3f} s); "
+              f"PDF+DOCX+OFD: {so['median']:.3f} s (CPU {so['cpu']:.3f} s); OFD added "
+              f"{(so['median'] - base['median']) * 1000:.0f} ms wall, {(so['cpu'] - base['cpu']) * 1000:.0f} ms CPU "
+              f"(median of {runs} interleaved cold runs each); OFD writer alone {results['ofd_writer_ms']:.0f} ms; "
+              f"load {results['load_before']} / {loadavg()}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
         tmp = Path(tmp)
         seed_out = tmp / "seed"
@@ -268,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                                                          "--force"], runs, env)
         results["import_docx50"] = measure("import-docx50", ["import", str(docx50), "-o", str(draft_out),
                                                              "--force"], few, env)
+        measure_ofd(results, tmp, runs, env)
     results["load_after"] = loadavg()
     print(table(results, info, args.markdown))
     print(f"command: python bench/run.py{' --quick' if args.quick else ''}"

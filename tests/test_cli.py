@@ -54,7 +54,7 @@ def test_usage_errors_are_chinese():
         (str(SEED_DATA), "--bogus"): "不认识的参数：--bogus",
         ("batch", "tpl.yaml"): "缺少参数：数据表",
         ("batch", "a.yaml", "b.csv", "--jobs", "x"): "“x”不是有效的整数",
-        ("batch", "a.yaml", "b.csv", "--only", "xlsx"): "“xlsx”不是可选的值（可选：pdf, docx）",
+        ("batch", "a.yaml", "b.csv", "--only", "xlsx"): "“xlsx”不是可选的值（可选：pdf, docx, ofd）",
         (str(SEED_DATA), "--out"): "参数 --out：后面要写一个值",
         (str(SEED_DATA), "--copies-merged"): "--copies-merged 要与 --copies 同用",
         (): "缺少参数：数据.yaml",
