@@ -369,42 +369,19 @@ def test_batch_writes_ofd(tmp_path):
 # -- an independent reader: easyofd ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def easyofd_reader(tmp_path_factory):
-    """easyofd's OFD class, run in a folder of its own (it writes temporary
-    files into the working directory).  Its renderer sets every glyph in the
-    font registered as 宋体 — on Windows, SimSun; here our FandolSong."""
-    import os
+def easyofd_out(docs, tmp_path_factory) -> dict[str, tuple[list[str], Path]]:
+    """name → (easyofd's text of each page, its rendering as a PDF), for every
+    document, from one run of tests/easyofd_run.py in a process of its own."""
+    import json
+    import subprocess
+    import sys
     pytest.importorskip("easyofd")
-    here = os.getcwd()
-    work = tmp_path_factory.mktemp("easyofd")
-    os.chdir(work)
-    try:
-        import logging
-        from loguru import logger
-        logger.remove()
-        logging.disable(logging.WARNING)
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-        pdfmetrics.registerFont(TTFont("宋体", str(ROOT / "fonts" / "FandolSong-Regular.ttf")))
-        from easyofd.ofd import OFD
-        yield OFD, work
-    finally:
-        logging.disable(logging.NOTSET)
-        os.chdir(here)
-
-
-def easy_read(easyofd_reader, path: Path):
-    import contextlib
-    OFD, _ = easyofd_reader
-    o = OFD()
-    with contextlib.redirect_stdout(io.StringIO()):
-        o.read(str(path), fmt="path")
-    return o
-
-
-def easy_pages(o) -> list[str]:
-    info = o.data[0]["page_info"]
-    return ["".join(t["text"] for t in info[k]["text_list"]) for k in sorted(info)]
+    out = tmp_path_factory.mktemp("easyofd")
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "easyofd_run.py"), str(out),
+                        *(str(docs[n]["ofd"]) for n in NAMES)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return {n: (json.loads((out / f"{k}.json").read_text(encoding="utf-8")), out / f"{k}.pdf")
+            for k, n in enumerate(NAMES)}
 
 
 def squeeze(s: str) -> str:
@@ -412,9 +389,9 @@ def squeeze(s: str) -> str:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_easyofd_reads_every_page_as_the_pdf_has_it(docs, easyofd_reader, name):
+def test_easyofd_reads_every_page_as_the_pdf_has_it(docs, easyofd_out, name):
     import pdfplumber
-    pages = easy_pages(easy_read(easyofd_reader, docs[name]["ofd"]))
+    pages = easyofd_out[name][0]
     with pdfplumber.open(docs[name]["pdf"]) as pdf:
         # the PDF's text, less the pages of an 附件 PDF the OFD does not carry
         theirs = [squeeze(p.extract_text() or "") for p in pdf.pages]
@@ -425,9 +402,9 @@ def test_easyofd_reads_every_page_as_the_pdf_has_it(docs, easyofd_reader, name):
         assert sorted(squeeze(ours)) == sorted(pdf_text)        # the same characters on each page
 
 
-def test_easyofd_gives_back_the_seed_text_in_order(docs, easyofd_reader):
+def test_easyofd_gives_back_the_seed_text_in_order(easyofd_out):
     from test_pdf_seed import _normalise                            # as the PDF's text is judged
-    pages = easy_pages(easy_read(easyofd_reader, docs["seed"]["ofd"]))
+    pages = easyofd_out["seed"][0]
     text = _normalise("".join(re.sub(r"—\d+—$", "", squeeze(p)) for p in pages))   # less the page numbers
     seed = _normalise(SEED_TEXT.read_text(encoding="utf-8"))
     m = difflib.SequenceMatcher(None, seed, text, autojunk=False)
@@ -482,17 +459,14 @@ def ink_band(img, dpi: int, top_mm: float, bottom_mm: float) -> tuple[float, flo
     return rows[0] * mm, rows[-1] * mm, left * mm
 
 
-def test_easyofd_renders_page_1_like_our_pdf(docs, easyofd_reader, tmp_path):
+def test_easyofd_renders_page_1_like_our_pdf(docs, easyofd_out, tmp_path):
     """The mark, the red rule and the first body line within 1 mm of where our
     PDF has them.  (easyofd ignores HScale, so the mark is compared by its ink
     top, bottom and left edge, not its right.)"""
-    import contextlib
     from gongwen.pipeline import build
     from gongwen.reader import read
     dpi = 100
-    o = easy_read(easyofd_reader, docs["seed"]["ofd"])
-    with contextlib.redirect_stdout(io.StringIO()):
-        theirs = raster(o.to_pdf(), dpi)
+    theirs = raster(easyofd_out["seed"][1].read_bytes(), dpi)
     ours = raster(docs["seed"]["pdf"].read_bytes(), dpi)
     theirs.save(tmp_path / "easyofd-page1.png")
     ours.save(tmp_path / "pdf-page1.png")
