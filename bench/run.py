@@ -18,7 +18,7 @@ the process and the children it waited for).  Scenarios:
   time per page and whether it grows linearly;
 * 200 numbered copies (``--copies 1-200``), merged and as separate PDFs;
 * importing drafts (``import``): the seed's text as it is, and the DOCX of the
-  50-page notice (written by the run above), each into a data file.
+  50-page notice (written by the run above), each into a data file;
 * the seed with ``--formats pdf,docx,ofd``, its runs interleaved with the
   default ones so that the difference is what OFD adds; and the OFD writer
   alone, in one process after the layout (its subset cache emptied each time).
