@@ -699,8 +699,9 @@ def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None,
         jobs.append(Job(i, label, "", variables=values))
         if "\0extra" in row.values:
             jobs[-1].label += "（多出的格子已忽略）"
+    from .archive import output_stem
     for job, stem in zip(jobs, unique_stems(stems)):
-        job.stem = stem
+        job.stem = output_stem(stem, preprinted)       # 套打 files beside, never over, the normal ones
     settings = Settings(out_dir, formats, strict, preprinted, read_resume_log(out_dir) if resume else None)
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -741,6 +742,7 @@ def copy_numbers(spec_text: str) -> list[str]:
 def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, strict: bool,
            preprinted: bool, quiet: bool = False) -> int:
     """Numbered copies (PDF): one file each, or all in one print file."""
+    from .archive import output_stem
     from .reader import read
     doc = read(source)
     problems = _check(dataclasses.replace(doc, copy_number=numbered[-1]))
@@ -753,13 +755,15 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
         print(f"{source}: 注意 数据里的份号 {doc.copy_number} 已由 --copies 的编号代替。", file=sys.stderr)
     started = time.perf_counter()
     if merged:
-        path, pages = merged_copies(doc, numbered, out_dir / f"{source.stem}-份号{numbered[0]}-{numbered[-1]}.pdf",
+        merged_name = output_stem(f"{source.stem}-份号{numbered[0]}-{numbered[-1]}", preprinted) + ".pdf"
+        path, pages = merged_copies(doc, numbered, out_dir / merged_name,
                                     preprinted)
         print(path)
         print(f"共 {len(numbered)} 份、{pages} 页，合为一个 PDF；用时 {time.perf_counter() - started:.1f} 秒。",
               file=sys.stderr)
         return 0
-    jobs = [Job(i, f"第 {n} 份", f"{source.stem}-份号{n}", copy_number=n) for i, n in enumerate(numbered)]
+    jobs = [Job(i, f"第 {n} 份", output_stem(f"{source.stem}-份号{n}", preprinted), copy_number=n)
+            for i, n in enumerate(numbered)]
     settings = Settings(out_dir, ("pdf",), strict, preprinted)
     outcomes = run_jobs("copies", source, jobs, settings, None, Progress("份", enabled=not quiet))
     failed = [o for o in outcomes if not o.ok]

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, SEED_DATA, run_generate
 
-COMMANDS = ("check", "new", "history", "diff", "batch", "bench")
+COMMANDS = ("check", "new", "import", "history", "diff", "batch", "serve", "bench")
 ENGLISH = re.compile(r"usage|error|argument|options|required|invalid|unrecognized|Traceback", re.I)
 
 

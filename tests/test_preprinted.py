@@ -52,3 +52,16 @@ def test_preprinted_export_is_named_too(tmp_path):
         ["linzi-ip-week-2023.pdf", "linzi-ip-week-2023.docx", "linzi-ip-week-2023-套打.pdf",
          "linzi-ip-week-2023-套打.docx"])
     assert _has_red_mark(out / "linzi-ip-week-2023.pdf")
+
+
+def test_preprinted_batch_and_copies_are_named_too(tmp_path):
+    out = tmp_path / "batch"
+    r = run_generate("batch", str(ROOT / "data" / "batch" / "notice-template.yaml"),
+                     str(ROOT / "data" / "batch" / "units.csv"), "--name", "单位", "--out", str(out), "--only", "pdf",
+                     "--preprinted", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert (out / "区发展和改革局-套打.pdf").exists() and not (out / "区发展和改革局.pdf").exists()
+    copies = tmp_path / "copies"
+    r = run_generate(str(SEED), "--copies", "1-2", "--copies-merged", "--preprinted", "--out", str(copies))
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in copies.iterdir()] == ["linzi-ip-week-2023-份号000001-000002-套打.pdf"]
