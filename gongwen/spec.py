@@ -194,9 +194,21 @@ ATTENDANCE_INDENT_CHARS = 2
 # line grid so a table keeps the page's rhythm; borders 0.5 pt; half a 字 of
 # padding on each side of a cell; no column narrower than two 字.
 TABLE_BORDER = 0.5 * PT
-TABLE_CELL_PADDING_CHARS = 0.5
+TABLE_CELL_PADDING_CHARS = 0.3        # 1.7 mm, about Word's default cell margin (1.9 mm)
 TABLE_MIN_COLUMN_CHARS = 2
-TABLE_KEEP_HEADER_CHARS = 6            # headers this short never wrap
+TABLE_KEEP_HEADER_CHARS = 6            # headers this short never wrap (while the width allows)
+TABLE_KEEP_CELL_CHARS = 4              # cells this short (names, 副科长, 联系人) are one word
+# How far a table's cells may break, tried in order until every column holds
+# its widest unbreakable piece (then the rest of the width is shared by content):
+# 0 short cells and headers whole, words whole; 1 a long word at its shorter
+# words (市场监督管理局 → 市场|监督|管理局), short headers by words; 2 e-mail
+# addresses and URLs cut after @ . / _ and phone numbers after -, never inside
+# a run of digits; 3 Chinese at any character (a header too; a short cell such
+# as a name stays whole), numbers and addresses as in 2;
+# 4 everything at any character but runs of digits (a phone number stays whole);
+# 5 any character (a table that wide wants 横向: true).
+TABLE_BREAK_LEVELS = ("whole", "shorter words", "addresses at @ . / _ -", "Chinese characters",
+                      "all but digits", "characters")
 
 # Space between a Chinese character and a Latin letter or digit next to it, in em
 # (house decision: as Word and LibreOffice set it by default — LibreOffice puts

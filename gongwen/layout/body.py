@@ -8,8 +8,8 @@ from ..model import Attachment, Document, Span, Table, format_date
 from ..elements import Element, heading
 from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import Block, Row
-from .text import (NO_LINE_END, NO_LINE_START, Fonts, break_lines, break_title, clusters, grid_tracking,
-                   line_width, natural, shape, word_boundaries)
+from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, break_lines, break_title, clusters,
+                   _words, grid_tracking, line_width, natural, shape, word_boundaries)
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -92,26 +92,42 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
     shaped = [[shape([Span(c, spec.HEITI if i == 0 else spec.FANGSONG)], fonts, BODY, trk) for c in row]
               for i, row in enumerate(grid)]
     natural_w = [max(line_width(row[j]) for row in shaped) + 2 * pad for j in range(n)]
-    # A column is at least as wide as its widest unbreakable word (a phone number)
-    # and its header when that is short, so neither is split; and, where the
-    # width allows, as its widest short cell (科长, 副科长), so that no short cell
-    # wraps one character onto a line of its own.
-    def widest(j: int, rows, short: bool) -> float:
-        return max((line_width(row[j]) for i, row in rows
-                    if not short or len(grid[i][j]) <= spec.TABLE_KEEP_HEADER_CHARS), default=0.0)
-    body_rows = list(enumerate(shaped))[1:]
-    head_rows = list(enumerate(shaped))[:1]
-    words = [max((c.width for row in shaped[1:] for c in clusters(row[j])), default=0.0) for j in range(n)]
-    base = [max(spec.TABLE_MIN_COLUMN_CHARS * CH, widest(j, head_rows, True), words[j]) + 2 * pad for j in range(n)]
-    min_w = [max(b, widest(j, body_rows, True) + 2 * pad) for j, b in enumerate(base)]
-    if sum(min_w) > W:
-        min_w = base
-    if sum(min_w) > W:                     # too many columns: fall back to the plain minimum
-        min_w = [min(spec.TABLE_MIN_COLUMN_CHARS * CH + 2 * pad, W / n)] * n
-    # Share the rest of the 版心 width in proportion to each column's content.
-    extra = [max(0.0, natural_w[j] - min_w[j]) for j in range(n)]
+    # Columns are sized by their unbreakable content first: each column starts
+    # with its cells whole (spec.TABLE_BREAK_LEVELS, level 0) and, while the
+    # columns are too wide together, the column whose next level is the mildest
+    # (then the widest) is let break one level further — a long e-mail address
+    # is cut after its @ or . before anything breaks at characters.
+    top = len(spec.TABLE_BREAK_LEVELS) - 1
+
+    def column_min(j: int, lv: int) -> float:
+        return max(spec.TABLE_MIN_COLUMN_CHARS * CH,
+                   *(max(cell_units(shaped[i][j], grid[i][j], lv, i == 0), default=0.0)
+                     for i in range(len(shaped)))) + 2 * pad
+    levels = [0] * n
+    min_w = [column_min(j, 0) for j in range(n)]
+    while sum(min_w) > W + 1e-6:
+        movable = [j for j in range(n) if levels[j] < top]
+        if not movable:                    # not even characters fit: share the width evenly
+            min_w = [W / n] * n
+            break
+        # the mildest relaxation that narrows a column: the lowest level first, then the widest
+        nxt = {j: column_min(j, levels[j] + 1) for j in movable}
+        gain = [j for j in movable if nxt[j] < min_w[j] - 1e-6] or movable
+        j = min(gain, key=lambda j: (levels[j], -min_w[j], j))
+        levels[j] += 1
+        min_w[j] = nxt[j]
+    # Share the rest of the 版心 width: first towards each broken column's width
+    # with its cells whole (level 0), in proportion to what it lacks; what is
+    # left in proportion to each column's content.
+    whole = [max(min_w[j], column_min(j, 0)) for j in range(n)]
+    lack = [whole[j] - min_w[j] for j in range(n)]
     spare = W - sum(min_w)
-    widths = [min_w[j] + (spare * extra[j] / sum(extra) if sum(extra) else spare / n) for j in range(n)]
+    if spare <= sum(lack) + 1e-9:
+        widths = [min_w[j] + (spare * lack[j] / sum(lack) if sum(lack) else 0.0) for j in range(n)]
+    else:
+        spare -= sum(lack)
+        extra = [max(0.0, natural_w[j] - whole[j]) for j in range(n)]
+        widths = [whole[j] + (spare * extra[j] / sum(extra) if sum(extra) else spare / n) for j in range(n)]
     edges = [left]
     for w in widths:
         edges.append(edges[-1] + w)
@@ -119,7 +135,8 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
     blocks: list[Block] = []
     header_rows: list[Row] = []
     for i, row in enumerate(shaped):
-        cell_lines = [_cell_lines(g, widths[j] - 2 * pad) if g else [] for j, g in enumerate(row)]
+        cell_lines = [_cell_lines(g, widths[j] - 2 * pad, levels[j], i == 0) if g else []
+                      for j, g in enumerate(row)]
         height = max(1, *(len(c) for c in cell_lines))
         rows = []
         for k in range(height):
@@ -150,22 +167,117 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
     return blocks
 
 
-def _cell_lines(glyphs: list, width: float) -> list:
-    """A table cell's lines, flush left: broken as body text is, each break then
-    moved back to the end of a word (淄博市临淄区|市场监督管理局, not
-    …市场监|督管理局) when that keeps at least half the line — a narrow column
-    reads by words, where a full body line reads by characters."""
-    words = set.intersection(*word_boundaries("".join(g.ch for g in glyphs)))
+def _soft_pieces(c, runs: bool = False) -> list[list]:
+    """A Latin cluster cut after each of its soft break points (@ . / _ -), and
+    with `runs` wherever digits meet letters."""
+    pieces, cur = [], []
+    for k, g in enumerate(c.glyphs):
+        cur.append(g)
+        nxt = c.glyphs[k + 1].ch if k + 1 < len(c.glyphs) else ""
+        if g.ch in SOFT_BREAK_AFTER or runs and nxt and g.ch.isdigit() != nxt.isdigit():
+            pieces.append(cur)
+            cur = []
+    return pieces + ([cur] if cur else [])
+
+
+def _word_spans(glyphs: list, text: str, level: int, head: bool) -> list[tuple[int, int]]:
+    """The pieces of a cell that must not be broken at a break level
+    (spec.TABLE_BREAK_LEVELS), as glyph ranges: short cells (a name, 副科长, a
+    header such as 联系人) whole, words, numbers, phone numbers and e-mail
+    addresses whole — then cut at finer places, one kind at a time."""
+    n = len(glyphs)
+    last = len(spec.TABLE_BREAK_LEVELS) - 1
+    if level >= last:
+        return [(i, i + 1) for i in range(n)]
+    keep = spec.TABLE_KEEP_HEADER_CHARS if head and level == 0 else spec.TABLE_KEEP_CELL_CHARS
+    if n <= keep and " " not in text and not (head and level >= 3):
+        return [(0, n)]
+    fwd, bwd = word_boundaries(text)
+    # level 0: where both segmentations agree (the longer words); then where either finds one
+    bounds = (fwd & bwd if level == 0 else fwd | bwd) | {0, n}
+    spans, i = [], 0
+    for c in clusters(glyphs):
+        k = len(c.glyphs)
+        if k > 1 and level >= 2 and c.first.isascii():
+            for piece in _soft_pieces(c, level >= 4):   # after @ . / _ - (at level 4 between digits and letters too)
+                spans.append((i, i + len(piece)))
+                i += len(piece)
+            continue
+        spans.append((i, i + k))
+        i += k
+    if level >= 4:                             # any character, but a run of digits stays whole
+        return [p for a, b in spans for p in ([(a, b)] if text[a:b].isdigit() else
+                                              [(k, k + 1) for k in range(a, b)])]
+    if level >= 3:                             # Chinese at any character
+        return spans
+    # Chinese characters between two word boundaries make one piece (a word)
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a not in bounds and not text[a].isascii() and not text[a - 1].isascii():
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    if level >= 1:                             # a long word at its shorter words
+        out = [p for a, b in out for p in (_sub_words(text, a, b) if b - a > spec.TABLE_KEEP_CELL_CHARS
+                                           and not text[a].isascii() else [(a, b)])]
+    # a single 区, 市, 局 … ends the name before it (临淄|区 is one name)
+    joined: list[tuple[int, int]] = []
+    for a, b in out:
+        if joined and b - a == 1 and text[a] in _NAME_END and not text[a - 1].isascii():
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    return joined
+
+
+_NAME_END = set("省市区县镇乡村局委厅办处")
+
+
+def _sub_words(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A long word cut into the longest shorter listed words it begins with
+    (市场监督管理局 → 市场|监督|管理局), forward maximum matching."""
+    words = _words()
+    out, i = [], a
+    while i < b:
+        k = next((k for k in range(min(b - i, b - a - 1), 1, -1) if text[i:i + k] in words), 1)
+        out.append((i, i + k))
+        i += k
+    return out
+
+
+def cell_units(glyphs: list, text: str, level: int, head: bool = False) -> list[float]:
+    """Widths of a cell's unbreakable pieces at a break level (see _word_spans)."""
+    if not glyphs:
+        return []
+    return [line_width(glyphs[a:b]) for a, b in _word_spans(glyphs, text, level, head)]
+
+
+def _cell_lines(glyphs: list, width: float, level: int = 4, head: bool = False) -> list:
+    """A table cell's lines, flush left, broken only between its unbreakable
+    pieces at its column's level (_word_spans: 淄博市临淄区|市场监督管理局, never
+    副科|长, 0533-218|1001 or zd@exampl|e.gov.cn) and, of those, at the place the
+    lowest level allows (a word's end, then an address's @ or .)."""
+    text = "".join(g.ch for g in glyphs)
+    tiers = [{a for a, _ in _word_spans(glyphs, text, lv, head)[1:]} for lv in range(level + 1)]
+    allowed = tiers[-1]
     out, start = [], 0
     while start < len(glyphs):
         line = break_lines(glyphs[start:], width, 0.0, justify=False)[0]
         end = start + len(line.glyphs)
-        if end < len(glyphs) and end not in words:
-            better = [b for b in words if start + max(2, len(line.glyphs) // 2) <= b < end
-                      and glyphs[b].ch not in NO_LINE_START and glyphs[b - 1].ch not in NO_LINE_END]
-            if better:
-                end = max(better)
-                line = break_lines(glyphs[start:end], width, 0.0, justify=False)[0]
+        if end < len(glyphs):
+            ok = lambda b: start < b <= end and glyphs[b].ch not in NO_LINE_START \
+                and glyphs[b - 1].ch not in NO_LINE_END           # noqa: E731
+            # the lowest tier with a break on this line that keeps at least half of it
+            half = start + max(1, (end - start) // 2)
+            pick = next((max(b for b in t if ok(b)) for t in tiers
+                         if any(ok(b) and b >= half for b in t)), None)
+            if pick is None:
+                pick = max((b for b in allowed if ok(b)), default=None)
+            if pick is None:               # a piece wider than the column: up to its end
+                pick = min((b for b in allowed if b > start), default=len(glyphs))
+            end = pick
+            line = break_lines(glyphs[start:end], max(width, line_width(glyphs[start:end])) + 1e-6, 0.0,
+                               justify=False)[0]
         out.append(line)
         start = end
     return out

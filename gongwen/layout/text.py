@@ -30,7 +30,7 @@ _DOC_NUMBER = re.compile(r"\d+号")
 # A long e-mail address or URL may break after these, as Word and LibreOffice do,
 # rather than leave the gaps of the line before it opened by more than
 # MAX_GAP_STRETCH_CHARS each (justified: the spare width is shared by the gaps).
-_SOFT_BREAK_AFTER = set("-/.@_?&=")
+SOFT_BREAK_AFTER = set("-/.@_?&=")
 MAX_GAP_STRETCH_CHARS = 0.25
 EPS = 1e-6
 
@@ -236,7 +236,7 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
 
 def _soft_head(c: Cluster, room: float) -> int | None:
     """How many glyphs of a Latin cluster fit in `room` mm when it is broken after
-    one of _SOFT_BREAK_AFTER (the longest such head), or None."""
+    one of SOFT_BREAK_AFTER (the longest such head), or None."""
     if len(c.glyphs) < 2 or not _WORD.fullmatch("".join(g.ch for g in c.glyphs)):
         return None
     best, w = None, 0.0
@@ -244,7 +244,7 @@ def _soft_head(c: Cluster, room: float) -> int | None:
         w += g.advance
         if w > room + EPS:
             break
-        if g.ch in _SOFT_BREAK_AFTER and c.glyphs[k].ch not in NO_LINE_START:
+        if g.ch in SOFT_BREAK_AFTER and c.glyphs[k].ch not in NO_LINE_START:
             best = k
     return best
 
