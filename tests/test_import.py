@@ -640,3 +640,18 @@ def test_announcement_with_its_number_under_the_title():
     assert data["标题"] == "淄博市临淄区人民政府\n公告\n"
     assert data["正文"].splitlines()[0] == "为加强城市管理，现就有关事项公告如下："
     assert account(raw, y, rep) == Counter()
+
+
+def test_oversized_drafts_are_refused_before_they_are_unpacked(tmp_path):
+    import zipfile
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"\0" * (201 * 2**20))
+    assert bomb.stat().st_size < 2**20
+    with pytest.raises(GongwenError) as e:
+        import_draft(bomb)
+    assert "解压后超过" in e.value.problems[0].message
+    with pytest.raises(GongwenError) as e:
+        import_draft(("关于的通知\n" + "字" * 1_000_001).encode("utf-8"), "long.txt")
+    assert "草稿太长" in e.value.problems[0].message

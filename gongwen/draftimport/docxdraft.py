@@ -24,6 +24,7 @@ from .source import Draft, Dropped, Line, TableData
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _w = lambda tag: f"{{{W}}}{tag}"
+MAX_UNPACKED_BYTES = 200 * 2**20     # a zip bomb is refused before python-docx inflates it
 _SAVE_AS = "在 Word 或 WPS 中打开，“另存为”选“Word 文档（*.docx）”，再导入"
 
 
@@ -496,6 +497,9 @@ def read_docx(raw: bytes, name: str) -> Draft:
         what = "Excel 表格" if "xl/workbook.xml" in names else "PowerPoint 演示文稿" \
             if "ppt/presentation.xml" in names else "WPS 或其他压缩文件" if names else "空的压缩包"
         raise GongwenError(Problem(f"这个文件不是 Word 文档（是{what}）。", "导入 Word/WPS 文字文档（.docx）", file=name))
+    if sum(i.file_size for i in z.infolist()) > MAX_UNPACKED_BYTES:
+        raise GongwenError(Problem(f"这个 DOCX 解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，不像一份公文草稿。",
+                                   "检查文件是否选对；图片很多时先删去图片再导入", file=name))
     try:
         import docx
         document = docx.Document(io.BytesIO(raw))

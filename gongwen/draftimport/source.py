@@ -7,6 +7,7 @@ Word/WPS draft carries as hints.  Nothing here decides what a line *is*.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Line:
     table: TableData | None = None  # a DOCX table, kept whole
     numbered: bool = False          # its number came from Word's automatic numbering
 
-    @property
+    @cached_property          # a line's text is never changed once read
     def stripped(self) -> str:
         return self.text.strip().strip("\u3000").strip()
 

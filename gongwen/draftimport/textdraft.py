@@ -83,8 +83,14 @@ _PAGE_NUMBER = [
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
 
 
+MAX_DRAFT_CHARS = 1_000_000      # some 1 600 pages: more is no notice (the 正文 itself may hold 200 000)
+
+
 def read_text(raw: bytes, name: str) -> Draft:
     text, encoding = decode(raw, name)
+    if len(text) > MAX_DRAFT_CHARS:
+        raise GongwenError(Problem(f"草稿太长（{len(text)} 字，超过 {MAX_DRAFT_CHARS} 字），不像一份公文。",
+                                   "检查文件是否选对；一份公文的正文不超过 200000 字", file=name))
     if "\x00" in text:
         raise GongwenError(Problem("这不是文字文件（里面有二进制内容）。",
                                    "导入 Word 文档请用 .docx；文字稿请存成 .txt", file=name))
