@@ -1,0 +1,196 @@
+"""DOCX writer: the same document as the PDF, as an editable Word file.
+
+It reads the Layout — every line with its element, model object, alignment,
+indents, tab stops and runs as placed — and decides no geometry of its own;
+the package is written as element trees by hand (no template): no theme, no
+random ids, no clock time, so the same data gives the same bytes.
+
+How the GB/T 9704 layout is carried over (checked in LibreOffice by
+tests/test_docx.py, which renders the DOCX and compares it line by line):
+
+* 版心 and line grid: A4, margins 37/28/26/35 mm, a document grid of 22 lines
+  (pitch 580 twips); body paragraphs snap to it.
+* 28 characters a line: a character spacing of −0.25 pt in the 3号 styles
+  (−0.2 pt for 4号).  A character grid cannot do it: LibreOffice snaps every
+  CJK character to whole cells, and a 16 pt character in a 15.79 pt cell takes two.
+* A paragraph the layout split across pages is two paragraphs here, so Word and
+  LibreOffice carry the lines the layout carried (§7.3.5.4) and a seal stays
+  with its 署名, to whose paragraph it is anchored.
+* 版头 lines, page numbers and the 版记 are placed absolutely (header.py,
+  imprint.py); landscape pages (§8) and the 版记's own page are sections.
+* Every paragraph has the style of its element (properties.STYLES), every style
+  and run names its fonts explicitly (spec.OFFICIAL_FONT).
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ... import spec
+from ...elements import Element
+from ...layout.boxes import Layout
+from ...model import Document
+from . import body, header, imprint, package
+from .ooxml import Package, el, qn, root
+from .properties import PITCH, Para, paragraph, ppr, spacing
+
+E = Element
+SIGNATURE = (E.ISSUER, E.PROXY_SEAL, E.DATE, E.SIGNATURE_SEAL, E.NOTE)
+
+
+class Writer:
+    def __init__(self, lay: Layout, doc: Document):
+        self.lay, self.doc = lay, doc
+        self.pkg = Package()
+        self.docpr = 0
+        self.floats: list[etree._Element] = []         # 版头 lines fixed on the page (text boxes)
+        self.flow = []
+        taken = {id(ln) for ln in header.header_lines(self) + imprint.imprint_lines(self)}
+        self.flow = [ln for ln in lay.lines if id(ln) not in taken]
+        self.landscape_pages = {p.number for p in lay.pages if p.rotated_items}
+
+    def next_docpr(self) -> int:
+        self.docpr += 1
+        return self.docpr
+
+    def text_box(self, content: list[etree._Element], x: float, y: float, width: float, height: float,
+                 name: str) -> etree._Element:
+        return body.text_box(self, content, x, y, width, height, name)
+
+    def build(self) -> bytes:
+        flow = body.paragraphs(self)
+        has_header = bool(header.header_lines(self)) or any(ln.line is not None for ln in self.flow)
+        blocks = header.header(self, header.first_grid_line(self)) if has_header else []
+        _spacing_and_breaks(self, flow, has_header)
+        _keep_signature(flow)
+        body.drawings(self, flow, blocks[0] if blocks else None)
+        blocks += self.sections(flow)
+        document = root("w:document", "w", "r", "wp", "a", "pic", "wps", "mc", "w14")
+        document.set(qn("mc:Ignorable"), "w14")
+        document.append(el("w:body", *blocks))
+        self.pkg.add("word/document.xml", document)
+        for kind, part in (("styles", package.styles_part()), ("settings", package.settings_part()),
+                           ("fontTable", package.font_table_part())):
+            self.pkg.relate(kind, f"{kind}.xml")
+            self.pkg.add(f"word/{kind}.xml", part, kind)
+        self.pkg.add("docProps/core.xml", package.core_part(self.doc), "core")
+        self.pkg.add("docProps/app.xml", package.app_part(len(self.lay.pages)), "app")
+        return self.pkg.to_bytes()
+
+    def sections(self, flow: list[Para]) -> list[etree._Element]:
+        """The flow's blocks with their section breaks: landscape pages (§8) are
+        sections of their own, and so is a 版记 on a page of its own."""
+        lay = self.lay
+        odd, even, none = (package.footer(self, f"footer{n}.xml", o) for n, o in ((1, True), (2, False), (3, None)))
+        top = lay.page_number_top
+        body_sect = package.sect_pr(top, odd, even, none if not lay.pages[0].show_number else None)
+        turned = [p.page in self.landscape_pages for p in flow]
+        if any(turned):
+            ls_odd, ls_even = (package.footer(self, f"footer{n}.xml", o, landscape=True) for n, o in ((4, True), (5, False)))
+            ls_sect = package.sect_pr(top, ls_odd, ls_even, None, landscape=True)
+            later_sect = package.sect_pr(top, odd, even, None)
+
+        def sect(k: int) -> etree._Element:
+            """The properties of the section that ends with flow[k]."""
+            if turned[k]:
+                return ls_sect
+            return body_sect if not any(turned[:k]) else later_sect
+        out = [_blocks(p) for p in flow]
+        for k in range(len(flow) - 1):
+            if turned[k] != turned[k + 1]:
+                _end_section(out[k], flow[k], sect(k), self)
+        final = sect(len(flow) - 1) if flow else body_sect
+        if lay.imprint_page is not None and imprint.imprint_lines(self):
+            box = imprint.imprint_box(self)
+            if lay.pages[lay.imprint_page - 1].kind != "imprint" and flow:
+                if flow[-1].table is not None:     # the body may not end with a table: a paragraph holds the box
+                    out.append([paragraph(E.IMPRINT, box, props=[spacing(before=0, after=0, line=20)])])
+                else:
+                    out[-1][-1].append(box)
+            else:
+                # a new section: the blank page and the 版记 page without numbers, or the
+                # 版记 page numbered on when it follows a page of text (§7.5)
+                if not flow:
+                    out.append([])
+                _end_section(out[-1], flow[-1] if flow else None, final, self)
+                out.append([paragraph(E.BLANK_PAGE) for _ in lay.blank_pages])
+                out.append([paragraph(E.IMPRINT, box, page_break=True if lay.blank_pages else None)])
+                numbered = lay.pages[lay.imprint_page - 1].show_number
+                final = package.sect_pr(top, odd if numbered else none, even if numbered else none, None,
+                                        new_page=True)
+        return [b for blocks in out for b in blocks] + [final]
+
+
+def _blocks(p: Para) -> list[etree._Element]:
+    """A paragraph's (or table's) blocks, after an empty page for each appended 附件 PDF page."""
+    out = [paragraph(E.BLANK_PAGE, page_break=True) for _ in range(p.external_before)]
+    if p.table is not None:
+        # a table cannot hold a drawing itself: an empty paragraph before it does
+        if p.anchors or p.before or p.page_break:
+            sp = spacing(before=max(0, p.before - 20), after=0, line=20)
+            out.append(paragraph(p.element, *p.anchors, props=[sp], snap=False, page_break=p.page_break))
+        return out + [p.table]
+    props = [spacing(before=p.before) if p.before else None, *p.props]
+    out.append(el("w:p", ppr(p.element, *props, keep_next=p.keep_next, page_break=p.page_break, jc=p.jc),
+                  *p.content, *p.anchors))
+    return out
+
+
+def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._Element, w: Writer) -> None:
+    """Make a paragraph the last of a section.  A table cannot end a section: an
+    empty line 1 pt high after it does — taken from the table's last row when the
+    table fills its page, or it would start a page of its own."""
+    if para is not None and para.table is None:
+        blocks[-1].find(qn("w:pPr")).append(sect)
+        return
+    if para is not None and para.table is not None:
+        last = para.lines[-1]
+        if last.line == (spec.LANDSCAPE_LINES if last.page in w.landscape_pages else spec.LINES_PER_PAGE):
+            height = para.table.findall(".//" + qn("w:trHeight"))[-1]
+            height.set(qn("w:val"), str(int(height.get(qn("w:val"))) - 20))
+    blocks.append(paragraph(E.BLANK_PAGE, props=[spacing(before=0, after=0, line=20), sect], snap=False))
+
+
+def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
+    """Empty grid lines above each paragraph, the pages of appended 附件 PDFs, and
+    a new page for each 附件 (a landscape section starts one by itself)."""
+    pages = {p.number: p for p in w.lay.pages}
+    last = (1, 0) if not has_header else None
+    prev: Para | None = None
+    for para in flow:
+        first = para.lines[0]
+        if last is not None and first.line is not None:
+            para.before = ((first.line - 1) if first.page != last[0] else max(0, first.line - last[1] - 1)) * PITCH
+        if prev is not None and first.page > prev.lines[-1].page:
+            para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
+                                       if n in pages and pages[n].kind == "external")
+        if para.element == E.ATTACHMENT_LABEL and (prev is None or
+                                                   (prev.page in w.landscape_pages) == (para.page in w.landscape_pages)):
+            para.page_break = True
+        last = (para.lines[-1].page, para.lines[-1].line)
+        prev = para
+
+
+def _keep_signature(flow: list[Para]) -> None:
+    """The signature block stays together and takes with it what the layout
+    carried over (§7.3.5.4) — those lines are paragraphs of their own here — and
+    the 附件说明 standing above it."""
+    starts = [k for k, p in enumerate(flow) if p.element in SIGNATURE and (k == 0 or flow[k - 1].element not in SIGNATURE)]
+    if not starts:
+        return
+    start = starts[-1]
+    k = start
+    while k + 1 < len(flow) and flow[k + 1].element in SIGNATURE:
+        flow[k].keep_next = True
+        k += 1
+    first = next((k for k, p in enumerate(flow[:start]) if any(ln.carried for ln in p.lines)), start)
+    while first > 0 and flow[first - 1].element == E.ATTACHMENT_NOTE:
+        first -= 1
+    for p in flow[first:start]:
+        if p.table is None:
+            p.keep_next = True
+
+
+def render_docx(lay: Layout, doc: Document) -> bytes:
+    """The DOCX as bytes: same pages, lines and decisions as the PDF of `lay`."""
+    return Writer(lay, doc).build()
+

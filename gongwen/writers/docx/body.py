@@ -1,0 +1,280 @@
+"""The 主体 (§7.3) in the DOCX: the layout's lines grouped into paragraphs by
+the model object they came from — a paragraph the layout split across pages
+split the same way, so Word and LibreOffice carry the lines the layout
+carried — tables with the layout's columns, and the drawings anchored to the
+paragraphs they belong with."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ... import spec
+from ...elements import Element
+from ...layout.boxes import Align, Image, LaidLine, Rule
+from ...model import Paragraph
+from .ooxml import Emu, el, emu, mm_of_twips, qn, text_run, twips
+from .properties import PITCH, STYLE, Para, hex_rgb, ind, merged_runs, rpr, run_of, tabbed, tabs
+
+if TYPE_CHECKING:
+    from . import Writer
+
+E = Element
+TABLE = (E.TABLE_HEAD, E.TABLE)
+BREAK_JOINED = (E.TITLE, E.ATTACHMENT_TITLE)       # one paragraph, the layout's line breaks kept
+
+
+def paragraphs(w: "Writer") -> list[Para]:
+    """The flow's paragraphs: consecutive lines of one model object on one page."""
+    lines = [ln for ln in w.flow if ln.text]
+    out: list[Para] = []
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        if lines[i].element in TABLE:
+            key = (lines[i].origin.attachment, lines[i].origin.block)
+            while j < len(lines) and lines[j].element in TABLE and \
+                    (lines[j].origin.attachment, lines[j].origin.block) == key:
+                j += 1
+            out.append(table(w, lines[i:j]))
+        else:
+            while j < len(lines) and _continues(lines[j - 1], lines[j]):
+                j += 1
+            out.append(paragraph_of(w, lines[i:j]))
+        i = j
+    return out
+
+
+def _continues(a: LaidLine, b: LaidLine) -> bool:
+    return not b.first and b.element == a.element and b.origin == a.origin and \
+        (b.page == a.page or b.element in BREAK_JOINED)
+
+
+def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
+    first = lines[0]
+    el_ = first.element
+    st = STYLE[el_]
+    if el_ in BREAK_JOINED:
+        content: list[etree._Element] = []
+        for k, ln in enumerate(lines):
+            content += ([el("w:r", el("w:br"))] if k else []) + [run_of(r) for r in ln.runs]
+        return Para(el_, lines, content)
+    if first.tabs:
+        content, stops = tabbed(lines, first.frame[0])
+        return Para(el_, lines, content, [tabs(stops), ind(left=0, right=0, first=0)], jc="left")
+    if first.align is Align.RIGHT and len(lines) == 1:
+        right = max(0, twips(first.frame[1] - first.end))
+        return Para(el_, lines, [run_of(r) for r in first.runs], [ind(left=0, right=right)], jc="right")
+    if first.align is Align.CENTRE:
+        return Para(el_, lines, [run_of(r) for r in first.runs], jc="center")
+    content = _model_runs(w, lines) or merged_runs([r for ln in lines for r in ln.runs])
+    p = Para(el_, lines, content, [_indent(lines, st.first_line_chars)])
+    if first.align is Align.JUSTIFY and st.jc not in (None, "both"):
+        p.jc = "both"
+    o = first.origin
+    if first.first and o.level and not o.run_in:
+        p.keep_next = True                          # a heading is never a page's last line
+    return p
+
+
+def _indent(lines: list[LaidLine], style_chars: int) -> etree._Element | None:
+    """The paragraph's indents as layout set them, when they differ from its style's."""
+    first = lines[0]
+    wrap = first.wrap if first.wrap is not None else first.x
+    left, first_line = twips(wrap - first.frame[0]), twips(first.x - wrap)
+    style = twips(style_chars * spec.CHAR_PITCH) if style_chars else 0
+    if (left, first_line) == (0, style):
+        return None
+    chars = 0 if style_chars else None          # the style's indent in characters would win otherwise
+    if first_line < 0:
+        return ind(left=left, hanging=-first_line, first_chars=chars)
+    return ind(left=left, first=first_line, first_chars=chars)
+
+
+def _model_runs(w: "Writer", lines: list[LaidLine]) -> list[etree._Element] | None:
+    """A body paragraph's text as the data has it (its spaces kept, where a line
+    break dropped one), cut where the layout split the paragraph."""
+    o = lines[0].origin
+    blocks = w.doc.body if o.attachment is None else w.doc.attachments[o.attachment - 1].content
+    if o.block is None or o.block >= len(blocks) or not isinstance(blocks[o.block], Paragraph):
+        return None
+    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in blocks[o.block].spans for ch in s.text]
+    same = [ln for ln in w.flow if ln.origin == o and ln.element == lines[0].element]
+    skip = sum(len(ln.text.replace(" ", "")) for ln in same[:same.index(lines[0])])
+    take = sum(len(ln.text.replace(" ", "")) for ln in lines)
+    picked, seen = [], 0
+    for ch, role in chars:
+        seen += ch != " "
+        if skip < seen <= skip + take and (ch != " " or seen < skip + take):
+            picked.append((ch, role))
+    return [text_run("".join(c for c, _ in group), rpr(role))
+            for role, group in itertools.groupby(picked, key=lambda c: c[1])]
+
+
+def table(w: "Writer", lines: list[LaidLine]) -> Para:
+    """A 表格 as a Word table: the layout's column edges, one table row per row of
+    cells, the header row marked to repeat (Word repeats it on each page)."""
+    rows: list[list[LaidLine]] = []
+    seen_body = False
+    for ln in lines:
+        if ln.origin.row == 0 and seen_body:
+            continue                               # the header repeated atop a page
+        seen_body = seen_body or ln.origin.row != 0
+        if ln.first or not rows:
+            rows.append([])
+        rows[-1].append(ln)
+    edges = lines[0].edges
+    widths = [twips(b) - twips(a) for a, b in zip(edges, edges[1:])]
+    bsz = max(2, round(spec.TABLE_BORDER / spec.PT * 8))
+    # the padding inside a cell, less the border Word and LibreOffice draw inside it
+    pad = twips(spec.TABLE_CELL_PADDING_CHARS * spec.CHAR_PITCH) - round(bsz / 8 * 20)
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    tbl = el("w:tbl", el("w:tblPr", el("w:tblW", w=sum(widths), type="dxa"),
+                         el("w:tblInd", w=twips(edges[0] - lines[0].frame[0]), type="dxa"),
+                         el("w:tblBorders", *(el(f"w:{s}", val="single", sz=bsz, space=0, color="000000")
+                                              for s in sides)),
+                         el("w:tblLayout", type="fixed"),
+                         el("w:tblCellMar", *(el(f"w:{s}", w=pad if s in ("left", "right") else 0, type="dxa")
+                                              for s in ("top", "left", "bottom", "right"))),
+                         el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
+                            noHBand=1, noVBand=1)),
+             el("w:tblGrid", *(el("w:gridCol", w=x) for x in widths)))
+    for tr in rows:
+        tbl.append(_table_row(tr, widths, bsz))
+    return Para(lines[0].element, lines, [], table=tbl)
+
+
+def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Element:
+    head = tr[0].element == E.TABLE_HEAD
+    cells: list[list[str]] = [[] for _ in widths]
+    roles = [STYLE[tr[0].element].role] * len(widths)
+    for ln in tr:
+        roles_of = [r.role for r in ln.runs for _ in r.text]
+        texts: dict[int, str] = {}
+        for k, (ch, col) in enumerate(zip(ln.text, ln.cells)):
+            if col not in texts:
+                roles[col] = roles_of[k]
+            texts[col] = texts.get(col, "") + ch
+        for col, t in texts.items():
+            cells[col].append(t)
+    # as many grid lines as the layout gave it, exactly: LibreOffice adds the border
+    # to a row that may grow, and a long table would drift off the grid.  Word and
+    # LibreOffice draw the table's top border above its first row (and above the
+    # header repeated atop each page): the header gives that width back.
+    height = len(tr) * PITCH - (bsz * 20 // 8 if head else 0)
+    row = el("w:tr", el("w:trPr", el("w:cantSplit"), el("w:trHeight", val=height, hRule="exact"),
+                        el("w:tblHeader") if head else None))
+    for col, width in enumerate(widths):
+        # the layout's lines, each ended by a line break: a cell breaks by words
+        content: list[etree._Element] = []
+        for k, t in enumerate(cells[col]):
+            content += ([el("w:r", el("w:br"))] if k else []) + [text_run(t, rpr(roles[col]))]
+        para = el("w:p", el("w:pPr", el("w:pStyle", val=STYLE[tr[0].element].sid),
+                            el("w:jc", val="center" if head else "left")), *content)
+        row.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa")), para))
+    return row
+
+
+# --- drawings ------------------------------------------------------------------
+
+def _anchor(w: "Writer", name: str, x: Emu, y: Emu, cx: Emu, cy: Emu, graphic: etree._Element, *,
+            behind: bool = False, locked: bool = False, from_paragraph: bool = False) -> etree._Element:
+    n = w.next_docpr()
+    a = {"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0, "relativeHeight": n,
+         "behindDoc": int(behind), "locked": int(locked), "layoutInCell": 1, "allowOverlap": 1}
+    pos_v = el("wp:positionV", el("wp:posOffset"), attrs={"relativeFrom": "paragraph" if from_paragraph else "page"})
+    pos_v[0].text = str(y)
+    pos_h = el("wp:positionH", el("wp:posOffset"), attrs={"relativeFrom": "page"})
+    pos_h[0].text = str(x)
+    return el("wp:anchor", el("wp:simplePos", attrs={"x": 0, "y": 0}), pos_h, pos_v,
+              el("wp:extent", attrs={"cx": cx, "cy": cy}), el("wp:effectExtent", attrs=dict(l=0, t=0, r=0, b=0)),
+              el("wp:wrapNone"), el("wp:docPr", attrs={"id": n, "name": name}), el("wp:cNvGraphicFramePr"),
+              graphic, attrs=a)
+
+
+def picture(w: "Writer", im: Image, host: Para | None) -> etree._Element:
+    """An image in the box layout fitted it to; a seal anchored to its 署名's
+    paragraph (it moves with the signature when the text above changes)."""
+    path = Path(im.path)
+    rid = w.pkg.image(path.read_bytes(), path.suffix.lower().lstrip(".") or "png")
+    cx, cy = emu(im.width), emu(im.height)
+    top = im.y
+    relative = host is not None and im.anchor is not None and im.anchor in host.lines
+    if relative:
+        # from the top of its paragraph, the space before it included (as LibreOffice measures)
+        top -= spec.line_top(host.lines[0].line) - mm_of_twips(host.before)
+    pic = el("pic:pic", el("pic:nvPicPr", el("pic:cNvPr", attrs={"id": w.docpr + 1, "name": path.name}),
+                           el("pic:cNvPicPr")),
+             el("pic:blipFill", el("a:blip", attrs={"r:embed": rid}), el("a:stretch", el("a:fillRect"))),
+             el("pic:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": cy})),
+                el("a:prstGeom", el("a:avLst"), attrs={"prst": "rect"})))
+    graphic = el("a:graphic", el("a:graphicData", pic, attrs={"uri": "http://schemas.openxmlformats.org/"
+                                                                        "drawingml/2006/picture"}))
+    anchor = _anchor(w, im.element, emu(im.x), emu(top), cx, cy, graphic, behind=im.element == E.SEAL,
+                     from_paragraph=relative)
+    anchor.find(qn("wp:cNvGraphicFramePr")).append(el("a:graphicFrameLocks", attrs={"noChangeAspect": 1}))
+    return el("w:r", el("w:drawing", anchor))
+
+
+def line_shape(w: "Writer", r: Rule) -> etree._Element:
+    """A rule no paragraph carries (信函's red double lines), drawn on the page."""
+    cx = emu(r.x1 - r.x0)
+    ln = el("a:ln", el("a:solidFill", el("a:srgbClr", attrs={"val": hex_rgb(r.color)})),
+            attrs={"w": emu(r.thickness)})
+    sp = el("wps:wsp", el("wps:cNvCnPr"),
+            el("wps:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": 0})),
+               el("a:prstGeom", el("a:avLst"), attrs={"prst": "line"}), ln), el("wps:bodyPr"))
+    graphic = el("a:graphic", el("a:graphicData", sp, attrs={"uri": WPS_URI}))
+    return _alternate(_anchor(w, r.element, emu(r.x0), emu(r.y), cx, Emu(0), graphic, locked=True))
+
+
+WPS_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+
+
+def _alternate(anchor: etree._Element) -> etree._Element:
+    return el("w:r", el("mc:AlternateContent", el("mc:Choice", el("w:drawing", anchor), attrs={"Requires": "wps"})))
+
+
+def text_box(w: "Writer", content: list[etree._Element], x: float, y: float, width: float, height: float,
+             name: str, wrap: str = "wrapNone", overlap: bool = True, vert: str = "horz") -> etree._Element:
+    """A borderless text box (content: paragraphs or tables) fixed on the page at
+    (x, y) mm, width × height mm; vert="vert" turns its text a quarter clockwise."""
+    cx, cy = emu(width), emu(height)
+    body = el("wps:bodyPr", el("a:noAutofit"), attrs=dict(rot=0, vert=vert, wrap="square", lIns=0, tIns=0, rIns=0,
+                                                         bIns=0, anchor="t", anchorCtr=0, upright=1))
+    sp = el("wps:wsp", el("wps:cNvSpPr", attrs={"txBox": 1}),
+            el("wps:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": cy})),
+               el("a:prstGeom", el("a:avLst"), attrs={"prst": "rect"}), el("a:noFill"), el("a:ln", el("a:noFill"))),
+            el("wps:txbx", el("w:txbxContent", *content)), body)
+    graphic = el("a:graphic", el("a:graphicData", sp, attrs={"uri": WPS_URI}))
+    anchor = _anchor(w, name, emu(x), emu(y), cx, cy, graphic, locked=True)
+    anchor.set("allowOverlap", str(int(overlap)))
+    anchor.replace(anchor.find(qn("wp:wrapNone")), el(f"wp:{wrap}"))
+    return _alternate(anchor)
+
+
+def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) -> None:
+    """Images and the rules no paragraph carries, each anchored in a paragraph of its page."""
+    for page in w.lay.pages:
+        for item in page.items:
+            if isinstance(item, Image):
+                host = next((p for p in flow if item.anchor is not None and item.anchor in p.lines), None)
+                host = host or nearest(flow, page.number, item.y + item.height / 2)
+                xml = picture(w, item, host)
+            elif isinstance(item, Rule) and item.element not in (E.HEADER_RULE, E.IMPRINT, E.TABLE):
+                host = nearest(flow, page.number, item.y)
+                xml = line_shape(w, item)
+            else:
+                continue
+            if host is not None:
+                host.anchors.append(xml)
+            elif page.number == 1 and first_block is not None and etree.QName(first_block).localname == "p":
+                first_block.append(xml)
+
+
+def nearest(flow: list[Para], page: int, y: float) -> Para | None:
+    """The paragraph on `page` whose first line is nearest to y (mm)."""
+    on_page = [p for p in flow if p.table is None and p.lines and p.page == page and p.lines[0].line is not None]
+    return min(on_page, key=lambda p: abs(spec.line_top(p.lines[0].line) + spec.LINE_PITCH / 2 - y), default=None)

@@ -1,0 +1,159 @@
+"""The 版头 (§7.2) in the DOCX: each line at its absolute place — a paragraph
+with an exact line height, moved down by the spacing before it — the red rule
+as the bottom border of its last line, a joint mark as a borderless table
+(names | 文件), and lines above the 版心 (信函) in text boxes on the page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from ... import spec
+from ...elements import Element, Part, part_of
+from ...layout.boxes import Align, LaidLine, Rule
+from .ooxml import eighths, el, mm_of_twips, twips
+from .properties import (PITCH, TEXT_W, TOP, border, exact_line, hex_rgb, ind, paragraph, run_of, spacing, tabbed,
+                         tabs)
+
+if TYPE_CHECKING:
+    from . import Writer
+
+
+@dataclass
+class _Line:
+    """A 版头 paragraph being placed: its content and the spacing that puts it."""
+    element: str
+    content: list[etree._Element]
+    before: int
+    line: int
+    props: list = field(default_factory=list)
+    jc: str | None = None
+    after: int | None = None
+
+
+def header_lines(w: "Writer") -> list[LaidLine]:
+    return [ln for ln in w.lay.lines if ln.page == 1 and part_of(ln.element) is Part.HEADER]
+
+
+def header(w: "Writer", title_top: int) -> list[etree._Element]:
+    """The 版头's blocks, ending TITLE_GAP_LINES above the title's grid line (`title_top`)."""
+    lines = header_lines(w)
+    names = [ln for ln in lines if ln.element == Element.ORGAN_MARK and ln.origin.item is not None]
+    joint = len(names) > 1
+    by_base: dict[float, list[LaidLine]] = {}
+    for ln in lines:
+        if not (joint and ln.element == Element.ORGAN_MARK):
+            by_base.setdefault(round(ln.runs[0].baseline, 4), []).append(ln)
+    items: list[tuple[float, list[LaidLine] | None]] = sorted(by_base.items())
+    if joint:
+        items = sorted(items + [(names[0].runs[0].baseline, None)], key=lambda t: t[0])
+    placed: list[_Line | etree._Element] = []
+    cursor = TOP
+    for _, group in items:
+        cursor = _joint_mark(w, placed, lines, cursor) if group is None else _absolute(w, placed, group, cursor)
+    rule = next((i for i in w.lay.pages[0].items if isinstance(i, Rule) and i.element == Element.HEADER_RULE), None)
+    if rule is not None:
+        if not placed or not isinstance(placed[-1], _Line):     # a line of its own to carry the rule
+            placed.append(_Line(Element.DOC_NUMBER, [], 0, 20))
+            cursor += 20
+        gap = rule.y - rule.thickness / 2 - mm_of_twips(cursor)
+        space = min(31, max(0, round(gap / spec.PT)))
+        last = placed[-1]
+        assert isinstance(last, _Line)
+        last.props.append(el("w:pBdr", border("bottom", rule.thickness, hex_rgb(rule.color), space)))
+        cursor += space * 20 + round(eighths(rule.thickness) / 8 * 20)
+    if placed and isinstance(placed[-1], _Line):
+        placed[-1].after = title_top - cursor
+    return _blocks(w, placed, lines)
+
+
+def _blocks(w: "Writer", placed: list, lines: list[LaidLine]) -> list[etree._Element]:
+    out: list[etree._Element] = []
+    floats = list(w.floats)
+    for p in placed:
+        if not isinstance(p, _Line):
+            out.append(p)
+            continue
+        sp = spacing(before=p.before, after=p.after, line=p.line)
+        out.append(paragraph(p.element, *p.content, *floats, props=[sp, *p.props], jc=p.jc))
+        floats = []
+    if floats:                             # nothing in the flow to hold them: an empty line does
+        el_ = lines[0].element if lines else Element.IMPRINT
+        out.insert(0, paragraph(el_, *floats, props=[spacing(before=0, after=0, line=20)]))
+    return out
+
+
+def _absolute(w: "Writer", placed: list, group: list[LaidLine], cursor: int) -> int:
+    """Lines on one baseline at their absolute place: exact height 1.1 em from its em top."""
+    element = next((ln.element for ln in group if ln.element == Element.DOC_NUMBER), group[0].element)
+    size = max(r.size for ln in group for r in ln.runs)
+    em_top = twips(group[0].runs[0].baseline - spec.EM_ASCENT * size * spec.PT)
+    line = exact_line(size)
+    if len(group) == 1 and group[0].align is Align.CENTRE:
+        content, props, jc = [run_of(r) for r in group[0].runs], [], "center"
+    else:
+        content, stops = tabbed(group, spec.TYPE_LEFT)
+        props, jc = [tabs(stops), ind(left=0, right=0, first=0)], "left"
+    if em_top < cursor - 20:
+        # above the 版心 (信函's mark) or overlapping the line above: a text box on the page
+        para = paragraph(element, *content, props=[spacing(before=0, after=0, line=line), *props], jc=jc)
+        w.floats.append(w.text_box([para], spec.TYPE_LEFT, mm_of_twips(em_top), spec.TYPE_AREA_WIDTH,
+                                   mm_of_twips(line), element))
+        return cursor
+    placed.append(_Line(element, content, em_top - cursor, line, props, jc))
+    return max(cursor, em_top) + line
+
+
+def _joint_mark(w: "Writer", placed: list, lines: list[LaidLine], cursor: int) -> int:
+    """联合行文: the organs stacked on the left, 文件 on the right centred on the
+    stack — a borderless two-cell table."""
+    marks = [ln for ln in lines if ln.element == Element.ORGAN_MARK]
+    names = [ln for ln in marks if ln.origin.item is not None]
+    suffix = next((ln for ln in marks if ln.origin.item is None), None)
+    line = exact_line(names[0].size)
+    left_x = min(ln.x for ln in names)
+    paras, c = [], cursor
+    for n in names:
+        em_top = twips(n.runs[0].baseline - spec.EM_ASCENT * n.size * spec.PT)
+        paras.append(paragraph(Element.ORGAN_MARK, *(run_of(r) for r in n.runs),
+                               props=[spacing(before=em_top - c, line=line)], jc="left"))
+        c = max(c, em_top) + line
+    cells = [(paras, c)]
+    if suffix is not None:
+        em_top = twips(suffix.runs[0].baseline - spec.EM_ASCENT * suffix.size * spec.PT)
+        cells.append(([paragraph(Element.ORGAN_MARK, *(run_of(r) for r in suffix.runs),
+                                 props=[spacing(before=em_top - cursor, line=line)], jc="left")],
+                      max(cursor, em_top) + line))
+    indent = twips(left_x - spec.TYPE_LEFT)
+    col1 = twips((suffix.x if suffix else spec.TYPE_RIGHT) - left_x)
+    cols = [col1] + ([TEXT_W - indent - col1] if suffix else [])
+    placed.append(borderless_table(cols, indent, [[content for content, _ in cells]]))
+    return max(b for _, b in cells)
+
+
+def borderless_table(cols: list[int], indent: int, rows: list[list[list[etree._Element]]],
+                     heights: list[tuple[int, list]] | None = None) -> etree._Element:
+    """A fixed table without borders or cell margins: rows of cells of paragraphs."""
+    nil = [el(f"w:{s}", val="nil") for s in ("top", "left", "bottom", "right", "insideH", "insideV")]
+    zero = [el(f"w:{s}", w=0, type="dxa") for s in ("top", "left", "bottom", "right")]
+    tbl = el("w:tbl", el("w:tblPr", el("w:tblW", w=sum(cols), type="dxa"), el("w:tblInd", w=indent, type="dxa"),
+                         el("w:tblBorders", *nil), el("w:tblLayout", type="fixed"), el("w:tblCellMar", *zero),
+                         el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
+                            noHBand=1, noVBand=1)),
+             el("w:tblGrid", *(el("w:gridCol", w=c) for c in cols)))
+    for i, cells in enumerate(rows):
+        height, borders = heights[i] if heights else (None, [])
+        trpr = el("w:trPr", el("w:trHeight", val=height, hRule="exact")) if height is not None else None
+        tr = el("w:tr", trpr)
+        for content, width in zip(cells, cols):
+            tcb = el("w:tcBorders", *borders) if borders else None
+            tr.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa"), tcb), *content))
+        tbl.append(tr)
+    return tbl
+
+
+def first_grid_line(w: "Writer") -> int:
+    """Top (twips) of the title's grid line, where the 版头 ends."""
+    first = next((ln for ln in w.flow if ln.line is not None), None)
+    return TOP + ((first.line if first else 1) - 1) * PITCH

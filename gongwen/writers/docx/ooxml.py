@@ -1,0 +1,191 @@
+"""WordprocessingML as element trees (lxml): typed units, elements built with
+their children in schema order, and a zip container whose bytes depend only
+on its content (fixed entry order and timestamps, no random ids)."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import NewType
+
+from lxml import etree
+
+# Units.  OOXML measures page geometry in twips (1/20 pt), borders in 1/8 pt,
+# font sizes in half-points and drawings in EMU (1/36000 mm).
+Twips = NewType("Twips", int)
+Emu = NewType("Emu", int)
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def twips(mm: float) -> Twips:
+    return Twips(round(mm * TWIPS_PER_MM))
+
+
+def emu(mm: float) -> Emu:
+    return Emu(round(mm * 36000))
+
+
+def mm_of_twips(t: float) -> float:
+    return t / TWIPS_PER_MM
+
+
+def half_points(size_pt: float) -> int:
+    return max(2, int(size_pt * 2 + 1e-6))           # rounded down: never wider than the PDF
+
+
+def eighths(thickness_mm: float) -> int:
+    """A border's width in Word's eighths of a point."""
+    return max(2, round(thickness_mm * 72 / 25.4 * 8))
+
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
+    "xml": "http://www.w3.org/XML/1998/namespace",
+}
+
+# Schema order of the children of the elements we build (Word rejects other orders).
+ORDER = {
+    "w:pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "pBdr", "tabs", "kinsoku",
+              "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "jc", "textAlignment", "rPr", "sectPr"),
+    "w:rPr": ("rFonts", "color", "spacing", "w", "position", "sz", "szCs", "lang"),
+    "w:sectPr": ("footerReference", "type", "pgSz", "pgMar", "cols", "titlePg", "docGrid"),
+    "w:tblPr": ("tblW", "tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook"),
+    "w:trPr": ("cantSplit", "trHeight", "tblHeader"),
+}
+
+
+def qn(tag: str) -> str:
+    """`w:p` → `{…/main}p`."""
+    prefix, _, local = tag.partition(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def el(tag: str, *children: etree._Element | None, attrs: dict[str, object] | None = None,
+       **w_attrs: object) -> etree._Element:
+    """An element: `attrs` with prefixed names (`r:id`, `distT`), `w_attrs`
+    in the w: namespace (val=…); None children are left out, and the
+    children of elements listed in ORDER are put in schema order."""
+    e = etree.Element(qn(tag))
+    for k, v in (attrs or {}).items():
+        if v is not None:
+            e.set(qn(k) if ":" in k else k, str(v))
+    for k, v in w_attrs.items():
+        if v is not None:
+            e.set(qn("w:" + k), str(v))
+    kids = [c for c in children if c is not None]
+    order = ORDER.get(tag)
+    if order:
+        kids.sort(key=lambda c: order.index(etree.QName(c).localname))
+    e.extend(kids)
+    return e
+
+
+def on(tag: str, value: bool | None) -> etree._Element | None:
+    """A toggle property: True → present, False → w:val="0", None → absent."""
+    if value is None:
+        return None
+    return el(tag) if value else el(tag, val=0)
+
+
+def text_run(s: str, rpr: etree._Element | None = None) -> etree._Element:
+    t = el("w:t", attrs={"xml:space": "preserve"})
+    t.text = _BAD_XML.sub("", re.sub(r"[\r\n\t]", " ", s))
+    return el("w:r", rpr, t)
+
+
+def serialise(root: etree._Element) -> bytes:
+    """A part's XML.  Elements built apart take their parent's namespace
+    prefixes when appended (lxml reconciles them), so each is declared once, on the root."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def root(tag: str, *prefixes: str) -> etree._Element:
+    return etree.Element(qn(tag), nsmap={p: NS[p] for p in prefixes})
+
+
+# --- the package ------------------------------------------------------------
+
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+CT = {
+    "main": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "styles": "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
+    "settings": "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+    "fontTable": "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
+    "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
+    "core": "application/vnd.openxmlformats-package.core-properties+xml",
+    "app": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+}
+IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)          # the zip epoch: no clock time in the file
+
+
+class Package:
+    """Parts of a WordprocessingML package, written in the order they were added."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bytes]] = []
+        self.overrides: list[tuple[str, str]] = [("/word/document.xml", CT["main"])]
+        self.defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml",
+                         "xml": "application/xml"}
+        self.doc_rels: list[tuple[str, str, str]] = []    # (id, type, target)
+
+    def add(self, name: str, data: bytes | etree._Element, content_type: str | None = None) -> None:
+        self.parts.append((name, data if isinstance(data, bytes) else serialise(data)))
+        if content_type:
+            self.overrides.append(("/" + name, CT[content_type]))
+
+    def relate(self, rel_type: str, target: str) -> str:
+        """A relationship from word/document.xml; returns its id (rId1, rId2 … in order)."""
+        rid = f"rId{len(self.doc_rels) + 1}"
+        self.doc_rels.append((rid, f"{REL}/{rel_type}", target))
+        return rid
+
+    def image(self, data: bytes, ext: str) -> str:
+        n = sum(1 for name, _ in self.parts if name.startswith("word/media/")) + 1
+        self.add(f"word/media/image{n}.{ext}", data)
+        self.defaults.setdefault(ext, IMAGE_TYPES.get(ext, "application/octet-stream"))
+        return self.relate("image", f"media/image{n}.{ext}")
+
+    @staticmethod
+    def _rels(rels: list[tuple[str, str, str]]) -> bytes:
+        r = etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
+        for rid, kind, target in rels:
+            etree.SubElement(r, f"{{{PKG_REL}}}Relationship", Id=rid, Type=kind, Target=target)
+        return etree.tostring(r, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def to_bytes(self) -> bytes:
+        types = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
+        for ext, t in sorted(self.defaults.items()):
+            etree.SubElement(types, f"{{{CT_NS}}}Default", Extension=ext, ContentType=t)
+        for name, t in self.overrides:
+            etree.SubElement(types, f"{{{CT_NS}}}Override", PartName=name, ContentType=t)
+        root_rels = [("rId1", f"{REL}/officeDocument", "word/document.xml"),
+                     ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+                      "core-properties", "docProps/core.xml"),
+                     ("rId3", f"{REL}/extended-properties", "docProps/app.xml")]
+        entries = [("[Content_Types].xml", etree.tostring(types, xml_declaration=True, encoding="UTF-8",
+                                                          standalone=True)),
+                   ("_rels/.rels", self._rels(root_rels)),
+                   ("word/_rels/document.xml.rels", self._rels(self.doc_rels))] + self.parts
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for name, blob in entries:
+                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                z.writestr(info, blob, compresslevel=6)
+        return buf.getvalue()
