@@ -157,3 +157,12 @@ def test_layout_opens_no_file(monkeypatch):
     monkeypatch.setattr(builtins, "open", refuse)
     monkeypatch.setattr(Path, "open", refuse)
     layout(doc, fonts)
+
+
+def test_attendance_lines_name_their_entry():
+    doc, lay = _laid(ROOT / "data" / "minutes-2024.yaml")
+    lines = [ln for ln in lay.lines if ln.element == Element.ATTENDANCE]
+    items = [ln.origin.item for ln in lines]
+    assert sorted(set(items)) == list(range(1, len(doc.attendance) + 1))
+    for ln in lines:
+        assert ln.first == (items.index(ln.origin.item) == lines.index(ln))

@@ -452,7 +452,7 @@ def attendance_block(doc: Document, fonts: Fonts) -> Block | None:
     trk = grid_tracking(BODY)
     x_label = spec.TYPE_LEFT + spec.ATTENDANCE_INDENT_CHARS * CH
     rows = []
-    for label, names in doc.attendance:
+    for item, (label, names) in enumerate(doc.attendance, 1):
         lab = shape([Span(f"{label}：", spec.HEITI)], fonts, BODY, trk)
         x_names = x_label + line_width(lab)
         g = shape([Span(names, spec.FANGSONG)], fonts, BODY, trk)
@@ -461,7 +461,7 @@ def attendance_block(doc: Document, fonts: Fonts) -> Block | None:
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = lab + glyphs, [x_label + x for x in natural(lab)] + xs
-            rows.append(Row(Element.ATTENDANCE, glyphs, xs, origin=Origin(item=len({r.origin.item for r in rows}) + 1),
+            rows.append(Row(Element.ATTENDANCE, glyphs, xs, origin=Origin(item=item),
                             first=i == 0, last=ln.last, align=Align.JUSTIFY, wrap=x_names))
     return Block(rows, gap_before=spec.ATTENDANCE_GAP_LINES)
 

@@ -48,8 +48,11 @@ def paragraphs(w: "Writer") -> list[Para]:
 
 
 def _continues(a: LaidLine, b: LaidLine) -> bool:
+    """Is b the next line of a's paragraph?  A body paragraph the layout split
+    across pages is two paragraphs here, so that Word and LibreOffice carry
+    the lines the layout carried; other elements stay whole."""
     return not b.first and b.element == a.element and b.origin == a.origin and \
-        (b.page == a.page or b.element in BREAK_JOINED)
+        (b.page == a.page or b.origin.block is None or b.element in BREAK_JOINED)
 
 
 def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
