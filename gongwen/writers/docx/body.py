@@ -182,19 +182,36 @@ def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Elemen
 
 # --- drawings ------------------------------------------------------------------
 
-def _anchor(w: "Writer", name: str, x: Emu, y: Emu, cx: Emu, cy: Emu, graphic: etree._Element, *,
-            behind: bool = False, locked: bool = False, from_paragraph: bool = False) -> etree._Element:
+WPS_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+PIC_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def _xfrm(cx: Emu, cy: Emu, shape: str, *fills: etree._Element) -> list[etree._Element]:
+    return [el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": cy})),
+            el("a:prstGeom", el("a:avLst"), attrs={"prst": shape}), *fills]
+
+
+def _anchor(w: "Writer", name: str, x: float, y: float, cx: Emu, cy: Emu, content: etree._Element, uri: str,
+            behind: bool = False, from_paragraph: bool = False, wrap: str = "wrapNone",
+            overlap: bool = True) -> etree._Element:
+    """A drawing anchored at (x, y) mm on the page (or y from its paragraph's top)."""
     n = w.next_docpr()
-    a = {"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0, "relativeHeight": n,
-         "behindDoc": int(behind), "locked": int(locked), "layoutInCell": 1, "allowOverlap": 1}
-    pos_v = el("wp:positionV", el("wp:posOffset"), attrs={"relativeFrom": "paragraph" if from_paragraph else "page"})
-    pos_v[0].text = str(y)
-    pos_h = el("wp:positionH", el("wp:posOffset"), attrs={"relativeFrom": "page"})
-    pos_h[0].text = str(x)
-    return el("wp:anchor", el("wp:simplePos", attrs={"x": 0, "y": 0}), pos_h, pos_v,
-              el("wp:extent", attrs={"cx": cx, "cy": cy}), el("wp:effectExtent", attrs=dict(l=0, t=0, r=0, b=0)),
-              el("wp:wrapNone"), el("wp:docPr", attrs={"id": n, "name": name}), el("wp:cNvGraphicFramePr"),
-              graphic, attrs=a)
+    pos_h, pos_v = el("wp:positionH", el("wp:posOffset"), attrs={"relativeFrom": "page"}), \
+        el("wp:positionV", el("wp:posOffset"), attrs={"relativeFrom": "paragraph" if from_paragraph else "page"})
+    pos_h[0].text, pos_v[0].text = str(emu(x)), str(emu(y))
+    frame = el("wp:cNvGraphicFramePr", el("a:graphicFrameLocks", attrs={"noChangeAspect": 1}) if uri == PIC_URI
+               else None)
+    anchor = el("wp:anchor", el("wp:simplePos", attrs={"x": 0, "y": 0}), pos_h, pos_v,
+                el("wp:extent", attrs={"cx": cx, "cy": cy}), el("wp:effectExtent", attrs=dict(l=0, t=0, r=0, b=0)),
+                el(f"wp:{wrap}"), el("wp:docPr", attrs={"id": n, "name": name}), frame,
+                el("a:graphic", el("a:graphicData", content, attrs={"uri": uri})),
+                attrs={"distT": 0, "distB": 0, "distL": 0, "distR": 0, "simplePos": 0, "relativeHeight": n,
+                       "behindDoc": int(behind), "locked": int(uri != PIC_URI), "layoutInCell": 1,
+                       "allowOverlap": int(overlap)})
+    drawing = el("w:drawing", anchor)
+    if uri == PIC_URI:
+        return el("w:r", drawing)
+    return el("w:r", el("mc:AlternateContent", el("mc:Choice", drawing, attrs={"Requires": "wps"})))
 
 
 def picture(w: "Writer", im: Image, host: Para | None) -> etree._Element:
@@ -203,41 +220,24 @@ def picture(w: "Writer", im: Image, host: Para | None) -> etree._Element:
     path = Path(im.path)
     rid = w.pkg.image(path.read_bytes(), path.suffix.lower().lstrip(".") or "png")
     cx, cy = emu(im.width), emu(im.height)
+    relative = host is not None and any(ln is im.anchor for ln in host.lines)
     top = im.y
-    relative = host is not None and im.anchor is not None and im.anchor in host.lines
-    if relative:
+    if relative and host is not None:
         # from the top of its paragraph, the space before it included (as LibreOffice measures)
-        top -= spec.line_top(host.lines[0].line) - mm_of_twips(host.before)
+        top -= spec.line_top(host.lines[0].line or 1) - mm_of_twips(host.before)
     pic = el("pic:pic", el("pic:nvPicPr", el("pic:cNvPr", attrs={"id": w.docpr + 1, "name": path.name}),
                            el("pic:cNvPicPr")),
              el("pic:blipFill", el("a:blip", attrs={"r:embed": rid}), el("a:stretch", el("a:fillRect"))),
-             el("pic:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": cy})),
-                el("a:prstGeom", el("a:avLst"), attrs={"prst": "rect"})))
-    graphic = el("a:graphic", el("a:graphicData", pic, attrs={"uri": "http://schemas.openxmlformats.org/"
-                                                                        "drawingml/2006/picture"}))
-    anchor = _anchor(w, im.element, emu(im.x), emu(top), cx, cy, graphic, behind=im.element == E.SEAL,
-                     from_paragraph=relative)
-    anchor.find(qn("wp:cNvGraphicFramePr")).append(el("a:graphicFrameLocks", attrs={"noChangeAspect": 1}))
-    return el("w:r", el("w:drawing", anchor))
+             el("pic:spPr", *_xfrm(cx, cy, "rect")))
+    return _anchor(w, im.element, im.x, top, cx, cy, pic, PIC_URI, im.element == E.SEAL, relative)
 
 
 def line_shape(w: "Writer", r: Rule) -> etree._Element:
     """A rule no paragraph carries (信函's red double lines), drawn on the page."""
     cx = emu(r.x1 - r.x0)
-    ln = el("a:ln", el("a:solidFill", el("a:srgbClr", attrs={"val": hex_rgb(r.color)})),
-            attrs={"w": emu(r.thickness)})
-    sp = el("wps:wsp", el("wps:cNvCnPr"),
-            el("wps:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": 0})),
-               el("a:prstGeom", el("a:avLst"), attrs={"prst": "line"}), ln), el("wps:bodyPr"))
-    graphic = el("a:graphic", el("a:graphicData", sp, attrs={"uri": WPS_URI}))
-    return _alternate(_anchor(w, r.element, emu(r.x0), emu(r.y), cx, Emu(0), graphic, locked=True))
-
-
-WPS_URI = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
-
-
-def _alternate(anchor: etree._Element) -> etree._Element:
-    return el("w:r", el("mc:AlternateContent", el("mc:Choice", el("w:drawing", anchor), attrs={"Requires": "wps"})))
+    ln = el("a:ln", el("a:solidFill", el("a:srgbClr", attrs={"val": hex_rgb(r.color)})), attrs={"w": emu(r.thickness)})
+    sp = el("wps:wsp", el("wps:cNvCnPr"), el("wps:spPr", *_xfrm(cx, Emu(0), "line", ln)), el("wps:bodyPr"))
+    return _anchor(w, r.element, r.x0, r.y, cx, Emu(0), sp, WPS_URI)
 
 
 def text_box(w: "Writer", content: list[etree._Element], x: float, y: float, width: float, height: float,
@@ -248,14 +248,9 @@ def text_box(w: "Writer", content: list[etree._Element], x: float, y: float, wid
     body = el("wps:bodyPr", el("a:noAutofit"), attrs=dict(rot=0, vert=vert, wrap="square", lIns=0, tIns=0, rIns=0,
                                                          bIns=0, anchor="t", anchorCtr=0, upright=1))
     sp = el("wps:wsp", el("wps:cNvSpPr", attrs={"txBox": 1}),
-            el("wps:spPr", el("a:xfrm", el("a:off", attrs={"x": 0, "y": 0}), el("a:ext", attrs={"cx": cx, "cy": cy})),
-               el("a:prstGeom", el("a:avLst"), attrs={"prst": "rect"}), el("a:noFill"), el("a:ln", el("a:noFill"))),
+            el("wps:spPr", *_xfrm(cx, cy, "rect", el("a:noFill"), el("a:ln", el("a:noFill")))),
             el("wps:txbx", el("w:txbxContent", *content)), body)
-    graphic = el("a:graphic", el("a:graphicData", sp, attrs={"uri": WPS_URI}))
-    anchor = _anchor(w, name, emu(x), emu(y), cx, cy, graphic, locked=True)
-    anchor.set("allowOverlap", str(int(overlap)))
-    anchor.replace(anchor.find(qn("wp:wrapNone")), el(f"wp:{wrap}"))
-    return _alternate(anchor)
+    return _anchor(w, name, x, y, cx, cy, sp, WPS_URI, wrap=wrap, overlap=overlap)
 
 
 def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) -> None:
@@ -263,7 +258,7 @@ def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) 
     for page in w.lay.pages:
         for item in page.items:
             if isinstance(item, Image):
-                host = next((p for p in flow if item.anchor is not None and item.anchor in p.lines), None)
+                host = next((p for p in flow if any(ln is item.anchor for ln in p.lines)), None)
                 host = host or nearest(flow, page.number, item.y + item.height / 2)
                 xml = picture(w, item, host)
             elif isinstance(item, Rule) and item.element not in (E.HEADER_RULE, E.IMPRINT, E.TABLE):

@@ -137,10 +137,9 @@ class Package:
 
     def __init__(self) -> None:
         self.parts: list[tuple[str, bytes]] = []
+        self.types = {"rels": "application/vnd.openxmlformats-package.relationships+xml", "xml": "application/xml"}
         self.overrides: list[tuple[str, str]] = [("/word/document.xml", CT["main"])]
-        self.defaults = {"rels": "application/vnd.openxmlformats-package.relationships+xml",
-                         "xml": "application/xml"}
-        self.doc_rels: list[tuple[str, str, str]] = []    # (id, type, target)
+        self.rels: list[tuple[str, str, str]] = []    # from word/document.xml: (id, type, target)
 
     def add(self, name: str, data: bytes | etree._Element, content_type: str | None = None) -> None:
         self.parts.append((name, data if isinstance(data, bytes) else serialise(data)))
@@ -149,43 +148,34 @@ class Package:
 
     def relate(self, rel_type: str, target: str) -> str:
         """A relationship from word/document.xml; returns its id (rId1, rId2 … in order)."""
-        rid = f"rId{len(self.doc_rels) + 1}"
-        self.doc_rels.append((rid, f"{REL}/{rel_type}", target))
-        return rid
+        self.rels.append((f"rId{len(self.rels) + 1}", f"{REL}/{rel_type}", target))
+        return self.rels[-1][0]
 
     def image(self, data: bytes, ext: str) -> str:
         n = sum(1 for name, _ in self.parts if name.startswith("word/media/")) + 1
         self.add(f"word/media/image{n}.{ext}", data)
-        self.defaults.setdefault(ext, IMAGE_TYPES.get(ext, "application/octet-stream"))
+        self.types.setdefault(ext, IMAGE_TYPES.get(ext, "application/octet-stream"))
         return self.relate("image", f"media/image{n}.{ext}")
-
-    @staticmethod
-    def _rels(rels: list[tuple[str, str, str]]) -> bytes:
-        r = etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
-        for rid, kind, target in rels:
-            etree.SubElement(r, f"{{{PKG_REL}}}Relationship", Id=rid, Type=kind, Target=target)
-        return etree.tostring(r, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def to_bytes(self) -> bytes:
         types = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
-        for ext, t in sorted(self.defaults.items()):
-            etree.SubElement(types, f"{{{CT_NS}}}Default", Extension=ext, ContentType=t)
-        for name, t in self.overrides:
-            etree.SubElement(types, f"{{{CT_NS}}}Override", PartName=name, ContentType=t)
-        root_rels = [("rId1", f"{REL}/officeDocument", "word/document.xml"),
-                     ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-                      "core-properties", "docProps/core.xml"),
+        types.extend(etree.Element(f"{{{CT_NS}}}Default", Extension=e, ContentType=t) for e, t in sorted(self.types.items()))
+        types.extend(etree.Element(f"{{{CT_NS}}}Override", PartName=n, ContentType=t) for n, t in self.overrides)
+        core = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+        root_rels = [("rId1", f"{REL}/officeDocument", "word/document.xml"), ("rId2", core, "docProps/core.xml"),
                      ("rId3", f"{REL}/extended-properties", "docProps/app.xml")]
-        entries = [("[Content_Types].xml", etree.tostring(types, xml_declaration=True, encoding="UTF-8",
-                                                          standalone=True)),
-                   ("_rels/.rels", self._rels(root_rels)),
-                   ("word/_rels/document.xml.rels", self._rels(self.doc_rels))] + self.parts
+        entries = [("[Content_Types].xml", serialise(types)), ("_rels/.rels", _rels(root_rels)),
+                   ("word/_rels/document.xml.rels", _rels(self.rels)), *self.parts]
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             for name, blob in entries:
                 info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 0
+                info.compress_type, info.external_attr, info.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 0
                 z.writestr(info, blob, compresslevel=6)
         return buf.getvalue()
+
+
+def _rels(rels: list[tuple[str, str, str]]) -> bytes:
+    r = etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
+    r.extend(etree.Element(f"{{{PKG_REL}}}Relationship", Id=i, Type=t, Target=g) for i, t, g in rels)
+    return serialise(r)

@@ -2,7 +2,8 @@
 properties every part of the DOCX is built from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -49,52 +50,45 @@ def char_spacing(size_pt: float) -> int:
 class Style:
     element: str
     sid: str                  # style id (ASCII)
+    jc: str | None
     grid: bool = True         # tracked to the 28-character grid
-    jc: str | None = "left"
     snap: bool = True         # sits on the body's line grid
     keep_next: bool = False
-    first_line_chars: int = 0
     exact: bool = False       # one grid line per line, exactly (a 二号 title line must not take two)
-    role: str = ""
-    size: float = 0.0
+    first_line_chars: int = 0
     color: str | None = None
 
-    def __post_init__(self) -> None:
-        info = INFO.get(Element(self.element)) if self.element in Element._value2member_map_ else None
-        self.role = self.role or (info.role if info else spec.FANGSONG)
-        self.size = self.size or (info.size if info else spec.BODY_SIZE)
+    @property
+    def role(self) -> str:
+        return INFO[Element(self.element)].role
+
+    @property
+    def size(self) -> float:
+        return INFO[Element(self.element)].size
 
 
-HEAD = dict(snap=False)
-STYLES = [Style(*a, **k) for a, k in [
-    ((E.COPY_NUMBER, "GwCopyNumber"), HEAD), ((E.SECRECY, "GwSecrecy"), HEAD), ((E.URGENCY, "GwUrgency"), HEAD),
-    ((E.ORGAN_MARK, "GwOrganMark"), dict(grid=False, jc="center", snap=False, color=hex_rgb(spec.RED_RGB))),
-    ((E.SIGNER, "GwSigner"), HEAD), ((E.DOC_NUMBER, "GwDocNumber"), dict(jc="center", snap=False)),
-    ((E.ORDER_NUMBER, "GwOrderNumber"), dict(jc="center", snap=False)),
-    ((E.TITLE, "GwTitle"), dict(grid=False, jc="center", keep_next=True, snap=False, exact=True)),
-    ((E.ADDRESSEE, "GwAddressee"), dict(jc=None)),
-    ((E.BODY, "GwBody"), dict(jc=None, first_line_chars=spec.PARAGRAPH_INDENT_CHARS)),
-    *(((h, f"GwHeading{i}"), dict(jc=None, first_line_chars=spec.PARAGRAPH_INDENT_CHARS))
-      for i, h in enumerate((E.HEADING1, E.HEADING2, E.HEADING3, E.HEADING4), 1)),
-    ((E.TABLE_HEAD, "GwTableHead"), dict(jc="center")), ((E.TABLE, "GwTableText"), {}),
-    ((E.ATTENDANCE, "GwAttendance"), {}), ((E.ATTACHMENT_NOTE, "GwAttachmentNote"), {}),
-    ((E.ISSUER, "GwIssuer"), dict(jc="right", keep_next=True)),
-    ((E.PROXY_SEAL, "GwProxySeal"), dict(jc="right", keep_next=True)),
-    ((E.SIGNATURE_SEAL, "GwSignatureSeal"), {}), ((E.DATE, "GwDate"), dict(jc="right")),
-    ((E.NOTE, "GwNote"), dict(first_line_chars=spec.NOTE_INDENT_CHARS)),
-    ((E.ATTACHMENT_LABEL, "GwAttachmentLabel"), dict(keep_next=True)),
-    ((E.ATTACHMENT_TITLE, "GwAttachmentTitle"), dict(grid=False, jc="center", keep_next=True, snap=False,
-                                                      exact=True)),
-    ((E.COPY_TO, "GwCopyTo"), dict(snap=False, jc="both")),
-    ((E.IMPRINT_ADDRESSEE, "GwImprintAddressee"), dict(snap=False, jc="both")),
-    ((E.PRINTER, "GwPrinter"), HEAD), ((E.IMPRINT, "GwImprint"), HEAD), ((E.BLANK_PAGE, "GwBlankPage"), {}),
-    ((E.PAGE_NUMBER, "GwPageNumber"), dict(grid=False, snap=False, jc=None)),
-]]
+# element, style id, jc ("-": the Normal style's), flags: g off the 28-character grid,
+# s off the line grid, k keep with next, x exact lines, i/n first line indented 2 字 (正文) / 1 字 (附注)
+_TABLE = """份号 GwCopyNumber left s | 密级 GwSecrecy left s | 紧急程度 GwUrgency left s
+发文机关标志 GwOrganMark center gs | 签发人 GwSigner left s | 发文字号 GwDocNumber center s
+令号 GwOrderNumber center s | 标题 GwTitle center gskx | 主送机关 GwAddressee - | 正文 GwBody - i
+一级标题 GwHeading1 - i | 二级标题 GwHeading2 - i | 三级标题 GwHeading3 - i | 四级标题 GwHeading4 - i
+表头 GwTableHead center | 表格 GwTableText left | 出席 GwAttendance left | 附件说明 GwAttachmentNote left
+署名 GwIssuer right k | 代章 GwProxySeal right k | 签名章 GwSignatureSeal left | 成文日期 GwDate right
+附注 GwNote left n | 附件标签 GwAttachmentLabel left k | 附件标题 GwAttachmentTitle center gskx
+抄送机关 GwCopyTo both s | 版记主送 GwImprintAddressee both s | 印发机关 GwPrinter left s
+版记 GwImprint left s | 空白页 GwBlankPage left | 页码 GwPageNumber - gs"""
+
+
+def _style(entry: str) -> Style:
+    element, sid, jc, flags = (entry.split() + [""])[:4]
+    return Style(element, sid, None if jc == "-" else jc, "g" not in flags, "s" not in flags, "k" in flags,
+                 "x" in flags, spec.PARAGRAPH_INDENT_CHARS if "i" in flags else spec.NOTE_INDENT_CHARS if "n" in flags
+                 else 0, hex_rgb(spec.RED_RGB) if element == E.ORGAN_MARK else None)
+
+
+STYLES = [_style(e) for line in _TABLE.splitlines() for e in line.split(" | ")]
 STYLE = {s.element: s for s in STYLES}
-
-
-def style_of(element: str) -> Style:
-    return STYLE[element]
 
 
 # --- paragraph and run properties ----------------------------------------------------
@@ -125,9 +119,8 @@ def ppr(style: str, *props: etree._Element | None, keep_next: bool | None = None
               el("w:jc", val=jc) if jc else None, *props)
 
 
-def paragraph(style: str, *content: etree._Element | None, **props) -> etree._Element:
-    extra = props.pop("props", ())
-    return el("w:p", ppr(style, *extra, **props), *content)
+def paragraph(style: str, *content: etree._Element | None, props: list | tuple = (), **kw) -> etree._Element:
+    return el("w:p", ppr(style, *props, **kw), *content)
 
 
 def fonts(role: str) -> etree._Element:
@@ -164,20 +157,8 @@ def run_of(r: TextRun, text: str | None = None, position: int | None = None) -> 
 
 def merged_runs(runs: list[TextRun], position: int | None = None) -> list[etree._Element]:
     """Runs of several lines as one paragraph's runs, neighbours of one format merged."""
-    out: list[etree._Element] = []
-    key = None
-    text, first = "", None
-    for r in runs:
-        k = (r.role, r.size, r.color, r.hscale, r.element)
-        if k != key and first is not None:
-            out.append(run_of(first, text, position))
-            text = ""
-        if k != key:
-            key, first = k, r
-        text += r.text
-    if first is not None:
-        out.append(run_of(first, text, position))
-    return out
+    groups = itertools.groupby(runs, key=lambda r: (r.role, r.size, r.color, r.hscale, r.element))
+    return [run_of(g[0], "".join(r.text for r in g), position) for g in (list(g) for _, g in groups)]
 
 
 def pieces(ln: LaidLine) -> list[tuple[Tab | None, list[TextRun]]]:
@@ -198,7 +179,6 @@ def pieces(ln: LaidLine) -> list[tuple[Tab | None, list[TextRun]]]:
 
 
 def _part(r: TextRun, a: int, b: int) -> TextRun:
-    from dataclasses import replace
     return replace(r, text=r.text[a:b], xs=r.xs[a:b], advances=r.advances[a:b])
 
 
