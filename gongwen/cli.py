@@ -372,7 +372,7 @@ def _guarded(command: Command, parser: argparse.ArgumentParser, args: argparse.N
 
 
 # The import names of requirements.txt: missing means this Python is not the .venv's.
-_REQUIRED = {"reportlab", "jinja2", "yaml", "pypdf", "fontTools", "pikepdf", "PIL", "rl_accel"}
+_REQUIRED = {"reportlab", "jinja2", "yaml", "pypdf", "fontTools", "pikepdf", "PIL", "rl_accel", "docx", "lxml"}
 WRONG_PYTHON = ("这个 Python 缺少运行所需的包（{module}）。请用 .venv 里的 Python 运行"
                 "（.venv/bin/python generate.py …，Windows：.venv\\Scripts\\python generate.py …）；"
                 "还没有 .venv 时先安装：python3 -m venv .venv，再 .venv/bin/pip install -r requirements.txt"
