@@ -269,7 +269,7 @@ def tag_texts(pkg: Package) -> dict[str, list]:
     out: dict[str, list] = {}
     for part in root:
         for el in part:
-            name = el.tag.split("}")[1]
+            name = el.tag.split("}")[1] + (f"#{el.get('序号')}" if el.get("序号") else "")
             for ref in el.iter(f"{O}ObjectRef"):
                 oid = int(ref.text)
                 assert oid in objects, (name, oid)                       # points at an existing object
@@ -301,9 +301,16 @@ def test_tags_point_at_the_objects_that_draw_each_element(docs, name):
     if doc.cc:
         assert "、".join(doc.cc) in joined(tags["版记/抄送机关"]).replace("，", "、")
     if doc.printer and doc.format != "信函":
-        assert joined(tags["版记/印发机关"]).startswith(doc.printer)
+        assert joined(tags["版记/印发机关"]) == doc.printer
+        when = doc.print_date or doc.date
+        if doc.print_date:                                          # set apart, flush right: its own objects
+            assert joined(tags["版记/印发日期"]) == format_date(when) + "印发"
     if doc.attachments:
-        assert tags["主体/附件说明"] and tags["主体/附件"]
+        assert tags["主体/附件说明"]
+        for a in doc.attachments:                                   # each 附件 by its number
+            got = joined(tags[f"主体/附件#{a.number}"])
+            assert a.name.replace("\n", "") in got
+        assert not any(k == "主体/附件" for k in tags)
     if doc.note:
         assert joined(tags["主体/附注"]).strip("（）()") == doc.note
     if doc.issuers and doc.format != "命令":

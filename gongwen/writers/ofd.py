@@ -31,6 +31,7 @@ exactly (that would mean converting arbitrary PDF content), so the OFD holds the
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -75,6 +76,9 @@ TAGS: dict[str, tuple[str, str]] = {
 PART_ORDER = ("版头", "主体", "版记", "页码")
 TAG_ORDER = tuple(dict.fromkeys(TAGS.values()))
 _ATTACHMENT_TEXT = {"正文", "一级标题", "二级标题", "三级标题", "四级标题", "表格", "表头"}
+# (line element, after a tab stop) → the element of that piece: the 印发机关's line
+# sets the 印发日期 apart, flush right (layout/imprint.py).
+_PIECE_ELEMENT = {("印发机关", True): "印发日期"}
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)        # no clock time in the package: same data, same bytes
 
@@ -171,7 +175,10 @@ class _Writer:
     next_id: int = 0
     font_res: dict[str, _Res] = field(default_factory=dict)      # face key → resource
     image_res: dict[Path, _Res] = field(default_factory=dict)
-    tags: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)  # (part, element) → refs
+    # (part, element, 附件 number or None) → (page ID, object ID) of each object drawing it
+    tags: dict[tuple[str, str, int | None], list[tuple[int, int]]] = field(default_factory=dict)
+    line_of: dict[int, tuple[object, int]] = field(default_factory=dict)   # id(run) → (its LaidLine, offset)
+    page_attachment: dict[int, int] = field(default_factory=dict)          # id(page) → 附件 number on it
 
     def new_id(self) -> int:
         self.next_id += 1
@@ -201,13 +208,50 @@ class _Writer:
         return res
 
     # -- objects -----------------------------------------------------------------
-    def _tag(self, element: str, page: Page, page_id: int, obj_id: int) -> None:
+    def _identity(self) -> None:
+        """Which line (and so which model object) each run belongs to, from the
+        layout's own account (LaidLine.runs, .origin); which 附件 each page holds."""
+        for line in self.lay.lines:
+            offset = 0
+            for run in line.runs:
+                self.line_of[id(run)] = (line, offset)
+                offset += len(run.text)
+        pages_by_number = {p.number: p for p in self.lay.pages}
+        for line in self.lay.lines:
+            n = line.origin.attachment
+            page = pages_by_number.get(line.page)
+            if n is not None and page is not None:
+                self.page_attachment.setdefault(id(page), n)
+
+    def _tag(self, element: str, attachment: int | None, page: Page, page_id: int, obj_id: int) -> None:
         part_el = TAGS.get(element)
         if part_el is None:
             return
-        if page.kind == "attachment" and element in _ATTACHMENT_TEXT:
-            part_el = ("主体", "附件")                  # the 附件's own text
-        self.tags.setdefault(part_el, []).append((page_id, obj_id))
+        if attachment is None and element in _ATTACHMENT_TEXT | {"表格"}:
+            attachment = self.page_attachment.get(id(page))     # a table's rules: the 附件 on that page
+        if attachment is not None and part_el[0] == "主体" and element not in ("附件说明",):
+            part_el = ("主体", "附件")                  # the 附件's label, title and own text
+        self.tags.setdefault((*part_el, attachment if part_el[1] == "附件" else None), []).append((page_id, obj_id))
+
+    def _pieces(self, run: TextRun) -> list[tuple[TextRun, str, int | None]]:
+        """The run as drawn and tagged: (run, element, 附件 number) — split where
+        its line has a tab stop, so a piece set apart (the 印发日期 flush right of
+        the 印发机关) is an object of its own."""
+        line, offset = self.line_of.get(id(run), (None, 0))
+        if line is None:
+            return [(run, run.element, None)]
+        attachment = line.origin.attachment
+        cuts = sorted({t.index - offset for t in line.tabs if 0 < t.index - offset < len(run.text)})
+        if not cuts:
+            element = _PIECE_ELEMENT.get((run.element, bool([t for t in line.tabs if t.index <= offset])),
+                                         run.element)
+            return [(run, element, attachment)]
+        out = []
+        for k, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(run.text)])):
+            piece = dataclasses.replace(run, text=run.text[a:b], xs=run.xs[a:b],
+                                        advances=run.advances[a:b] if run.advances else ())
+            out.append((piece, _PIECE_ELEMENT.get((run.element, k > 0), run.element), attachment))
+        return out
 
     def _text(self, run: TextRun, frame: _Frame) -> tuple[str, int] | None:
         text, xs = run.text, run.xs
@@ -216,9 +260,11 @@ class _Writer:
             text, xs = "".join(text[k] for k in keep), [xs[k] for k in keep]
         if not text:
             return None
-        face = self.fonts.by_key(run.face)
         em = run.size * spec.PT
-        right = xs[-1] + face.advance(text[-1]) * em * run.hscale
+        if run.advances and len(run.advances) == len(run.text):
+            right = run.xs[-1] + run.advances[-1]           # as placed, tracking included
+        else:
+            right = xs[-1] + self.fonts.by_key(run.face).advance(text[-1]) * em * run.hscale
         # The Boundary is the run's em box: a full em above the baseline, a quarter below.
         top, bottom = run.baseline - em, run.baseline + 0.25 * em
         bx, by, bw, bh = (_um(v) for v in frame.box(xs[0], top, max(right, xs[0] + 0.001), bottom))
@@ -266,8 +312,8 @@ class _Writer:
 
     def _image_obj(self, im: Image, frame: _Frame):
         res = self._image(im.path)
-        x, y, w, h = _fitted(im, res.data)
-        bx, by, bw, bh = (_um(v) for v in frame.box(x, y, x + w, y + h))
+        # layout hands images already fitted to their proportions: the box is the image
+        bx, by, bw, bh = (_um(v) for v in frame.box(im.x, im.y, im.x + im.width, im.y + im.height))
         oid = self.new_id()
         # CTM maps the image's unit square onto the Boundary (turned a quarter on
         # a landscape page's upright frame).
@@ -275,20 +321,22 @@ class _Writer:
         return (f'<ofd:ImageObject ID="{oid}" Boundary="{_n(bx)} {_n(by)} {_n(bw)} {_n(bh)}" '
                 f'CTM="{ctm}" ResourceID="{res.id}"/>'), oid
 
-    def _object(self, item, frame: _Frame, page: Page, page_id: int) -> str | None:
+    def _objects(self, item, frame: _Frame, page: Page, page_id: int) -> list[str]:
         if isinstance(item, TextRun):
-            got = self._text(item, frame)
+            drawn = [(self._text(piece, frame), element, n) for piece, element, n in self._pieces(item)]
         elif isinstance(item, (Rule, VRule)):
-            got = self._path(item, frame)
+            drawn = [(self._path(item, frame), item.element, None)]
         elif isinstance(item, Image):
-            got = self._image_obj(item, frame)
+            drawn = [(self._image_obj(item, frame), item.element, None)]
         else:                                   # pragma: no cover (Item is closed)
-            return None
-        if got is None:
-            return None
-        xml, oid = got
-        self._tag(item.element, page, page_id, oid)
-        return xml
+            return []
+        out = []
+        for got, element, attachment in drawn:
+            if got is not None:
+                xml, oid = got
+                self._tag(element, attachment, page, page_id, oid)
+                out.append(xml)
+        return out
 
     def _content(self, page: Page, page_id: int) -> bytes:
         landscape = page.kind == "landscape"
@@ -296,12 +344,12 @@ class _Writer:
         parts = []
         upright = UPRIGHT_ON_LANDSCAPE if landscape else PORTRAIT
         for item in page.items:
-            parts.append(self._object(item, upright, page, page_id))
+            parts += self._objects(item, upright, page, page_id)
         for item in page.rotated_items:
-            parts.append(self._object(item, TURNED_CONTENT, page, page_id))
+            parts += self._objects(item, TURNED_CONTENT, page, page_id)
         area = (f"<ofd:Area><ofd:PhysicalBox>0 0 {_mm(spec.PAGE_HEIGHT)} {_mm(spec.PAGE_WIDTH)}"
                 "</ofd:PhysicalBox></ofd:Area>") if landscape else ""
-        body = "".join(p for p in parts if p)
+        body = "".join(parts)
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="{NS}">{area}'
                 f'<ofd:Content><ofd:Layer ID="{layer}" Type="Body">{body}</ofd:Layer></ofd:Content>'
                 '</ofd:Page>\n').encode("utf-8")
@@ -309,6 +357,7 @@ class _Writer:
     # -- the package -------------------------------------------------------------
     def package(self) -> bytes:
         pages = [p for p in self.lay.pages if p.kind != "external"]
+        self._identity()
         self._fonts(pages)
         page_ids = [self.new_id() for _ in pages]
         files: dict[str, bytes] = {}
@@ -362,11 +411,12 @@ class _Writer:
     def _tag_file(self) -> bytes:
         by_part: dict[str, list[str]] = {}
         for part, element in TAG_ORDER:
-            refs = self.tags.get((part, element))
-            if not refs:
-                continue
-            inner = "".join(f'<ofd:ObjectRef PageRef="{pid}">{oid}</ofd:ObjectRef>' for pid, oid in refs)
-            by_part.setdefault(part, []).append(f"<gw:{element}>{inner}</gw:{element}>")
+            for (p, e, n), refs in sorted(self.tags.items(), key=lambda kv: kv[0][2] or 0):
+                if (p, e) != (part, element):
+                    continue
+                inner = "".join(f'<ofd:ObjectRef PageRef="{pid}">{oid}</ofd:ObjectRef>' for pid, oid in refs)
+                number = f' 序号="{n}"' if n is not None else ""
+                by_part.setdefault(part, []).append(f"<gw:{element}{number}>{inner}</gw:{element}>")
         body = "".join(f"<gw:{part}>{''.join(by_part[part])}</gw:{part}>" for part in PART_ORDER if part in by_part)
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<gw:公文 xmlns:gw="{TAG_NS}" xmlns:ofd="{NS}" '
                 f'格式="GB/T 9704-2012">{body}</gw:公文>\n').encode("utf-8")
@@ -425,17 +475,6 @@ def custom_data(d: Document) -> list[tuple[str, str | None]]:
 
 def _font_name(face) -> str:
     return face.family
-
-
-def _fitted(im: Image, data: bytes) -> tuple[float, float, float, float]:
-    """The image's box as the PDF writer draws it (ReportLab's preserveAspectRatio,
-    anchored at the centre): its own proportions, as large as fits the layout's box."""
-    from PIL import Image as PILImage
-    with PILImage.open(io.BytesIO(data)) as img:
-        iw, ih = img.size
-    scale = min(im.width / iw, im.height / ih)
-    w, h = iw * scale, ih * scale
-    return im.x + (im.width - w) / 2, im.y + (im.height - h) / 2, w, h
 
 
 _SUBSETS: dict[tuple[str, frozenset], bytes] = {}
