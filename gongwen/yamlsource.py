@@ -303,32 +303,35 @@ def _colon_without_space(src_lines: list[str], line: int | None):
 
 
 def _unindented_text_line(src_lines: list[str], line: int | None):
-    """(line, key) of the first line of a `key: |` block written without the
-    block's indentation: YAML ends the text above it, reads that line and any
-    indented ones after it as one more value, and fails further down."""
+    """(line, key) of a line of a `key: |` block written with less indentation
+    than the block (at the key's own indentation or further left): YAML ends the
+    text above it, reads that line and any after it as one more value, and fails
+    further down."""
     if not line:
         return None
 
-    def text_at_margin(s: str) -> bool:
-        return _indent(s) == 0 and not re.search(r":(\s|$)", s) and not s.startswith(("#", "-"))
-    n = min(line, len(src_lines) + 1) - 1
-    while n > 0 and (not src_lines[n - 1].strip() or _indent(src_lines[n - 1]) > 0):
-        n -= 1                             # indented lines after the slip (read as its continuation)
-    first = None
-    while n > 0 and (not src_lines[n - 1].strip() or text_at_margin(src_lines[n - 1])):
-        if src_lines[n - 1].strip():
-            first = n
-        n -= 1
-    if first is None or n == 0 or _indent(src_lines[n - 1]) == 0:
-        return None                        # no block content just above the text at the margin
-    inner = _indent(src_lines[n - 1])
-    for k in range(n, 0, -1):              # the block's key
-        t = src_lines[k - 1]
-        m = re.match(r"^(\s*)(?:-\s+)?([^\s:#][^:]*?)\s*:\s*[|>][-+0-9]*\s*(#.*)?$", t)
-        if m and len(m.group(1)) < inner:
-            return first, m.group(2)
-        if t.strip() and _indent(t) < inner:
-            return None
+    def text(s: str) -> bool:
+        body = s.lstrip(" ")
+        return bool(body) and not re.search(r":(\s|$)", body) and not body.startswith(("#", "-"))
+    for n in range(min(line, len(src_lines) + 1) - 1, max(0, line - 40), -1):
+        s = src_lines[n - 1]
+        if not text(s):
+            continue
+        above = next((k for k in range(n - 1, 0, -1) if src_lines[k - 1].strip()), None)
+        if above is None or _indent(src_lines[above - 1]) <= _indent(s):
+            continue                       # not the first line after deeper content
+        inner = _indent(src_lines[above - 1])
+        for k in range(above, 0, -1):      # the block holding the line above: its key
+            t = src_lines[k - 1]
+            m = re.match(r"^(\s*)(?:-\s+)?([^\s:#][^:]*?)\s*:\s*[|>][-+0-9]*\s*(#.*)?$", t)
+            if m and len(m.group(1)) < inner:
+                key_indent = _indent(t) + (len(t.lstrip(" ")) - len(t.lstrip(" ").lstrip("- ")) if
+                                           t.lstrip().startswith("- ") else 0)
+                if key_indent >= _indent(s):
+                    return n, m.group(2)
+                break
+            if t.strip() and _indent(t) < inner:
+                break
     return None
 
 
@@ -369,8 +372,10 @@ def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) ->
     unindented = _unindented_text_line(src_lines, line)
     if unindented:
         at, key = unindented
-        return (f"这一行没有缩进，YAML 认为“{key}”到上一行就结束了，读不懂这一行。",
-                f"“{key}”的每一行前面都空两格，与上面的段落对齐", at, key if key in ("正文", "附件") else None)
+        how = "没有缩进" if _indent(src(at)) == 0 else "缩进不够"
+        return (f"这一行{how}，YAML 认为“{key}”到上一行就结束了，读不懂这一行。",
+                f"“{key}”的每一行都与上面的段落对齐（比“{key}:”多空两格）", at,
+                {"正文": "正文", "内容": "附件"}.get(key))
     quoted = _unclosed_quote(src_lines, line) if "could not find expected ':'" in problem else None
     if quoted:
         at, quote = quoted
