@@ -655,3 +655,22 @@ def test_oversized_drafts_are_refused_before_they_are_unpacked(tmp_path):
     with pytest.raises(GongwenError) as e:
         import_draft(("关于的通知\n" + "字" * 1_000_001).encode("utf-8"), "long.txt")
     assert "草稿太长" in e.value.problems[0].message
+
+
+def test_markdown_draft_with_a_table_in_its_attachment(tmp_path):
+    raw = SHORT.replace("特此通知。\n", "特此通知。\n\n附件：联系人名单\n") + """
+附件
+
+联系人名单
+
+| 序号 | 单位 | 联系人 |
+|---|---|---|
+| 1 | 区科技局 | 王明 |
+| 2 | 区财政局 | 李华 |
+"""
+    y, rep, data = imported(raw.encode("utf-8"), "通知.md")
+    assert data["附件"] == [{"名称": "联系人名单", "内容": [
+        {"表格": {"表头": ["序号", "单位", "联系人"], "行": [["1", "区科技局", "王明"], ["2", "区财政局", "李华"]]}}]}]
+    assert account(raw, y, rep) == Counter()
+    text = unspace("".join(ln for page in pdf_lines(pdf_of(y, tmp_path)) for ln in page))
+    assert "区财政局" in text and "李华" in text

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from ..errors import GongwenError, Problem
-from .source import Draft, Dropped, Line
+from .source import Draft, Dropped, Line, TableData
 
 SAVE_AS_UTF8 = "在记事本或 WPS 中“另存为”，编码选 UTF-8，再导入"
 
@@ -110,7 +110,7 @@ def read_text(raw: bytes, name: str) -> Draft:
             line.page_break = page_break
             page_break = False
         lines.append(line)
-    draft.lines = _drop_page_artefacts(lines, draft)
+    draft.lines = _markdown_tables(_drop_page_artefacts(lines, draft), draft)
     return draft
 
 
@@ -138,6 +138,36 @@ def _clean_markdown(raw: str, n: int, draft: Draft) -> Line | None:
         return m.group(2)
     s = _MD_STRONG.sub(strong, s)
     return Line(s, n, indent=indent)
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _markdown_tables(lines: list[Line], draft: Draft) -> list[Line]:
+    """Markdown tables (| 序号 | 单位 |, a |---| rule under the header) → tables."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _PIPE_ROW.match(lines[j].text):
+            j += 1
+        if j - i >= 2 and _PIPE_RULE.match(lines[i + 1].text):
+            rows = []
+            for k in range(i, j):
+                line = lines[k]
+                if k == i + 1:
+                    draft.dropped.append(Dropped(line.src, line.text.strip(), "Markdown 表格的分隔行"))
+                    continue
+                cells = [c.strip() for c in line.text.strip().strip("|").split("|")]
+                draft.dropped.append(Dropped(line.src, "|" * line.text.count("|"), "Markdown 表格的竖线"))
+                rows.append(cells)
+            out.append(Line("", lines[i].src, table=TableData(rows), page_break=lines[i].page_break))
+            i = j
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _drop_page_artefacts(lines: list[Line], draft: Draft) -> list[Line]:
