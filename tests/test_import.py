@@ -674,3 +674,25 @@ def test_markdown_draft_with_a_table_in_its_attachment(tmp_path):
     assert account(raw, y, rep) == Counter()
     text = unspace("".join(ln for page in pdf_lines(pdf_of(y, tmp_path)) for ln in page))
     assert "区财政局" in text and "李华" in text
+
+
+def test_drafts_saved_again_by_libreoffice_import_the_same(tmp_path):
+    """A DOCX written by another program (LibreOffice rewrites styles, numbering and
+    runs its own way) gives the same data as the draft it was saved from."""
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("未安装 LibreOffice（soffice）")
+    drafts = {"clerk": clerk_docx(), "wps": wps_docx()}
+    for stem, raw in drafts.items():
+        (tmp_path / f"{stem}.docx").write_bytes(raw)
+    out = tmp_path / "lo"
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--norestore", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out),
+                    *(str(tmp_path / f"{s}.docx") for s in drafts)],
+                   env=dict(__import__("os").environ, HOME=str(tmp_path)), capture_output=True, timeout=600)
+    for stem, raw in drafts.items():
+        again = (out / f"{stem}.docx").read_bytes()
+        assert again != raw
+        assert yaml.safe_load(import_draft(again, "x.docx")[0]) == yaml.safe_load(import_draft(raw, "x.docx")[0])
