@@ -25,13 +25,15 @@ NO_LINE_END = set("（《「『【〔〈［｛〖“‘([{")
 _WORD = re.compile(r"[A-Za-z0-9@._\-+/:#&=?~'*]+")
 # Paired punctuation that must not be split (——, ……).
 _PAIRS = ("——", "……")
-# A number and its 号 stay together (临知联办字〔2023〕3号 may break after 〕, not before 号).
-_DOC_NUMBER = re.compile(r"\d+号")
-# A long e-mail address or URL may break after these, as Word and LibreOffice do,
-# rather than leave the gaps of the line before it opened by more than
-# MAX_GAP_STRETCH_CHARS each (justified: the spare width is shared by the gaps).
+# A number keeps its unit (2035年, 86家, 3.5万元, 临知联办字〔2023〕3号: a line may
+# break after 〕, never between the number and what it counts).
+NUMBER_UNIT = re.compile(r"\d+(?:[.．]\d+)?(?:万元|亿元|平方米|平方公里|公里|千米|千克|小时|[年月日号个项家人元万亿"
+                         r"件次条台所名户吨米倍届期批份页天周岁亩%％‰])")
+# Where a table cell may cut an address or a number at need (tables only).
 SOFT_BREAK_AFTER = set("-/.@_?&=")
-MAX_GAP_STRETCH_CHARS = 0.25
+# Body text never breaks an e-mail address or a URL that fits on a line: it
+# goes whole to the next line.  One longer than a line breaks after / or .
+URL_BREAK_AFTER = set("/.")
 EPS = 1e-6
 
 
@@ -60,8 +62,9 @@ class Cluster:
     space: bool = False
 
     def __post_init__(self) -> None:
-        # Summed once: break_lines asks for it many times per cluster.
-        self.width: float = sum(g.advance for g in self.glyphs)
+        # Summed once: break_lines asks for it many times per cluster.  The
+        # Chinese–Latin space inside a cluster (2035|年) counts, as it is set.
+        self.width: float = sum(g.advance for g in self.glyphs) + sum(g.lead for g in self.glyphs[1:])
 
     @property
     def first(self) -> str:
@@ -146,7 +149,7 @@ def clusters(glyphs: list[Glyph]) -> list[Cluster]:
             out.append(Cluster([glyphs[i]], space=True))
             i += 1
             continue
-        m = _DOC_NUMBER.match(text, i) if ch.isdigit() else None
+        m = NUMBER_UNIT.match(text, i) if ch.isdigit() else None
         if m:
             out.append(Cluster(glyphs[i:m.end()]))
             i = m.end()
@@ -178,11 +181,16 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
     """Break shaped glyphs into lines of at most `width` mm (the first line
     starting `first_indent` mm in) and place every glyph."""
     items = clusters(glyphs)
-    # A cluster wider than a whole line (a very long URL) is broken per character.
+    # A cluster wider than a whole line (a very long URL) is broken after its / and
+    # . (each piece a cluster), a piece still too wide per character.
     split: list[Cluster] = []
     for c in items:
         if c.width > width + EPS and len(c.glyphs) > 1:
-            split.extend(Cluster([g]) for g in c.glyphs)
+            for piece in url_pieces(c.glyphs):
+                if sum(g.advance for g in piece) > width + EPS:
+                    split.extend(Cluster([g]) for g in piece)
+                else:
+                    split.append(Cluster(piece))
         else:
             split.append(c)
     lines: list[list[Cluster]] = []
@@ -202,13 +210,6 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
         if used + lead + c.width <= avail + EPS or not current:
             current.append(c)
             used += lead + c.width
-            continue
-        room = avail - used - lead
-        if room > MAX_GAP_STRETCH_CHARS * spec.CHAR_PITCH * max(1, len(current) - 1) and \
-                (head := _soft_head(c, room)) is not None:
-            # a long address would leave this line gaping: break it after - / . @ …
-            queue.appendleft(Cluster(c.glyphs[head:]))
-            queue.appendleft(Cluster(c.glyphs[:head]))
             continue
         # c does not fit: find the latest legal break at or before it.
         cut = len(current)
@@ -234,19 +235,41 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
     return out
 
 
-def _soft_head(c: Cluster, room: float) -> int | None:
-    """How many glyphs of a Latin cluster fit in `room` mm when it is broken after
-    one of SOFT_BREAK_AFTER (the longest such head), or None."""
-    if len(c.glyphs) < 2 or not _WORD.fullmatch("".join(g.ch for g in c.glyphs)):
-        return None
-    best, w = None, 0.0
-    for k, g in enumerate(c.glyphs[:-1], 1):
-        w += g.advance
-        if w > room + EPS:
-            break
-        if g.ch in SOFT_BREAK_AFTER and c.glyphs[k].ch not in NO_LINE_START:
-            best = k
-    return best
+def url_pieces(glyphs: list) -> list[list]:
+    """A long address cut after each / and . (URL_BREAK_AFTER) not at its end."""
+    pieces, cur = [], []
+    for k, g in enumerate(glyphs):
+        cur.append(g)
+        if g.ch in URL_BREAK_AFTER and k + 1 < len(glyphs) and glyphs[k + 1].ch not in NO_LINE_START:
+            pieces.append(cur)
+            cur = []
+    return pieces + ([cur] if cur else [])
+
+
+WORD_JOINER, ZERO_WIDTH_SPACE = "\u2060", "\u200b"
+
+
+def joined_for_word(text: str, line_width_chars: float = spec.CHARS_PER_LINE) -> str:
+    """The text with this breaker's address breaks told to Word and LibreOffice
+    (whose own rules, UAX #14, differ): a word joiner after a / or - inside an
+    address that fits on a line (they would break there), a zero-width space
+    after each / and . of one longer than a line (they would not break after a
+    dot).  Widths are estimated at half a 字 a Latin character.  A number and
+    its unit get nothing: LibreOffice breaks 2035|年 whatever joins them, and a
+    joiner there takes away the Chinese–Latin space it sets."""
+    out, i = [], 0
+    for m in _WORD.finditer(text):
+        out.append(text[i:m.start()])
+        tok = m.group()
+        if "/" in tok or "-" in tok and "@" in tok or len(tok) * 0.5 > line_width_chars:
+            long = len(tok) * 0.5 > line_width_chars
+            tok = "".join(ch + (ZERO_WIDTH_SPACE if long and ch in URL_BREAK_AFTER and j + 1 < len(tok) else
+                                WORD_JOINER if ch in "-/" and j + 1 < len(tok) else "")
+                          for j, ch in enumerate(tok))
+        out.append(tok)
+        i = m.end()
+    out.append(text[i:])
+    return "".join(out)
 
 
 def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last: bool) -> Line:
@@ -258,7 +281,9 @@ def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last
     x = indent
     for c, lead in zip(line, leads):
         x += lead
-        for g in c.glyphs:
+        for k, g in enumerate(c.glyphs):
+            if k:
+                x += g.lead
             glyphs.append(g)
             xs.append(x)
             x += g.advance

@@ -15,6 +15,7 @@ from ... import spec
 from ...elements import Element
 from ...layout.boxes import Align, Image, LaidLine, Rule
 from ...model import Paragraph
+from ...layout.text import joined_for_word
 from .ooxml import Emu, el, emu, mm_of_twips, qn, text_run, twips
 from .properties import PITCH, STYLE, Para, hex_rgb, ind, merged_runs, rpr, run_of, tabbed, tabs
 
@@ -112,7 +113,8 @@ def _model_runs(w: "Writer", lines: list[LaidLine]) -> list[etree._Element] | No
         seen += ch != " "
         if skip < seen <= skip + take and (ch != " " or seen < skip + take):
             picked.append((ch, role))
-    return [text_run("".join(c for c, _ in group), rpr(role))
+    # the layout's address breaks told to Word and LibreOffice (layout.text.joined_for_word)
+    return [text_run(joined_for_word("".join(c for c, _ in group)), rpr(role))
             for role, group in itertools.groupby(picked, key=lambda c: c[1])]
 
 
