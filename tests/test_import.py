@@ -696,3 +696,16 @@ def test_drafts_saved_again_by_libreoffice_import_the_same(tmp_path):
         again = (out / f"{stem}.docx").read_bytes()
         assert again != raw
         assert yaml.safe_load(import_draft(again, "x.docx")[0]) == yaml.safe_load(import_draft(raw, "x.docx")[0])
+
+
+def test_a_heading_style_without_a_number_is_named_in_the_report():
+    import docx
+    d = docx.Document()
+    for text in ("淄博市临淄区科学技术局文件", "临科发〔2024〕3号", "关于做好统计工作的通知", "各科室：", "现将有关事项通知如下："):
+        d.add_paragraph(text)
+    d.add_paragraph("工作要求", style="Heading 1")
+    for text in ("请认真做好统计。", "淄博市临淄区科学技术局", "2024年5月8日"):
+        d.add_paragraph(text)
+    y, rep, data = imported(_docx_bytes(d), "h.docx")
+    assert data["正文"].splitlines() == ["现将有关事项通知如下：", "工作要求", "请认真做好统计。"]
+    assert any("“工作要求”在草稿里用了标题样式但没有编号" in u for u in rep.unsure)

@@ -12,6 +12,7 @@ comments and hidden text are reported, never imported.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -60,6 +61,7 @@ class Styles:
         self.default_para: str | None = None
         self.default_bold: bool | None = None
         self.default_size: float | None = None
+        self.headings: set[str] = set()      # ids of the heading styles (标题 1 … 标题 4, Heading 1 …)
         if root is None:
             return
         rpr = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
@@ -71,6 +73,9 @@ class Styles:
             if not sid:
                 continue
             s = _Style(based_on=_val(st.find(_w("basedOn"))))
+            name = (_val(st.find(_w("name"))) or "").strip().lower()
+            if re.fullmatch(r"(?:heading|标题)\s*[1-4]", name):
+                self.headings.add(sid)
             ppr = st.find(_w("pPr"))
             if ppr is not None:
                 s.align = _val(ppr.find(_w("jc")))
@@ -323,7 +328,8 @@ class _Walker:
         bold = para.chars > 0 and para.bold_chars >= 0.6 * para.chars
         for k, row in enumerate(rows):
             line = Line(row, src, align=align, bold=bold, size=para.size, page_break=page_break and k == 0,
-                        soft=k > 0, indent=indent or row[:1] in (" ", "\u3000", "\t"), numbered=bool(label))
+                        soft=k > 0, indent=indent or row[:1] in (" ", "\u3000", "\t"), numbered=bool(label),
+                        heading_style=sid in st.headings)
             out.append(line)
         if not in_table:
             if text.strip() or page_break:

@@ -631,6 +631,9 @@ class _Reader:
                 out.append(text)
                 if p.line is not None and self._hash_heading(p.line) and not is_heading_start(text):
                     self.out.unsure.append((p.first, f"“{text[:20]}”在草稿里是 Markdown 标题但没有编号：按普通段落导入"))
+                elif p.line is not None and p.line.heading_style and not is_heading_start(text):
+                    self.out.unsure.append((p.first, f"“{text[:20]}”在草稿里用了标题样式但没有编号：按普通段落导入；"
+                                                     "是标题的话在前面写上编号（一、（一）1.）或 #"))
         return out
 
     def _hash_heading(self, line: Line) -> bool:

@@ -29,6 +29,7 @@ class Line:
     rule: bool = False              # a separator (Markdown ---): a hint of a boundary, no text
     table: TableData | None = None  # a DOCX table, kept whole
     numbered: bool = False          # its number came from Word's automatic numbering
+    heading_style: bool = False     # a DOCX paragraph in a heading style (标题 1, Heading 2 …)
 
     @cached_property          # a line's text is never changed once read
     def stripped(self) -> str:
