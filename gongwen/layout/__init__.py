@@ -68,6 +68,8 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     if imprint:
         last = len(pages)
         used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
+        # a seal reaching below the date (flow.reserved) is part of the signature block: the 版记 stays clear of it
+        used = max([used] + [ln for i, ln in flow.reserved.items() if by_flow[i] is pages[-1]])
         fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1 and not pages[-1].rotated_items and pages[-1].kind != "external"
         # The 版记 goes on an even page (the back of a sheet); a letter's needs only room.
         if (last % 2 == 0 or letter) and fits:

@@ -360,19 +360,38 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         for i, ln in enumerate(lines):
             rows.append(Row(Element.NOTE, ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs], first=i == 0,
                             last=ln.last, wrap=spec.TYPE_LEFT))
-    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True)
+    # The seal (an image, or the one stamped by hand on `印章: true`) reaches
+    # below the date: those grid lines belong to the block too, so pagination
+    # keeps them on its page and in the 版心, and nothing — the 版记 — stands there.
+    reach = 0
+    if doc.seal is not None:
+        bottom = _seal_bottom(rows)
+        if bottom is not None:
+            reach = max(0, math.ceil(bottom[1] / spec.LINE_PITCH + bottom[0] - len(rows) - 1e-9))
+    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach)
+
+
+def _seal_bottom(rows: list[Row]) -> tuple[int, float] | None:
+    """The lowest seal's bottom edge, as (row index, mm below that row's top):
+    the seals of the last 署名 row pressing on it and on the date, as
+    layout._place_seal centres them (spec.seal_centre)."""
+    names = [i for i, r in enumerate(rows) if r.element == "署名"]
+    date = next((i for i, r in enumerate(rows) if r.element == "成文日期"), None)
+    if not names:
+        return None
+    first = names[-1]
+    last = date if date is not None else first
+    return first, spec.seal_centre(0.0, (last - first) * spec.LINE_PITCH) + spec.SEAL_DIAMETER / 2
 
 
 def _lines_under_seal(rows: list[Row], note_line) -> int:
     """Empty lines a 附注 long enough to reach under the seal needs so that the
     seal (centred over the last 署名 and the date, a little above, as
     layout._place_seal draws it) does not cover it."""
-    names = [i for i, r in enumerate(rows) if r.element == "署名"]
-    date = next((i for i, r in enumerate(rows) if r.element == "成文日期"), None)
-    if not names or date is None:
+    seal = _seal_bottom(rows)
+    if seal is None or not any(r.element == "成文日期" for r in rows):
         return 0
-    first = names[-1]
-    bottom = spec.seal_centre(0.0, (date - first) * spec.LINE_PITCH) + spec.SEAL_DIAMETER / 2   # below row `first`'s top
+    first, bottom = seal                       # below row `first`'s top
     seal_left = min(rows[first].anchors) - spec.SEAL_DIAMETER / 2
     note_right = spec.TYPE_LEFT + note_line.xs[-1] + note_line.glyphs[-1].advance
     if note_right <= seal_left:

@@ -52,6 +52,7 @@ class Block:
     with_signature: bool = False # 附件说明: on the signature's page, above it
     repeat: list[Row] = field(default_factory=list)   # table header rows, repeated after a page break
     landscape: bool = False      # set on landscape pages of its own (§8)
+    reach: int = 0               # grid lines below its last row its ink still covers (a seal): kept free
 
 
 @dataclass
@@ -68,6 +69,8 @@ class Flow:
     placed: list[Placed] = field(default_factory=list)
     pages: int = 1
     landscape: set[int] = field(default_factory=set)   # page indexes set landscape
+    # page index → last grid line a block's ink covers beyond its rows (Block.reach)
+    reserved: dict[int, int] = field(default_factory=dict)
 
 
 def paginate(blocks: list[Block], first_line: int) -> Flow:
@@ -98,6 +101,7 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
             # this page, its gap shrunk if need be; or text goes over with it
             sig = group[-1]
             need = gap + sum(b.gap_before + len(b.rows) for b in group[1:]) + sum(len(b.rows) for b in group[:1])
+            need += sig.reach
             if sig.min_gap_before is not None and len(group) > 1:
                 need -= sig.gap_before - sig.min_gap_before
             if need > room:
@@ -136,6 +140,8 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                 new_page(block.landscape)
             flow.placed.append(Placed(row, page, line, bi))
             line += 1
+        if block.reach:
+            flow.reserved[page] = line - 1 + block.reach
     return flow
 
 
