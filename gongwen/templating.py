@@ -31,6 +31,7 @@ FILTERS = ("abs", "capitalize", "count", "d", "default", "first", "float", "int"
 MAX_OUTPUT = 500_000       # characters one field may expand to
 MAX_VALUE = 200_000        # weight (characters + items) of any value built inside an expression
 MAX_RANGE = 1_000
+MAX_CHARS_AS_ITEMS = 50_000  # a text split into a list of its characters (each one an object of ~76 bytes)
 TIME_LIMIT = 2.0           # seconds per field …
 TOTAL_TIME = 5.0           # … and for the whole document
 MAX_CONCAT = 50            # operands of one ~ chain
@@ -81,6 +82,55 @@ def weight(value: Any, limit: int = MAX_VALUE) -> int:
     return total
 
 
+def text_length(value: Any, limit: int = MAX_VALUE) -> int:
+    """An upper bound of len(str(value)), found without building it (str() of a
+    list writes every item's repr in one C call).  Stops counting past `limit`."""
+    if isinstance(value, str):
+        return len(value)
+    return _repr_length(value, limit)
+
+
+def _repr_length(value: Any, limit: int) -> int:
+    total = 0
+    stack = [value]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, str):
+            if x.isprintable():          # quotes, and a backslash before a quote or backslash at most
+                total += len(x) + 2 + x.count("\\") + min(x.count("'"), x.count('"'))
+            else:                        # \U0010ffff at worst
+                total += 10 * len(x) + 2
+        elif isinstance(x, (list, tuple, set, frozenset)):
+            total += 5 + 2 * len(x) + 11 * isinstance(x, frozenset)     # set(), (1,)
+            stack.extend(x)
+        elif isinstance(x, dict):
+            total += 2 + 4 * len(x)
+            stack.extend(x.keys())
+            stack.extend(x.values())
+        elif isinstance(x, bool) or x is None:
+            total += 5
+        elif isinstance(x, int):
+            total += x.bit_length() * 30103 // 100000 + 2
+        elif isinstance(x, float):
+            total += 24
+        elif isinstance(x, range):
+            total += 48
+        else:                            # dates and the like: small and fixed
+            total += len(repr(x))
+        if total > limit:
+            return total
+    return total
+
+
+def _as_text(value: Any, what: str, limit: int = MAX_VALUE) -> str:
+    """str(value), refused before it is built when it would be over `limit` characters."""
+    if isinstance(value, str):
+        return value
+    if text_length(value, limit) > limit:
+        raise Unsafe(f"{what}得到的文字过长（超过 {limit} 字）")
+    return str(value)
+
+
 def _bounded(value: Any, what: str) -> Any:
     if weight(value) > MAX_VALUE:
         raise Unsafe(f"{what}得到的内容过长（超过 {MAX_VALUE} 字）")
@@ -91,6 +141,8 @@ def _items(value: Any, what: str) -> list:
     """An iterable as a list, refusing one longer than the limit before it is built."""
     if isinstance(value, dict):
         value = list(value)
+    if isinstance(value, str) and len(value) > MAX_CHARS_AS_ITEMS:
+        raise Unsafe(f"{what} 把文字拆成单字时字数过多（超过 {MAX_CHARS_AS_ITEMS} 字）")
     if not isinstance(value, (str, list, tuple, range)):
         value = list(itertools.islice(iter(value), MAX_VALUE + 1))
     if len(value) > MAX_VALUE:
@@ -102,12 +154,15 @@ def _guard_join(join):
     @functools.wraps(join)
     def bounded_join(eval_ctx, value, d="", attribute=None):
         items = _items(value, "join")
-        total = max(0, len(items) - 1) * len(str(d))
+        sep = _as_text(d, "join 的分隔符")
+        total = max(0, len(items) - 1) * len(sep)
+        if total > MAX_VALUE:
+            raise Unsafe(f"join 连接得到的文字过长（超过 {MAX_VALUE} 字）")
         for x in items:
-            total += weight(x if isinstance(x, str) else str(x) if not isinstance(x, (list, tuple, dict)) else x)
+            total += text_length(x, MAX_VALUE - total + 1)
             if total > MAX_VALUE:
                 raise Unsafe(f"join 连接得到的文字过长（超过 {MAX_VALUE} 字）")
-        return join(eval_ctx, items, d, attribute)
+        return join(eval_ctx, items, sep, attribute)
     return bounded_join
 
 
@@ -121,22 +176,33 @@ def _guard_sum(total):
     return bounded_sum
 
 
+_SPLITS_TEXT = ("list", "sort", "unique")     # a text given to these becomes a list of characters
+
+
 def _guard_result(name: str, f):
-    """Any other filter: its inputs are bounded and it is linear in them; its result is weighed too."""
+    """Any other filter: its inputs are bounded and it is linear in them; what
+    it would build is weighed before (`string`: the text of a list; `list`,
+    `sort`, `unique`: the characters of a text) and its result after."""
     @functools.wraps(f)
     def bounded(*args, **kwargs):
-        for a in (*args, *kwargs.values()):      # str() of a long list of references is one C call
+        for a in (*args, *kwargs.values()):
             if isinstance(a, (str, list, tuple, dict)):
                 _bounded(a, f"过滤器 {name} 的输入")
+                if name == "string":
+                    _as_text(a, f"过滤器 {name} ")
+                elif name in _SPLITS_TEXT and isinstance(a, str) and len(a) > MAX_CHARS_AS_ITEMS:
+                    raise Unsafe(f"过滤器 {name} 把文字拆成单字时字数过多（超过 {MAX_CHARS_AS_ITEMS} 字）")
         return _bounded(f(*args, **kwargs), f"过滤器 {name} ")
     return bounded
 
 
 def _concat(values) -> str:
-    parts = [v if isinstance(v, str) else str(_bounded(v, "~ 拼接")) for v in values]
-    if sum(len(p) for p in parts) > MAX_VALUE:
-        raise Unsafe(f"~ 拼接得到的文字过长（超过 {MAX_VALUE} 字）")
-    return "".join(parts)
+    total = 0
+    for v in values:
+        total += text_length(v, MAX_VALUE - total + 1)
+        if total > MAX_VALUE:
+            raise Unsafe(f"~ 拼接得到的文字过长（超过 {MAX_VALUE} 字）")
+    return "".join(v if isinstance(v, str) else str(v) for v in values)
 
 
 def _finalize(value: Any) -> Any:
@@ -145,7 +211,10 @@ def _finalize(value: Any) -> Any:
         if len(value) > MAX_OUTPUT:
             raise _TooBig()
         return value
-    return _bounded(value, "{{ }} 里的表达式")
+    _bounded(value, "{{ }} 里的表达式")
+    if text_length(value, MAX_OUTPUT) > MAX_OUTPUT:
+        raise _TooBig()
+    return value
 
 
 def _small_range(*args):
