@@ -9,7 +9,8 @@ from ..elements import Element, heading
 from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import Block, Row
 from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, break_lines, break_title, clusters,
-                   _words, grid_tracking, line_width, natural, shape, word_boundaries)
+                   _words, grid_tracking, line_width, natural, paragraph_lines, shape,
+                   word_boundaries)
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -19,8 +20,7 @@ BODY = spec.BODY_SIZE
 def _rows(fonts: Fonts, spans: list[Span], element: str, first_indent: float = 0.0,
           x0: float = spec.TYPE_LEFT, width: float = W, origin: Origin = Origin()) -> list[Row]:
     """A justified paragraph of body text, its first line indented."""
-    glyphs = shape(spans, fonts, BODY, grid_tracking(BODY))
-    lines = break_lines(glyphs, width, first_indent)
+    lines = paragraph_lines(spans, fonts, BODY, grid_tracking(BODY), width, first_indent)
     return [Row(element, ln.glyphs, [x0 + x for x in ln.xs], origin=origin, first=i == 0, last=ln.last,
                 align=Align.JUSTIFY, wrap=x0, frame=(x0, x0 + width))
             for i, ln in enumerate(lines)]

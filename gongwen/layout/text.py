@@ -93,9 +93,16 @@ def grid_tracking(size_pt: float) -> float:
 
 
 def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float = 0.0) -> list[Glyph]:
+    return _shape(spans, fonts, size_pt, tracking)[0]
+
+
+def _shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float) -> tuple[list[Glyph], bool]:
+    """The glyphs, and whether every one came from a face that never changes
+    (not a fallback subset, which grows with the document's rare characters)."""
     em = size_pt * spec.PT
     out = []
     cache = _face_cache(fonts)
+    stable = cache is not None
     for span in spans:
         role = span.role
         for ch in span.text:
@@ -107,9 +114,45 @@ def shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float =
                 hit = (face.key, face.advance(ch))
                 if cache is not None and getattr(face, "chars", None) is None:
                     cache[(role, ch)] = hit     # fallback subsets change as they grow: never cached
+                else:
+                    stable = False
             lead = spec.ASIAN_LATIN_SPACE_EM * em if out and _script_change(out[-1].ch, ch) else 0.0
             out.append(Glyph(ch, hit[0], role, hit[1] * em + tracking, lead, tracking))
-    return out
+    return out, stable
+
+
+PARAGRAPH_CACHE_SIZE = 4096
+
+
+def paragraph_lines(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float, width: float,
+                    first_indent: float = 0.0, justify: bool = True) -> list[Line]:
+    """shape + break_lines of one paragraph, remembered per font book: a
+    paragraph's lines depend only on its spans, size, tracking, width and
+    indent, so a process that lays out many versions of a notice (the web
+    page's preview after each keystroke, a batch) breaks an unchanged paragraph
+    once.  Paragraphs with a fallback glyph are not remembered; the answer is a
+    fresh copy, so no caller shares another's lists."""
+    key = (tuple(spans), size_pt, tracking, width, first_indent, justify)
+    memo = _paragraph_cache(fonts)
+    lines = memo.get(key) if memo is not None else None
+    if lines is None:
+        glyphs, stable = _shape(key[0], fonts, size_pt, tracking)
+        lines = break_lines(glyphs, width, first_indent, justify)
+        if memo is not None and stable:
+            if len(memo) >= PARAGRAPH_CACHE_SIZE:
+                memo.clear()
+            memo[key] = lines
+    return [Line(list(ln.glyphs), list(ln.xs), ln.last) for ln in lines]
+
+
+def _paragraph_cache(fonts) -> dict | None:
+    if _face_cache(fonts) is None:
+        return None
+    memo = getattr(fonts, "_paragraph_cache", None)
+    if memo is None:
+        memo = {}
+        fonts._paragraph_cache = memo
+    return memo
 
 
 def _is_asian(ch: str) -> bool:
