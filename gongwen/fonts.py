@@ -472,7 +472,8 @@ class FontBook:
         # per fallback style (FALLBACK_PREFS): source face, its coverage, subsets
         self._fallback_src: dict[str, tuple[Path, int, str] | None] = {}
         self._fallback_cmap: dict[str, _Cmap] = {}
-        self._fallbacks: dict[tuple[str, frozenset[str]], Face] = {}
+        self._fallbacks: dict[tuple[str, frozenset[str]], Face] = {}     # this document's (see forget_fallbacks)
+        self._fallback_built: dict[tuple[str, frozenset[str]], Face] = {}  # every subset made, kept for reuse
         self._fallback_chars: set[str] = set()         # every character a fallback has had to set
         self._last_fallback: dict[str, Face] = {}
 
@@ -611,7 +612,8 @@ class FontBook:
 
     def by_key(self, key: str) -> Face:
         """The face this book handed out under ReportLab name key (for the PDF writer)."""
-        for face in (*self._faces.values(), *self._substitutes.values(), *self._fallbacks.values()):
+        for face in (*self._faces.values(), *self._substitutes.values(), *self._fallbacks.values(),
+                     *self._fallback_built.values()):
             if face.key == key:
                 return face
         raise KeyError(f"no face registered as {key!r} in this FontBook")
@@ -650,7 +652,7 @@ class FontBook:
         have = frozenset(c for c in chars if ord(c) in cmap and not is_invisible(c))
         if not have:
             return None
-        face = self._fallbacks.get((style, have))
+        face = self._fallbacks.get((style, have)) or self._fallback_built.get((style, have))
         if face is None:
             st = path.stat()
             digest = hashlib.sha1(
@@ -671,10 +673,20 @@ class FontBook:
 
             face = Face(key=key, family=family, path=path, official=False, index=index,
                         chars=have, _source=source)
-            self._fallbacks[(style, have)] = face
+            self._fallback_built[(style, have)] = face
+        self._fallbacks[(style, have)] = face
         self._fallback_chars |= have
         self._last_fallback[style] = face
         return face
+
+    def forget_fallbacks(self) -> None:
+        """Begin a new document: the rare characters of earlier ones are
+        forgotten, so its fallback subset holds its own characters only — as in
+        a fresh `generate.py` process.  A long-running process (the web page)
+        calls this before each document; the subsets made stay at hand."""
+        self._fallbacks.clear()
+        self._fallback_chars.clear()
+        self._last_fallback.clear()
 
     def _fallback_source(self, style: str = "serif") -> tuple[Path, int, str] | None:
         """(file, face index, family) of the style's fallback font, or None."""

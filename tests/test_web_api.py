@@ -85,6 +85,25 @@ def test_downloads_are_the_clis_bytes(server, seed_text, seed_outputs, fmt):
     assert r.headers["content-disposition"].endswith("filename*=UTF-8''linzi-ip-week-2023." + fmt)
 
 
+def test_a_rare_character_of_an_earlier_edit_stays_out_of_the_pdf(server, seed_text, tmp_path):
+    """The server's font book outlives each document: a rare character typed
+    (and deleted) earlier must not change the fallback subset of the next
+    document — the download is still the CLI's bytes."""
+    from test_fonts import needs_noto
+    if needs_noto.args[0]:
+        pytest.skip(needs_noto.kwargs["reason"])
+    earlier = seed_text.replace("知识产权宣传周", "知识产权宣传周（堃）")
+    assert post(server, f"/api/render?name={SEED}", earlier).json()["pages"] == 6
+    now = seed_text.replace("2023年4月20日至26日", "2023年4月20日至26日（䶮）", 1)
+    assert post(server, f"/api/render?name={SEED}", now).status_code == 200
+    r = post(server, f"/api/pdf?name={SEED}", now)
+    assert r.status_code == 200
+    data = tmp_path / SEED
+    data.write_text(now, encoding="utf-8")
+    assert run_generate(str(data), "--out", str(tmp_path / "cli"), "--formats", "pdf").returncode == 0
+    assert r.content == (tmp_path / "cli" / SEED.replace(".yaml", ".pdf")).read_bytes()
+
+
 @pytest.mark.parametrize("endpoint", ["pdf", "docx"])
 def test_bad_data_is_422_with_the_problems(server, seed_text, endpoint):
     bad = seed_text.replace("成文日期: 2023年4月18日", "成文日期: 2023-02-30")

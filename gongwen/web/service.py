@@ -105,9 +105,13 @@ class Checked:
 
 
 def check(folder: Folder, text: bytes, source: Path) -> Checked:
-    """Read and check as `generate.py check` does; problems rather than exceptions."""
+    """Read and check as `generate.py check` does; problems rather than exceptions.
+    Each document starts without the rare characters of the ones before it, so
+    its fallback subset — and the PDF's bytes — are what a fresh CLI run makes."""
     from ..checks import check_document
+    from ..pipeline import fontbook
     from ..reader import read
+    fontbook().forget_fallbacks()
     try:
         doc = read(source, text, confine=folder.root)
     except GongwenError as e:
