@@ -740,8 +740,11 @@ def copy_numbers(spec_text: str) -> list[str]:
 
 
 def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, strict: bool,
-           preprinted: bool, quiet: bool = False) -> int:
-    """Numbered copies (PDF): one file each, or all in one print file."""
+           preprinted: bool, quiet: bool = False, show=None, name: str | None = None) -> int:
+    """Numbered copies (PDF): one file each, or all in one print file.  `show`
+    rewrites a problem for printing and `name` is the source as the clerk
+    knows it (a draft generated in one step: not its temporary data file)."""
+    show = show or (lambda p: p)
     from .archive import output_stem
     from .reader import read
     doc = read(source)
@@ -750,9 +753,9 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
     if errors:
         raise GongwenError(errors)
     for w in problems:
-        print(w.format(), file=sys.stderr)
+        print(show(w).format(), file=sys.stderr)
     if doc.copy_number:
-        print(f"{source}: 注意 数据里的份号 {doc.copy_number} 已由 --copies 的编号代替。", file=sys.stderr)
+        print(f"{name or source}: 注意 数据里的份号 {doc.copy_number} 已由 --copies 的编号代替。", file=sys.stderr)
     started = time.perf_counter()
     if merged:
         merged_name = output_stem(f"{source.stem}-份号{numbered[0]}-{numbered[-1]}", preprinted) + ".pdf"
@@ -770,7 +773,7 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
     for o in failed:
         print(f"{o.label}：未生成。", file=sys.stderr)
         for p in o.problems:
-            print("  " + p.format().replace("\n", "\n  "), file=sys.stderr)
+            print("  " + show(p).format().replace("\n", "\n  "), file=sys.stderr)
     for o in outcomes:
         for p in o.outputs:
             print(p)

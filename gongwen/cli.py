@@ -84,7 +84,8 @@ def _generate(args: argparse.Namespace) -> int:
     if args.copies:
         from .batch import copies, copy_numbers
         return copies(args.file, copy_numbers(args.copies), args.copies_merged,
-                      args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted)
+                      args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted,
+                      show=getattr(args, "show_problem", None), name=getattr(args, "shown_name", None))
     from .pipeline import DEFAULT_FORMATS, generate
     formats = args.formats or DEFAULT_FORMATS
     if args.out is not None:
@@ -93,8 +94,9 @@ def _generate(args: argparse.Namespace) -> int:
         result = generate(args.file, args.archive or ROOT / "build", args.preprinted, args.strict,
                           archive=True, reason=args.reason, same_document=args.same_document,
                           formats=formats)
+    show = getattr(args, "show_problem", lambda p: p)      # a draft generated in one step: names the draft
     for w in result.warnings:
-        print(w.format(), file=sys.stderr)
+        print(show(w).format(), file=sys.stderr)
     for path in result.outputs:
         print(path)
     fonts = "，".join(f"{role}→{fam}" for role, fam in result.fonts.items())

@@ -473,6 +473,70 @@ def test_wps_style_draft_a_letter_with_a_tracked_change_and_a_comment(tmp_path):
     assert pdf_lines(pdf_of(y, tmp_path))
 
 
+def joint_docx() -> bytes:
+    """A joint notice as a clerk types it in Word: each organ of the mark on a
+    line of its own in the mark's large type, 文件 on the next; 附件说明 on two
+    lines, two 署名 side by side and one under them, 附件 after page breaks (a
+    table, a paragraph), the 版记 with 抄送 on the last page."""
+    import docx
+    d = docx.Document()
+    for organ in ("淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局", "文件"):
+        _para(d, organ, "CENTER", 26, True, "方正小标宋简体")
+    _para(d, "临市监发[2024]12号", "CENTER", 16, name="仿宋_GB2312")
+    _para(d, "关于开展2024年度知识产权质押融资", "CENTER", 22, True, "方正小标宋简体")
+    _para(d, "“入园惠企”活动的通知", "CENTER", 22, True, "方正小标宋简体")
+    _para(d, "各镇人民政府、街道办事处，区直各有关部门：")
+    _para(d, "为拓宽企业融资渠道，经研究，决定联合开展知识产权质押融资“入园惠企”活动。现将有关事项通知如下：",
+          indent=True)
+    _para(d, "一、活动时间", name="黑体", indent=True)
+    _para(d, "2024年4月至12月。", indent=True)
+    _para(d, "二、工作要求", name="黑体", indent=True)
+    _para(d, "请于5月10日前将联系人名单报区市场监管局。", indent=True)
+    _para(d, "附件：1．活动安排表", indent=True)
+    _para(d, "2．企业需求登记表", indent=True)
+    _para(d, "淄博市临淄区市场监督管理局　　　淄博市临淄区科学技术局", "RIGHT")
+    _para(d, "淄博市临淄区财政局", "RIGHT")
+    _para(d, "2024年4月8日", "RIGHT")
+    _para(d, "（此件公开发布）", indent=True)
+    _page_break(d)
+    _para(d, "附件1", name="黑体")
+    _para(d, "活动安排表", "CENTER", 22, name="方正小标宋简体")
+    t = d.add_table(rows=3, cols=3)
+    for r, row in enumerate([["序号", "活动", "时间"], ["1", "政策宣讲", "4月"], ["2", "银企对接", "5月"]]):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    _page_break(d)
+    _para(d, "附件2", name="黑体")
+    _para(d, "企业需求登记表", "CENTER", 22, name="方正小标宋简体")
+    _para(d, "请各企业如实填写融资需求。", indent=True)
+    _page_break(d)
+    _para(d, "抄送：区委办公室，区人大常委会办公室，区政协办公室。", size=14)
+    _para(d, "淄博市临淄区市场监督管理局办公室　　　2024年4月8日印发", size=14)
+    return _docx_bytes(d)
+
+
+def test_joint_notice_typed_in_word_one_organ_a_line(tmp_path):
+    raw = joint_docx()
+    y, rep, data = imported(raw, "联合通知.docx")
+    organs = ["淄博市临淄区市场监督管理局", "淄博市临淄区科学技术局", "淄博市临淄区财政局"]
+    assert data["发文机关标志"] == organs, rep.text
+    assert "发文机关标志（第 1–4 段）" in rep.text and "（联合行文）" in rep.text
+    assert data["发文字号"] == "临市监发〔2024〕12号"
+    assert data["标题"] == "关于开展2024年度知识产权质押融资\n“入园惠企”活动的通知\n"
+    assert data["主送机关"] == "各镇人民政府、街道办事处，区直各有关部门"
+    assert data["发文机关署名"] == organs
+    assert [a["名称"] for a in data["附件"]] == ["活动安排表", "企业需求登记表"]
+    assert data["附件"][0]["内容"][0]["表格"]["表头"] == ["序号", "活动", "时间"]
+    assert data["附件"][1]["内容"] == "请各企业如实填写融资需求。\n"
+    assert data["抄送机关"] == ["区委办公室", "区人大常委会办公室", "区政协办公室"]
+    assert data["印发机关"] == "淄博市临淄区市场监督管理局办公室" and data["印发日期"] == "2024年4月8日"
+    assert data["附注"] == "此件公开发布" and "请核对" not in rep.text
+    assert account(_docx_text(raw), y, rep) == Counter()
+    pages = pdf_lines(pdf_of(y, tmp_path))
+    text = unspace("".join(ln for page in pages for ln in page))
+    assert all(o in text for o in organs) and "附件：1．活动安排表" in text and "抄送：区委办公室" in text
+
+
 # --- round trip: our own DOCX back in ---------------------------------------------------------
 
 ROUND_TRIP = sorted(p.name for p in (ROOT / "data").glob("*.yaml"))     # every kind: 文件, 信函, 纪要, 命令 …
@@ -607,8 +671,34 @@ def test_problems_of_a_draft_generated_in_one_step_name_the_draft(tmp_path):
     draft.write_text(SHORT.replace("临市监发〔2024〕7号", "临市监发〔2024〕7号\n签发人：张三"), encoding="utf-8")
     r = run_generate(str(draft), "--out", str(tmp_path / "out"), "--strict")
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert "通知.txt（导入后的数据）" in r.stderr and "python generate.py import" in r.stderr
+    assert "通知.txt 第 3 行: 警告【签发人】" in r.stderr and "python generate.py import" in r.stderr
+    assert "gongwen-import-" not in r.stderr and ".yaml" not in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_warnings_of_a_draft_generated_in_one_step_name_its_lines(tmp_path):
+    """The one-step path prints the check's warnings at the draft's line (text) or
+    paragraph (DOCX) — the temporary data file is gone when the clerk reads them."""
+    text = SHORT.replace("2024年4月20日至26日。", "2024年4月20日至26日。\n三、活动地点\n区政务服务中心。")
+    draft = tmp_path / "通知.txt"
+    draft.write_text(text, encoding="utf-8")
+    r = run_generate(str(draft), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    line = text.splitlines().index("三、活动地点") + 1
+    assert f"通知.txt 第 {line} 行: 警告【正文】序数不连续" in r.stderr, r.stderr
+    assert "gongwen-import-" not in r.stderr
+    import docx
+    d = docx.Document()
+    for k, para in enumerate(text.splitlines()):
+        d.add_paragraph(para)
+    d.add_paragraph("2023年4月8日印发")          # 印发 before 成文
+    docx_draft = tmp_path / "通知2.docx"
+    d.save(docx_draft)
+    r = run_generate(str(docx_draft), "--out", str(tmp_path / "out2"), "--copies", "1-2")
+    assert r.returncode == 0, r.stderr
+    assert f"通知2.docx 第 {line} 段: 警告【正文】序数不连续" in r.stderr, r.stderr
+    assert f"通知2.docx 第 {len(text.splitlines()) + 1} 段: 警告【印发日期】" in r.stderr, r.stderr
+    assert "gongwen-import-" not in r.stderr
 
 
 def test_text_copied_with_its_layout_gives_back_the_data(seed_outputs, tmp_path):

@@ -77,7 +77,12 @@ def import_draft(source: Path | str | bytes, name: str | None = None, today: _dt
     for key in rec.missing:
         if key in ("标题", "发文机关标志"):
             header.append(f"{key}: 草稿里没有找到，请在下面加一行“{key}: …”")
-    text = to_yaml(rec.fields, rec.body, rec.attachments, header)
+    places: dict[str, int] = {}          # each part's first draft line (签发人 is reported as it grows)
+    for f in rec.found:
+        if f.first:
+            places[f.field] = min(places.get(f.field, f.first), f.first)
+    text = to_yaml(rec.fields, rec.body, rec.attachments, header, sources=report.sources,
+                   places=places, body_src=rec.body_src, attach_src=rec.attach_src)
     return Imported(text, report)
 
 
@@ -146,6 +151,7 @@ def _complete(rec: Recognised, draft: Draft) -> None:
     if "成文日期" in rec.missing:
         rec.missing.remove("成文日期")
         rec.unsure.append((0, "草稿里没有找到成文日期：生成的文件没有日期，请加一行“成文日期: 2024年5月8日”"))
+    rec.attach_src = [a.get("src", 0) for a in rec.attachments]
     for k, a in enumerate(rec.attachments, 1):
         a.pop("src", None)
         a.pop("序号", None)

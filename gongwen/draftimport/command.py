@@ -59,7 +59,10 @@ def run_import(args: argparse.Namespace, root: Path) -> int:
 def generate_from_draft(args: argparse.Namespace, generate) -> int:
     """`generate.py DRAFT.docx …`: import the draft into a temporary data file
     named after it and generate from that with the same options (the archive
-    keeps the data file of each version)."""
+    keeps the data file of each version).  Every problem generation finds —
+    warning or error — names the draft and the line (or paragraph) it came
+    from, never the temporary file, which is gone when the clerk reads it."""
+    import dataclasses
     from . import import_draft
     draft = args.file
     source, name = _read(str(draft))
@@ -69,19 +72,24 @@ def generate_from_draft(args: argparse.Namespace, generate) -> int:
     if missing:
         raise GongwenError(Problem(f"草稿里没有找到{'、'.join(missing)}，无法直接生成。",
                                    f"先导入成数据文件再补上：python generate.py import {draft}", file=name))
+    redo = f"先导入成数据文件再改：python generate.py import {draft}"
     with tempfile.TemporaryDirectory(prefix="gongwen-import-") as tmp:
         data = Path(tmp) / f"{Path(name).stem}.yaml"
         data.write_text(yaml_text, encoding="utf-8")
+
+        def in_draft(p: Problem) -> Problem:
+            if not p.file or Path(str(p.file)) != data:
+                return p
+            return dataclasses.replace(p, file=report.place(p.line), line=None, column=None)
+
         args.file = data
+        args.show_problem = in_draft
+        args.shown_name = name
         try:
             code = generate(args)
         except GongwenError as e:
-            # the problems are in the imported data, which is gone with the temporary folder: say so
-            import dataclasses
             raise GongwenError([dataclasses.replace(
-                p, file=f"{name}（导入后的数据）" if p.file and Path(str(p.file)) == data else p.file,
-                hint=(p.hint + "；" if p.hint else "") + f"先导入成数据文件再改：python generate.py import {draft}")
-                for p in e.problems]) from None
+                in_draft(p), hint=(p.hint + "；" if p.hint else "") + redo) for p in e.problems]) from None
     print(f"（数据文件是临时的；要修改后再生成，请先导入成数据文件：python generate.py import {draft}）",
           file=sys.stderr)
     return code

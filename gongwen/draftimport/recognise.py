@@ -33,9 +33,11 @@ class Found:
 class Recognised:
     fields: dict[str, object] = field(default_factory=dict)
     body: list[str] = field(default_factory=list)
+    body_src: list[int] = field(default_factory=list)      # each body paragraph's first draft line
     body_span: tuple[int, int] | None = None
     headings: int = 0
     attachments: list[dict] = field(default_factory=list)
+    attach_src: list[int] = field(default_factory=list)    # each 附件's label line in the draft
     found: list[Found] = field(default_factory=list)
     unsure: list[tuple[int, str]] = field(default_factory=list)
     changes: list[tuple[int, str]] = field(default_factory=list)
@@ -101,7 +103,7 @@ class _Reader:
                 continue
             bare = s.replace(" ", "").replace("\u3000", "")
             if "发文机关标志" not in f and line.size and line.size >= 26 and not organs and \
-                    (is_organ(bare) or bare.endswith("文件")):
+                    (is_organ(bare) or bare.endswith("文件")) and not self._joint_mark_goes_on(i):
                 self._mark([bare[:-2]] if bare.endswith("文件") else [bare], line.src, line.src,
                            with_word=bare.endswith("文件"))
                 mark_done = True
@@ -128,6 +130,19 @@ class _Reader:
         if organs:      # organ lines without 文件 or 发文字号 after them: the title's first lines
             i -= len(organs)
         return self._title_and_addressees(i)
+
+    def _joint_mark_goes_on(self, i: int) -> bool:
+        """An organ line in the mark's large type followed, in that same type, by
+        another organ line or by 文件 alone: a joint mark typed one organ a line,
+        not a mark by itself (a title's first line, in its smaller type, is not)."""
+        L = self.lines
+        if i + 1 >= len(L) or L[i + 1].table is not None or _s(L[i]).endswith("文件"):
+            return False
+        size = L[i + 1].size
+        if not size or size < 26 or abs(size - (L[i].size or 0)) > 1:
+            return False
+        nxt = _s(L[i + 1]).replace(" ", "").replace("\u3000", "")
+        return nxt == "文件" or is_organ(nxt) and not DOC_KIND.search(nxt) and "关于" not in nxt
 
     def _minutes_or_order(self, i: int) -> int | None:
         """A 纪要 (…纪要 over 第N期) or a 命令 (…令 over 第N号): their own formats,
@@ -161,6 +176,7 @@ class _Reader:
                 if not m:
                     break
                 body.pop()
+                self.out.body_src.pop()
                 names = [x.strip() for x in re.split(r"[、，,；;]", m.group(2).rstrip("。")) if x.strip()]
                 f[m.group(1)] = names
                 self.drop(0, m.group(0)[:len(m.group(0)) - len(m.group(2))] +
@@ -170,6 +186,7 @@ class _Reader:
             m = re.fullmatch(r"(\S{2,12}?)[\s\u3000]+([\u4e00-\u9fff·]{2,4})", body[-1])
             if m:
                 body.pop()
+                self.out.body_src.pop()
                 f["签名章"] = {"职务": m.group(1), "姓名": m.group(2)}
                 self.found("签名章", self.out.body_span[1] if self.out.body_span else 0, 0,
                            f"{m.group(1)} {m.group(2)}")
@@ -603,25 +620,32 @@ class _Reader:
 
     def _unplaced(self, a: int, b: int) -> None:
         L = self.lines
-        paras = self._paragraphs(L[a:b])
-        for p in paras:
+        srcs: list[int] = []
+        paras = self._paragraphs(L[a:b], srcs=srcs)
+        for p, src in zip(paras, srcs):
             if isinstance(p, str):
                 self.out.body.append(p)
+                self.out.body_src.append(src)
         self.out.unsure.append((L[a].src, f"第 {L[a].src}–{L[b - 1].src} {self.draft.unit}在成文日期之后、"
                                           "不是附注、附件或版记：放在正文末尾，请移到该放的地方"))
 
-    def _paragraphs(self, lines: list[Line], attachment: bool = False) -> list:
+    def _paragraphs(self, lines: list[Line], attachment: bool = False, srcs: list[int] | None = None) -> list:
+        """The lines as paragraphs (and tables); `srcs`, if given, receives each
+        item's first draft line."""
         wrap = self.wrap
+        srcs = [] if srcs is None else srcs
         paras = join_lines(lines, wrap, self.out.unsure)
         out: list = []
         for p in paras:
             if p.table is not None:
                 if attachment:
                     out.append(p.table)
+                    srcs.append(p.first)
                 else:
                     # 正文 holds no tables: its rows as lines, so nothing is lost
                     for row in p.table.rows:
                         out.append("　".join(c for c in row if c))
+                        srcs.append(p.first)
                     self.out.unsure.append((p.first, "正文里有表格：正文不能放表格，已按行转成文字；"
                                                      "请把表格移到附件里"))
                 continue
@@ -629,6 +653,7 @@ class _Reader:
             text = tidy(p.text)
             if text:
                 out.append(text)
+                srcs.append(p.first)
                 if p.line is not None and self._hash_heading(p.line) and not is_heading_start(text):
                     self.out.unsure.append((p.first, f"“{text[:20]}”在草稿里是 Markdown 标题但没有编号：按普通段落导入"))
                 elif p.line is not None and p.line.heading_style and not is_heading_start(text):
@@ -671,8 +696,10 @@ def recognise(draft: Draft) -> Recognised:
     r.wrap = detect_wrap(r.lines[body_start:])
     body_end, _ = r.tail(body_start)
     body_lines = r.lines[body_start:body_end]
-    paras = r._paragraphs(body_lines)
+    srcs: list[int] = []
+    paras = r._paragraphs(body_lines, srcs=srcs)
     r.out.body[:0] = [p for p in paras if isinstance(p, str)]
+    r.out.body_src[:0] = [s for p, s in zip(paras, srcs) if isinstance(p, str)]
     if body_lines:
         r.out.body_span = (body_lines[0].src, body_lines[-1].src)
     r.finish_formats()

@@ -22,10 +22,19 @@ class ImportReport:
     unsure: list[str] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    unit: str = "行"                 # what the draft's numbers count: 行 (text) or 段 (DOCX paragraphs)
+    sources: list[int | None] = field(default_factory=list)   # data file line k+1 → the draft line it came from
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    def place(self, data_line: int | None) -> str:
+        """Where a line of the data file came from in the draft, as the clerk reads
+        it: “通知.docx 第 12 段”, or just the draft's name when the line was not
+        the draft's (a comment, a value the importer supplied)."""
+        src = self.sources[data_line - 1] if data_line and 0 < data_line <= len(self.sources) else None
+        return f"{self.draft} 第 {src} {self.unit}" if src else self.draft
 
 
 def _span(unit: str, a: int, b: int) -> str:
@@ -40,7 +49,7 @@ def _numbers(unit: str, srcs: list[int]) -> str:
 
 def build_report(draft: Draft, rec: Recognised, target: str | None) -> ImportReport:
     u = draft.unit
-    rep = ImportReport(draft.name, dropped=list(draft.dropped), missing=list(rec.missing))
+    rep = ImportReport(draft.name, dropped=list(draft.dropped), missing=list(rec.missing), unit=draft.unit)
     kind = "Word/WPS 文档" if draft.kind == "docx" else f"文字稿，{draft.encoding}编码"
     count = max((x.src for x in draft.lines), default=0)
     head = f"导入草稿“{draft.name}”（{kind}，{count} {u}）"

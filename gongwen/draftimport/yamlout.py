@@ -46,43 +46,61 @@ def block(lines: list[str], indent: str) -> str:
     return "|\n" + "".join(f"{indent}{x}\n" for x in safe)
 
 
-def to_yaml(fields: dict, body: list[str], attachments: list[dict], header: list[str]) -> str:
-    out = [f"# {h}\n" for h in header]
+def to_yaml(fields: dict, body: list[str], attachments: list[dict], header: list[str],
+            sources: list | None = None, places: dict[str, int] | None = None,
+            body_src: list[int] | None = None, attach_src: list[int] | None = None) -> str:
+    """The data file's text.  With `sources` (a list, filled here), each line of
+    the text gets the draft line it came from, or None (comments, values the
+    importer supplied): `places` gives each part's first draft line, `body_src`
+    each 正文 paragraph's, `attach_src` each 附件's."""
+    out: list[str] = []
+    places, body_src, attach_src = places or {}, body_src or [], attach_src or []
+
+    def put(chunk: str, src=None, per_line: list | None = None) -> None:
+        out.append(chunk)
+        if sources is not None:
+            n = chunk.count("\n")
+            sources.extend(per_line if per_line is not None and len(per_line) == n else [src] * n)
+
+    for h in header:
+        put(f"# {h}\n")
     for key in ORDER:
         if key == "正文":
-            out.append("正文: " + block(body, "  "))
+            first = body_src[0] if body_src else places.get("正文")
+            put("正文: " + block(body, "  "), per_line=[first, *body_src])
             continue
         if key == "附件":
             if attachments:
-                out.append("附件:\n")
-                for a in attachments:
-                    out.append(f"  - 名称: {scalar(a['名称'])}\n")
+                put("附件:\n", places.get("附件说明"))
+                for k, a in enumerate(attachments):
+                    src = attach_src[k] if k < len(attach_src) and attach_src[k] else places.get("附件说明")
+                    put(f"  - 名称: {scalar(a['名称'])}\n", src)
                     content = a.get("内容") or []
                     if not content:
                         continue
                     if all(isinstance(x, str) for x in content):
-                        out.append("    内容: " + block(content, "      "))
+                        put("    内容: " + block(content, "      "), src)
                         continue
-                    out.append("    内容:\n")
+                    put("    内容:\n", src)
                     for x in content:
                         if isinstance(x, TableData):
-                            out.append(_table(x, "      "))
+                            put(_table(x, "      "), src)
                         else:
-                            out.append(f"      - {scalar(x)}\n")
+                            put(f"      - {scalar(x)}\n", src)
             continue
         if key not in fields:
             continue
-        v = fields[key]
+        v, src = fields[key], places.get(key)
         if isinstance(v, dict):
-            out.append(f"{key}:\n" + "".join(f"  {k}: {scalar(str(x))}\n" for k, x in v.items()))
+            put(f"{key}:\n" + "".join(f"  {k}: {scalar(str(x))}\n" for k, x in v.items()), src)
         elif isinstance(v, bool):
-            out.append(f"{key}: {'true' if v else 'false'}\n")
+            put(f"{key}: {'true' if v else 'false'}\n", src)
         elif isinstance(v, list) and key == "标题":
-            out.append(f"{key}: " + block(v, "  "))
+            put(f"{key}: " + block(v, "  "), src)
         elif isinstance(v, list):
-            out.append(f"{key}:\n" + "".join(f"  - {scalar(x)}\n" for x in v))
+            put(f"{key}:\n" + "".join(f"  - {scalar(x)}\n" for x in v), src)
         else:
-            out.append(f"{key}: {scalar(str(v))}\n")
+            put(f"{key}: {scalar(str(v))}\n", src)
     return "".join(out)
 
 
