@@ -5,7 +5,9 @@ the 公文 tags against the objects they name, and an independent reader
 which is compared with our PDF's page 1 at the same resolution.
 
 Documents: the seed, the joint notice with one seal image per organ, the 信函,
-the 命令, a notice with a landscape table and one with an 附件 PDF."""
+the 命令, a notice with a landscape table, one with an 附件 PDF, and one with a
+character outside the Basic Multilingual Plane (𠮷, U+20BB7) in its 标题 and
+正文, which only the fallback font (Noto CJK) has."""
 from __future__ import annotations
 
 import difflib
@@ -44,6 +46,7 @@ def docs(tmp_path_factory) -> dict[str, dict[str, Path]]:
     sources["landscape"] = write_yaml(base, LANDSCAPE, "landscape.yaml")
     _attachment_pdf(base / "回执.pdf", 2)
     sources["attached"] = write_yaml(base, TRAINING.format(file="回执.pdf"), "attached.yaml")
+    sources["rare"] = write_yaml(base, RARE, "rare.yaml")
     out = {}
     for name, src in sources.items():
         target = base / f"out-{name}"
@@ -54,7 +57,20 @@ def docs(tmp_path_factory) -> dict[str, dict[str, Path]]:
     return out
 
 
-NAMES = ("seed", "joint", "letter", "order", "landscape", "attached")
+NAMES = ("seed", "joint", "letter", "order", "landscape", "attached", "rare")
+
+# 𠮷 (U+20BB7, a variant of 吉 in place names): a supplementary-plane character, two
+# UTF-16 units, a format 12 cmap — in the title (小标宋: Noto Serif CJK Bold) and the body.
+RARE = """发文机关标志: 临淄区市场监督管理局文件
+发文字号: 临市监发〔2024〕7号
+标题: 关于表彰𠮷祥村知识产权工作的通知
+主送机关: 各镇人民政府、街道办事处
+正文: |
+  𠮷祥村（“𠮷”上部为“土”，是“吉”的异体字）在2023年知识产权工作中成绩突出，特予表彰。
+  特此通知。
+发文机关署名: 临淄区市场监督管理局
+成文日期: 2024-04-08
+"""
 
 
 class Package:
@@ -204,13 +220,17 @@ def test_fonts_are_embedded_truetype_subsets(docs, name):
             assert font["glyf"][g].numberOfContours != 0 or chr(cp).isspace()
 
 
-def test_glyphs_where_the_pdf_has_them(docs, seed_pdf):
-    """Every character of the seed at the PDF's origin: DeltaX reproduces the
-    layout's justification and the mark's compression to the micrometre."""
-    pkg = Package(docs["seed"]["ofd"])
-    assert len(pkg.pages) == len(seed_pdf.pages)
+@pytest.mark.parametrize("name", ["seed", "rare"])
+def test_glyphs_where_the_pdf_has_them(docs, name):
+    """Every character at the PDF's origin: DeltaX reproduces the layout's
+    justification and the mark's compression to the micrometre — a
+    supplementary-plane character counting as one glyph, as in the PDF."""
+    import pdfplumber
+    pkg = Package(docs[name]["ofd"])
+    pdf = pdfplumber.open(docs[name]["pdf"])
+    assert len(pkg.pages) == len(pdf.pages)
     worst = 0.0
-    for i, page in enumerate(seed_pdf.pages):
+    for i, page in enumerate(pdf.pages):
         ours = [g for obj in pkg.content(i).iter(f"{O}TextObject") for g in glyphs(obj) if g[0].strip()]
         theirs = [(c["text"], c["matrix"][4] / MM, (PAGE_H - c["matrix"][5]) / MM)
                   for c in page.chars if c["text"].strip()]
@@ -221,6 +241,46 @@ def test_glyphs_where_the_pdf_has_them(docs, seed_pdf):
         for a, b in zip(ours, theirs):
             worst = max(worst, abs(a[1] - b[1]), abs(a[2] - b[2]))
     assert worst < 0.005, worst
+    if name == "rare":
+        rare = [g for obj in pkg.content(0).iter(f"{O}TextObject") for g in glyphs(obj) if g[0] == "𠮷"]
+        assert len(rare) == 3                                   # the title's one, the body's two
+
+
+def test_a_rare_character_comes_from_the_fallback_font_with_its_own_cmap(docs):
+    """𠮷 is drawn with a font resource of its own (Noto CJK's subset), whose cmap
+    maps U+20BB7 (format 12: beyond 16 bits) to a glyph with outlines; the
+    title's is the bold face, the body's the regular."""
+    from fontTools.ttLib import TTFont
+    pkg = Package(docs["rare"]["ofd"])
+    fonts = {int(f.get("ID")): f for root, _ in pkg.res("Fonts") for f in root.iter(f"{O}Font")}
+    sizes: dict[int, set[float]] = {}
+    for obj in pkg.content(0).iter(f"{O}TextObject"):
+        if "𠮷" in (obj.find(f"{O}TextCode").text or ""):
+            assert set(obj.find(f"{O}TextCode").text) == {"𠮷"}    # a run of its own, in its own face
+            sizes.setdefault(int(obj.get("Font")), set()).add(float(obj.get("Size")))
+    assert len(sizes) == 2
+    assert sorted(min(v) for v in sizes.values()) == pytest.approx([16 * 25.4 / 72, 22 * 25.4 / 72], abs=0.01)
+    title_font = max(sizes, key=lambda fid: min(sizes[fid]))
+    assert fonts[title_font].get("FontName").endswith("Bold")              # two faces, two names
+    assert len({fonts[fid].get("FontName") for fid in sizes}) == 2
+    for fid in sizes:
+        assert "Noto" in fonts[fid].get("FontName")
+        font = TTFont(io.BytesIO(pkg.zip.read(pkg.fonts()[fid])))
+        assert any(t.format == 12 and 0x20BB7 in t.cmap for t in font["cmap"].tables)
+        assert font["glyf"][font.getBestCmap()[0x20BB7]].numberOfContours > 0
+
+
+def test_a_character_no_font_has_is_refused_and_nothing_written(tmp_path):
+    """𪚥 (U+2A6A5, CJK Extension B): in no font here, so the OFD, like the PDF, is
+    refused with the character named at its line, and nothing is written."""
+    from gongwen.pipeline import fontbook
+    if fontbook().fallback({"𪚥"}) is not None:
+        pytest.skip("a font on this machine has 𪚥")
+    src = write_yaml(tmp_path, RARE.replace("特此通知。", "𪚥字村同样表现突出。\n  特此通知。"), "rare.yaml")
+    r = run_generate(str(src), "--out", str(tmp_path / "out"), "--formats", "ofd")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "rare.yaml:7:" in r.stderr and "没有字体能打印字符“𪚥”（U+2A6A5" in r.stderr, r.stderr
+    assert "未生成任何文件" in r.stderr and not (tmp_path / "out").exists()
 
 
 def test_red_rule_and_imprint_rules(docs):

@@ -393,7 +393,7 @@ class _Writer:
     def _public_res(self) -> bytes:
         fonts = "".join(
             f'<ofd:Font ID="{res.id}" FontName={quoteattr(_font_name(self.fonts.by_key(key)))} '
-            f'FamilyName={quoteattr(_font_name(self.fonts.by_key(key)))}>'
+            f'FamilyName={quoteattr(self.fonts.by_key(key).family)}>'
             f'<ofd:FontFile>{res.path}</ofd:FontFile></ofd:Font>'
             for key, res in sorted(self.font_res.items(), key=lambda kv: kv[1].id))
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res">'
@@ -474,7 +474,13 @@ def custom_data(d: Document) -> list[tuple[str, str | None]]:
 
 
 def _font_name(face) -> str:
-    return face.family
+    """The face's name: the family for our faces and the official ones (their
+    family names are full names, e.g. FandolSong Bold, 方正小标宋简体); a fallback
+    subset's full name from its font (Noto Serif CJK SC and its Bold share a family)."""
+    if face.chars is None:
+        return face.family
+    full = face.rl_font.face.fullName
+    return (full.decode("utf-8", "replace") if isinstance(full, bytes) else str(full)) or face.family
 
 
 _SUBSETS: dict[tuple[str, frozenset], bytes] = {}
