@@ -160,6 +160,12 @@ def test_package_structure(docs, name):
     schema = ["DocID", "Title", "Author", "Subject", "Abstract", "CreationDate", "ModDate", "DocUsage", "Cover",
               "Keywords", "Creator", "CreatorVersion", "CustomDatas"]
     assert order == sorted(order, key=schema.index)             # CT_DocInfo's sequence
+    import pypdf                                                # the metadata the PDF carries
+    meta = pypdf.PdfReader(str(docs[name]["pdf"])).metadata
+    for ours, theirs in (("Title", "/Title"), ("Author", "/Author"), ("Subject", "/Subject")):
+        assert (info.findtext(f"{O}{ours}") or None) == meta.get(theirs), ours
+    assert info.findtext(f"{O}CreationDate").replace("-", "") == meta["/CreationDate"][2:10]
+    assert " ".join(k.text for k in info.iter(f"{O}Keyword")) == meta["/Keywords"]
     assert [c.tag[len(O):] for c in pkg.document] == \
         [t for t in ("CommonData", "Pages", "Outlines", "CustomTags") if pkg.document.find(f"{O}{t}") is not None]
     common = pkg.document.find(f"{O}CommonData")
