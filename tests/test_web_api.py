@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ROOT, run_generate
+from conftest import ROOT, SEED_TEXT, run_generate
 from webserve import Server, seed_folder
 
 SEED = "linzi-ip-week-2023.yaml"
@@ -144,7 +144,7 @@ def test_foreign_origin_and_host_are_refused(server, seed_text):
 
 def test_bodies_over_5_mb_are_413(server):
     big = b"#" * (5 * 1024 * 1024 + 1)
-    for path in ("/api/render", "/api/pdf", "/api/docx", "/api/save?name=x.yaml"):
+    for path in ("/api/render", "/api/pdf", "/api/docx", "/api/save?name=x.yaml", "/api/import?name=x.docx"):
         r = post(server, path, big)
         assert r.status_code == 413, path
         assert "5 MB" in r.json()["error"]
@@ -163,7 +163,10 @@ def test_bodies_over_5_mb_are_413(server):
                                    "x%00.yaml"])
 def test_path_traversal_in_names_is_refused(server, seed_text, query):
     for method, path in (("post", "/api/save"), ("post", "/api/render"), ("get", "/api/open"),
-                         ("get", "/api/history"), ("get", "/api/diff"), ("post", "/api/pdf")):
+                         ("get", "/api/history"), ("get", "/api/diff"), ("post", "/api/pdf"),
+                         ("post", "/api/import")):
+        if path == "/api/import" and query == "x.txt":
+            continue                         # a draft's name, rightly: no folder in it
         url = server.url + path.lstrip("/") + "?name=" + query
         r = (httpx.post(url, content=seed_text.encode(), timeout=30) if method == "post"
              else httpx.get(url, timeout=30))
@@ -300,3 +303,76 @@ def test_port_in_use_takes_the_next_one(server, tmp_path):
         s.close()
     with pytest.raises(OSError, match="已被占用"):
         bind(server.port)
+
+
+def test_import_a_draft_as_the_cli_does(server, tmp_path):
+    """导入草稿: the draft's bytes with its name → the data file's text that
+    `generate.py import` writes, and the same report; nothing is written."""
+    raw = SEED_TEXT.read_bytes()
+    before = sorted(p.name for p in server.folder.iterdir())
+    r = post(server, "/api/import", raw, params={"name": SEED_TEXT.name})
+    assert r.status_code == 200, r.text
+    res = r.json()
+    assert res["ok"] and res["name"] == SEED_TEXT.stem + ".yaml" and res["draft"] == SEED_TEXT.name
+    cli_out = tmp_path / res["name"]
+    cli = run_generate("import", str(SEED_TEXT), "-o", str(cli_out))
+    assert cli.returncode == 0, cli.stderr
+    assert res["yaml"] == cli_out.read_text(encoding="utf-8")
+    # the report: the CLI's lines but the first (which names where the CLI wrote)
+    report = res["report"]
+    assert report["lines"][1:] == cli.stderr.splitlines()[1:len(report["lines"])]
+    assert report["lines"][0].startswith(f"导入草稿“{SEED_TEXT.name}”（文字稿，UTF-8编码，115 行） → {res['name']}")
+    assert "  标题（第 9 行）：临淄区知识产权联席会议办公室关于开展全区知识产权宣传周活动的通知（分 2 行）" in report["lines"]
+    assert "  成文日期（第 105 行）：2023年4月18日" in report["lines"]
+    assert report["unsure"] == [] and report["missing"] == []
+    assert sorted(p.name for p in server.folder.iterdir()) == before       # nothing written
+    # the imported text renders: the seed's six pages, checked at its fields
+    rendered = post(server, f"/api/render?name={res['name']}", res["yaml"]).json()
+    assert rendered["pages"] == 6 and rendered["fields"]["发文字号"] == "临知联办字〔2023〕3号"
+    assert any(p["field"] == "印发日期" and "早于成文日期" in p["message"] for p in rendered["problems"])
+    # a name already in the folder is not offered again: saving never overwrites
+    res2 = post(server, "/api/import", raw, params={"name": "linzi-ip-week-2023.txt"}).json()
+    assert res2["name"] == "linzi-ip-week-2023-2.yaml"
+
+
+def test_import_of_a_docx_and_what_it_is_unsure_of(server, seed_outputs):
+    """A Word draft (the CLI's own DOCX of the seed) imports through the same code."""
+    raw = seed_outputs["docx"].read_bytes()
+    res = post(server, "/api/import", raw, params={"name": "通知.docx"}).json()
+    assert res["ok"] and res["name"] == "通知.yaml"
+    assert res["report"]["lines"][0].startswith("导入草稿“通知.docx”（Word/WPS 文档")
+    assert "发文字号: 临知联办字〔2023〕3号" in res["yaml"]
+    # a draft missing its title: the report says what to check, in Chinese
+    text = "各单位：\n请做好准备工作。\n某县人民政府\n2024年8月20日\n".encode("utf-8")
+    res = post(server, "/api/import", text, params={"name": "草稿.txt"}).json()
+    assert res["ok"] and "标题" in res["report"]["missing"]
+    assert any("草稿里没有找到标题" in u for u in res["report"]["unsure"])
+
+
+@pytest.mark.parametrize("name, body, status, words", [
+    ("通知.pdf", b"%PDF-1.7 ...", 422, "不是能导入的草稿"),
+    ("通知.docx", b"PK\x03\x04 not really a zip", 422, ""),
+    ("通知.txt", b"", 422, ""),
+    ("", b"x", 400, "没有草稿的文件名"),
+    ("../通知.txt", "标题: x".encode(), 403, "不带文件夹"),
+    ("a\\b.txt", b"x", 403, "不带文件夹"),
+])
+def test_import_refusals(server, name, body, status, words):
+    r = post(server, "/api/import", body, params={"name": name} if name else {})
+    assert r.status_code == status, r.text
+    j = r.json()
+    assert j["error"] and re.search("[\u4e00-\u9fff]", j["error"]) and words in j["error"]
+    if status == 422 and "problems" in j:
+        assert all(p["message"] for p in j["problems"])
+    assert server.alive()
+
+
+def test_import_is_refused_from_another_origin_and_over_5_mb(server):
+    raw = SEED_TEXT.read_bytes()
+    r = post(server, "/api/import", raw, params={"name": "a.txt"}, headers={"Origin": "http://evil.example"})
+    assert r.status_code == 403
+    r = httpx.post(server.url + "api/import", params={"name": "a.txt"}, content=raw, timeout=30,
+                   headers={"Host": f"evil.example:{server.port}"})
+    assert r.status_code == 403
+    r = post(server, "/api/import", b"x" * (5 * 1024 * 1024 + 1), params={"name": "a.docx"})
+    assert r.status_code == 413 and "5 MB" in r.json()["error"] and "图片" in r.json()["hint"]

@@ -207,3 +207,48 @@ def test_new_from_a_template_and_a_file_from_the_computer(browser, server, tmp_p
         assert console.errors == []
     finally:
         ctx.close()
+
+
+def test_import_a_draft_on_the_page(browser, server):
+    """导入草稿: the seed's draft (the text the seed was transcribed from) picked
+    on the page: the form filled, six pages, the import's report shown."""
+    from conftest import SEED_TEXT
+    ctx, page, console = _open(browser, server)
+    try:
+        # from a new, empty notice: everything the form then shows came from the draft
+        page.get_by_role("button", name="新建").click()
+        page.wait_for_function("() => !document.querySelector('#in-标题').value.includes('宣传周')"
+                               " && document.querySelectorAll('[data-page]').length < 6")
+        assert page.get_by_label("发文字号", exact=True).input_value() != "临知联办字〔2023〕3号"
+        page.set_input_files("#import-file", str(SEED_TEXT))
+        page.locator("#status").get_by_text("已导入").wait_for()
+        page.wait_for_function("() => document.querySelector('#in-标题').value.includes('联席会议办公室\\n关于')")
+        assert page.get_by_label("标题", exact=True).input_value().rstrip("\n") == \
+            "临淄区知识产权联席会议办公室\n关于开展全区知识产权宣传周活动的通知"
+        assert page.get_by_label("发文字号", exact=True).input_value() == "临知联办字〔2023〕3号"
+        assert page.get_by_label("文件名", exact=True).input_value() == SEED_TEXT.stem + ".yaml"
+        page.wait_for_function("() => document.querySelectorAll('[data-page]').length === 6 && "
+                               "[...document.querySelectorAll('[data-page=\"1\"] text')].map(t => t.textContent)"
+                               ".join('').includes('宣传周活动')")
+        report = page.locator("#import-report")
+        assert report.is_visible()
+        text = report.inner_text()
+        assert f"导入草稿“{SEED_TEXT.name}”" in text and "认出的各部分" in text
+        assert "标题（第 9 行）" in text and "正文（第 13–101 行）：43 段" in text
+        assert "各部分都已认出" in text
+        # the checks of the imported data, at their field
+        page.locator("#msg-印发日期").get_by_text("早于成文日期").wait_for()
+        assert "已导入" in page.locator("#status").inner_text()
+        _shot(page, "06-imported.png")
+        # a file that is no draft: the reason in Chinese, nothing replaced
+        bad = SHOTS / "不是草稿.pdf"
+        bad.write_bytes(b"%PDF-1.7\n")
+        page.set_input_files("#import-file", str(bad))
+        page.locator("#status").get_by_text("无法导入").wait_for()
+        assert "不是能导入的草稿" in page.locator("#import-report").inner_text()
+        assert page.get_by_label("发文字号", exact=True).input_value() == "临知联办字〔2023〕3号"
+        report.get_by_role("button", name="收起导入报告").click()
+        assert not report.is_visible()
+        assert [e for e in console.errors if "422" not in e] == []
+    finally:
+        ctx.close()

@@ -252,6 +252,46 @@ def diff(folder: Folder, name: str, a: str | None, b: str | None) -> dict[str, A
             return {"lines": [p.message + (f"（{p.hint}）" if p.hint else "") for p in e.problems]}
 
 
+def import_draft(folder: Folder, raw: bytes, name: str | None) -> dict[str, Any]:
+    """POST /api/import: a .docx/.txt draft → the data file's text and the
+    import's report, through the same code as `generate.py import` (nothing is
+    written: the clerk checks the form and then saves).  `name` is the draft's
+    file name as the computer had it — it says what the bytes are and names the
+    data file; it is never a path."""
+    from ..draftimport import import_draft as run
+    from ..draftimport.command import DRAFT_SUFFIXES
+    name = (name or "").strip()
+    if not name:
+        raise Refused(400, "没有草稿的文件名。", "在地址里写 ?name=草稿.docx（文件名说明它是 Word 文档还是文字稿）")
+    if "\x00" in name or "/" in name or "\\" in name or name in (".", "..") or len(name.encode()) > 255:
+        raise Refused(403, f"草稿文件名“{name[:80]}”不允许：只写文件名，不带文件夹。", "例如 ?name=通知.docx")
+    suffix = Path(name).suffix.lower()
+    if suffix not in DRAFT_SUFFIXES:
+        raise Refused(422, f"“{name[:80]}”不是能导入的草稿（.docx、.txt、.md）。",
+                      "在 Word 或 WPS 里另存为 .docx，或把文字粘贴进 .txt 再导入")
+    target = _free_name(folder, Path(name).stem or "导入的草稿")
+    try:                          # pure: no font book, no archive — the previews need not wait
+        yaml_text, report = run(raw, name, target=target)
+    except GongwenError as e:
+        return {"ok": False, "error": e.problems[0].message, "hint": e.problems[0].hint,
+                "problems": [problem_json(p) for p in e.problems]}
+    return {"ok": True, "yaml": yaml_text, "name": target, "draft": name,
+            "report": {"lines": report.lines, "unsure": report.unsure, "missing": report.missing,
+                       "dropped": len(report.dropped), "text": report.text}}
+
+
+def _free_name(folder: Folder, stem: str) -> str:
+    """A data file name for an imported draft that no file in FOLDER has yet
+    (saving never overwrites a notice the clerk already has)."""
+    stem = "".join(c for c in stem if c not in '<>:"|?*' and ord(c) >= 32).strip(" .") or "导入的草稿"
+    stem = stem[:80]
+    for n in range(1, 1000):
+        name = f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml"
+        if not (folder.root / name).exists():
+            return name
+    return f"{stem}-{hashlib.sha256(stem.encode()).hexdigest()[:8]}.yaml"
+
+
 def new_document(kind: str, organ: str) -> str:
     from ..newdoc import skeleton
     try:

@@ -432,6 +432,9 @@ function openText(text, name) {
   $("#source").value = text;
   state.dirty = false;
   state.drawn = {};                  // redraw every widget for the new file
+  $("#import-report").hidden = true;  // a draft's report belongs to that draft only
+  const pick = $("#open-file");        // the folder's list shows the file open, or nothing
+  pick.value = [...pick.options].some(o => o.value === state.name) ? state.name : "";
   schedule(0);
   loadHistory();
 }
@@ -503,12 +506,49 @@ async function refreshFiles() {
 }
 
 async function importDraft(file) {
-  const buf = await file.arrayBuffer();
-  const r = await call("/api/import?" + q({ name: file.name }), { method: "POST", body: buf });
-  if (r.status !== 200) return setStatus(r.json?.error + (r.json?.hint ? "　" + r.json.hint : ""), true);
-  openText(r.json.yaml, r.json.name || file.name.replace(/\.[^.]*$/, "") + ".yaml");
-  (r.json.problems || []).length && showProblems(r.json.problems);
-  setStatus(`已导入 ${file.name}：请核对各项后保存。`);
+  // The draft's bytes go as they are; its file name says whether it is Word or text.
+  if (file.size > 5 * 1024 * 1024) {
+    return setStatus(`草稿“${file.name}”过大（${(file.size / 1048576).toFixed(1)} MB），最多 5 MB。` +
+                     "草稿里图片多时，先在 Word 里删去图片再导入。", true);
+  }
+  setStatus(`正在导入 ${file.name}……`);
+  const r = await call("/api/import?" + q({ name: file.name }), { method: "POST", body: await file.arrayBuffer() });
+  if (r.status !== 200 || !r.json?.ok) {
+    const j = r.json || {};
+    showImportReport(file.name, null, j);
+    return setStatus(`无法导入 ${file.name}：` + (j.error || "请求失败") + (j.hint ? `　应为：${j.hint}` : ""), true);
+  }
+  openText(r.json.yaml, r.json.name);
+  state.dirty = true;                       // not in the folder until 保存
+  showImportReport(file.name, r.json.report);
+  const unsure = r.json.report.unsure.length;
+  setStatus(`已导入 ${file.name}，文件名暂定 ${r.json.name}：` +
+            (unsure ? `请核对导入报告里的 ${unsure} 处，` : "请核对各项，") + "然后保存。");
+}
+
+function showImportReport(draft, report, failure) {
+  // The import's own report (the same lines `generate.py import` prints): what was
+  // recognised where in the draft, what was left out, and what to check.
+  const box = $("#import-report");
+  box.replaceChildren();
+  box.hidden = false;
+  const close = el("button", { type: "button", class: "small", text: "收起", "aria-label": "收起导入报告" });
+  close.addEventListener("click", () => { box.hidden = true; });
+  box.append(el("div", { class: "head" }, el("h2", { text: `导入草稿“${draft}”` }), close));
+  if (!report) {
+    box.classList.add("bad");
+    box.append(el("p", { class: "error", text: (failure.error || "无法导入。") + (failure.hint ? `　应为：${failure.hint}` : "") }));
+    return;
+  }
+  box.classList.remove("bad");
+  if (report.unsure.length) {
+    box.append(el("p", { class: "lead", text: `请核对（${report.unsure.length} 处）：` }),
+               el("ul", { class: "unsure" }, ...report.unsure.map(x => el("li", { text: x }))));
+  } else {
+    box.append(el("p", { class: "lead ok", text: "各部分都已认出；请对照草稿核对一遍。" }));
+  }
+  const shown = report.lines.filter(l => !/^请核对（/.test(l) && !report.unsure.some(u => l.trim() === u));
+  box.append(el("pre", { class: "lines", tabindex: "0", "aria-label": "导入报告", text: shown.join("\n") }));
 }
 
 // ---------------------------------------------------------------- tabs and keys
@@ -572,7 +612,7 @@ async function start() {
   if (!info.import) {
     $("#import-file").disabled = true;
     $("#import-label").classList.add("disabled");
-    $("#import-label").title = "导入草稿的功能还没有合入本版本";
+    $("#import-label").title = "本机的程序不能导入草稿";
   }
   await refreshFiles();
   const params = new URLSearchParams(location.search);
