@@ -61,6 +61,19 @@ def _page_text(page, n: int) -> str:
     return page.locator(f'[data-page="{n}"] svg').evaluate("s => [...s.querySelectorAll('text')].map(t => t.textContent).join('')")
 
 
+WRAPPED = """() => [...document.querySelectorAll(
+    'button:not(.link), .btnlike, label:not(.visually-hidden), legend, [role=tab], .sublabel')]
+  .filter(b => b.offsetParent !== null && b.textContent.trim())
+  .filter(b => { const r = document.createRange(); r.selectNodeContents(b);
+                 return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.bottom))).size > 1; })
+  .map(b => b.textContent.trim())"""
+
+
+def _wrapped(page) -> list[str]:
+    """Buttons, tabs and labels whose text runs onto a second line (删/除)."""
+    return page.evaluate(WRAPPED)
+
+
 def test_the_clerks_round_trip(browser, server, tmp_path):
     ctx, page, console = _open(browser, server)
     try:
@@ -77,6 +90,7 @@ def test_the_clerks_round_trip(browser, server, tmp_path):
         for group in ("版头", "主体", "版记"):
             assert page.locator("legend", has_text=group).is_visible()
         assert page.get_by_label("发文字号", exact=True).input_value() == "临知联办字〔2023〕3号"
+        assert _wrapped(page) == []
         _shot(page, "01-seed.png")
 
         # edit 标题: page 1 changes (and the 源文件 follows)
@@ -154,7 +168,15 @@ def test_keyboard_and_200_percent_zoom(browser, server):
         title = page.get_by_label("标题", exact=True)
         title.scroll_into_view_if_needed()
         assert title.is_visible() and title.bounding_box()["width"] > 300
-        _shot(page, "05-zoom-200.png")
+        assert _wrapped(page) == []
+        # a list with several long items (删除 beside each) and a long file name
+        page.locator("#in-发文机关标志").fill("临淄区知识产权联席会议办公室文件临淄区市场监督管理局文件")
+        page.locator("#w-发文机关标志").get_by_role("button", name="＋ 添加一项").click()
+        page.locator("#in-发文机关标志-1").fill("临淄区人民政府办公室文件")
+        page.get_by_label("文件名", exact=True).fill("一个很长很长的文件名-临淄区知识产权宣传周活动通知-2023.yaml")
+        assert _wrapped(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+        _shot(page, "05-zoom-200.png", full_page=True)
         # the tabs answer the arrow keys
         page.get_by_role("tab", name="表单").focus()
         page.keyboard.press("ArrowRight")
