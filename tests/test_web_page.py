@@ -274,3 +274,48 @@ def test_import_a_draft_on_the_page(browser, server):
         assert [e for e in console.errors if "422" not in e] == []
     finally:
         ctx.close()
+
+
+def test_typing_updates_the_preview_soon_and_in_order(browser, server):
+    """Typing into 标题 key by key: the preview ends with the last text (an
+    older answer never replaces a newer one), within 300 ms of the last key
+    (debounce 150 ms + a warm render) — measured in the page."""
+    ctx, page, console = _open(browser, server)
+    try:
+        title = page.get_by_label("标题", exact=True)
+        title.fill("关于开展知识产权宣传活动的通知")
+        page.wait_for_function("() => [...document.querySelectorAll('[data-page=\"1\"] text')]"
+                               ".map(t => t.textContent).join('').includes('宣传活动的通知')")
+        page.evaluate("""() => {
+            window.__lastKey = 0; window.__shown = 0;
+            document.addEventListener('keyup', () => { window.__lastKey = performance.now(); }, true);
+            new MutationObserver(() => {
+                const t = [...document.querySelectorAll('[data-page="1"] text')].map(t => t.textContent).join('');
+                if (t.includes('宣传月活动') && !window.__shown) window.__shown = performance.now();
+            }).observe(document.querySelector('#preview'), {childList: true, subtree: true, characterData: true});
+        }""")
+        title.click()
+        page.keyboard.press("End")
+        for _ in range(len("宣传活动的通知")):
+            page.keyboard.press("Backspace")
+        page.keyboard.type("宣传周活动", delay=40)       # answers for these come back while typing
+        for _ in range(3):
+            page.keyboard.press("Backspace")
+        page.keyboard.type("月活动的通知", delay=40)
+        page.wait_for_function("() => window.__shown > 0", timeout=10_000)
+        latency = page.evaluate("window.__shown - window.__lastKey")
+        page.wait_for_function("() => !document.querySelector('#preview').classList.contains('stale')")
+        page.wait_for_timeout(600)                         # any late answer would land by now
+        text = _page_text(page, 1).replace(" ", "")
+        assert "3号关于开展知识产权宣传月活动的通知区知识产权联席会议成员单位" in text     # the title, whole
+        assert "标题: 关于开展知识产权宣传月活动的通知" in page.evaluate("state.yaml")
+        print(f"preview updated {latency:.0f} ms after the last key")
+        import os
+        # the issue's 300 ms, on a machine not loaded beyond its cores
+        if os.getloadavg()[0] <= (os.cpu_count() or 1):
+            assert latency <= 300, latency
+        else:
+            assert latency <= 1500, latency
+        assert console.errors == []
+    finally:
+        ctx.close()
