@@ -98,6 +98,7 @@ def problem_json(p: Problem) -> dict[str, Any]:
 class Checked:
     doc: Any | None
     problems: list[Problem] = field(default_factory=list)
+    fields: dict[str, Any] | None = None      # the form's values; None when the YAML does not parse
 
     @property
     def errors(self) -> list[Problem]:
@@ -110,18 +111,23 @@ def check(folder: Folder, text: bytes, source: Path) -> Checked:
     its fallback subset — and the PDF's bytes — are what a fresh CLI run makes."""
     from ..checks import check_document
     from ..pipeline import fontbook
-    from ..reader import read
+    from ..reader import build
+    from ..yamlsource import decode, load
+    from .yamledit import plain_fields
     fontbook().forget_fallbacks()
+    fields = None
     try:
-        doc = read(source, text, confine=folder.root)
+        data = load(decode(text, source), source)     # reader.read's steps, the YAML parsed once
+        fields = plain_fields(data)                   # for the form too
+        doc = build(data, source, confine=folder.root)
     except GongwenError as e:
-        return Checked(None, e.problems)
+        return Checked(None, e.problems, fields)
     except RecursionError:
-        return Checked(None, [Problem("数据嵌套过深，无法检查。", "简化数据的层次", file=source)])
+        return Checked(None, [Problem("数据嵌套过深，无法检查。", "简化数据的层次", file=source)], fields)
     try:
-        return Checked(doc, check_document(doc))
+        return Checked(doc, check_document(doc), fields)
     except GongwenError as e:       # a character no font has, …
-        return Checked(doc, e.problems)
+        return Checked(doc, e.problems, fields)
 
 
 def render(folder: Folder, text: bytes, name: str | None,
@@ -135,7 +141,7 @@ def render(folder: Folder, text: bytes, name: str | None,
         out: dict[str, Any] = {"file": source.relative_to(folder.root).as_posix(),
                                "problems": [problem_json(p) for p in c.problems],
                                "ok": not c.errors, "pages": None, "preview": None}
-        out["fields"] = _fields(text)
+        out["fields"] = c.fields
         if c.doc is None:
             return out
         try:
@@ -149,15 +155,6 @@ def render(folder: Folder, text: bytes, name: str | None,
     out["preview"] = {"format": "svg", "fonts": faces_used(lay),
                       "pages": [{"page": p.number, "kind": p.kind, "svg": p.svg} for p in pages]}
     return out
-
-
-def _fields(text: bytes) -> dict[str, Any] | None:
-    """The values the form shows, or None when the YAML does not parse."""
-    from .yamledit import fields
-    try:
-        return fields(text.decode("utf-8-sig"))
-    except (GongwenError, UnicodeDecodeError, RecursionError):
-        return None
 
 
 def outputs(folder: Folder, text: bytes, name: str | None, fmt: str) -> tuple[bytes | None, list[Problem]]:

@@ -45,7 +45,11 @@ def _plain(value: Any, raw: str | None = None) -> Any:
 
 def fields(text: str) -> dict[str, Any]:
     """The top-level values of the YAML text, for the form (raises GongwenError)."""
-    data = load(text, None)
+    return plain_fields(load(text, None))
+
+
+def plain_fields(data: Any) -> dict[str, Any]:
+    """The top-level values of loaded YAML (yamlsource.load), as JSON for the form."""
     if not isinstance(data, dict):
         return {}
     return _plain(data)

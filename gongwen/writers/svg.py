@@ -35,7 +35,22 @@ def _rgb(color: tuple[float, float, float]) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+_RUNS: dict[TextRun, str] = {}
+RUN_CACHE_SIZE = 20000
+
+
 def _text(run: TextRun) -> str:
+    """A run's SVG, remembered: between two previews of a notice being edited
+    most runs are the same (a TextRun is immutable, its SVG a function of it)."""
+    svg = _RUNS.get(run)
+    if svg is None:
+        if len(_RUNS) >= RUN_CACHE_SIZE:
+            _RUNS.clear()
+        svg = _RUNS[run] = _text_svg(run)
+    return svg
+
+
+def _text_svg(run: TextRun) -> str:
     """One <text> per run; a character outside the BMP gets its own element,
     since browsers count SVG's per-character x in UTF-16 units."""
     size = _num(run.size * spec.PT)
