@@ -676,6 +676,23 @@ def test_problems_of_a_draft_generated_in_one_step_name_the_draft(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_draft_generated_in_one_step_again_another_day_is_the_same_version(tmp_path):
+    """The archive compares the data byte for byte: the one-step path's data file
+    carries no day of import, so regenerating the same draft tomorrow makes no v2."""
+    import datetime as dt
+    a, _ = import_draft(SHORT.encode("utf-8"), "通知.txt", today=dt.date(2024, 4, 8), dated=False)
+    b, _ = import_draft(SHORT.encode("utf-8"), "通知.txt", today=dt.date(2024, 4, 9), dated=False)
+    assert a == b and "2024-04-0" not in a
+    kept, _ = import_draft(SHORT.encode("utf-8"), "通知.txt", today=dt.date(2024, 4, 9))
+    assert "（2024-04-09）" in kept.splitlines()[0]              # `import` names the day in the file it writes
+    draft = tmp_path / "通知.txt"
+    draft.write_text(SHORT, encoding="utf-8")
+    r = run_generate(str(draft), "--build", str(tmp_path / "build"))
+    assert r.returncode == 0 and "新版本 v1" in r.stderr, r.stderr
+    archived = next((tmp_path / "build").glob("*/v1/通知.yaml")).read_text(encoding="utf-8")
+    assert archived == a
+
+
 def test_warnings_of_a_draft_generated_in_one_step_name_its_lines(tmp_path):
     """The one-step path prints the check's warnings at the draft's line (text) or
     paragraph (DOCX) — the temporary data file is gone when the clerk reads them."""

@@ -7,11 +7,14 @@ data file the YAML reader takes, and knows nothing of layout.
     yaml_text, report = import_draft(data, "草稿.txt")
     print(report.text)
 
-`import_draft(source, name=None, today=None) -> Imported(yaml_text, report)`
+`import_draft(source, name=None, today=None, target=None, dated=True) -> Imported(yaml_text, report)`
 
 * `source`: a path (str or Path), or the draft's bytes (then `name` — the file
   name the clerk gave, e.g. "通知.docx" — says what it is; without a suffix
   the bytes are sniffed: DOCX, else text).
+* `dated=False` leaves the day of import out of the header comment, so the
+  same draft gives the same text on any day (the one-step `generate.py
+  DRAFT.docx`, whose data the archive compares byte for byte).
 * `yaml_text`: the data file's text, UTF-8 when written; it generates as is
   (unless `report.missing` names a required part the draft lacked).
 * `report`: an `ImportReport` — `.text` the whole report (Chinese, several lines),
@@ -46,7 +49,7 @@ class Imported(NamedTuple):
 
 
 def import_draft(source: Path | str | bytes, name: str | None = None, today: _dt.date | None = None,
-                 target: str | None = None) -> Imported:
+                 target: str | None = None, dated: bool = True) -> Imported:
     if isinstance(source, (bytes, bytearray)):
         raw, name = bytes(source), name or "草稿"
     else:
@@ -73,7 +76,7 @@ def import_draft(source: Path | str | bytes, name: str | None = None, today: _dt
                                    "导入的应是一份公文的全文（标题、主送机关、正文、署名、日期）；"
                                    "检查文件是否选对，或把正文粘贴进 .txt 再导入", file=name))
     report = build_report(draft, rec, target)
-    header = [header_comment(name, today)]
+    header = [header_comment(name, today, dated)]
     for key in rec.missing:
         if key in ("标题", "发文机关标志"):
             header.append(f"{key}: 草稿里没有找到，请在下面加一行“{key}: …”")

@@ -66,7 +66,8 @@ def generate_from_draft(args: argparse.Namespace, generate) -> int:
     from . import import_draft
     draft = args.file
     source, name = _read(str(draft))
-    yaml_text, report = import_draft(source, name)
+    # no day in its comment: the same draft generated again another day is the same version
+    yaml_text, report = import_draft(source, name, dated=False)
     print(report.text, file=sys.stderr)
     missing = [m for m in report.missing if m in ("标题", "发文机关标志")]
     if missing:

@@ -114,6 +114,8 @@ def _table(t: TableData, indent: str) -> str:
     return text
 
 
-def header_comment(draft_name: str, today: _dt.date | None = None) -> str:
+def header_comment(draft_name: str, today: _dt.date | None = None, dated: bool = True) -> str:
+    if not dated:
+        return f"由草稿“{draft_name}”导入；请对照导入报告核对后再生成。"
     today = today or _dt.date.today()
     return f"由草稿“{draft_name}”导入（{today.isoformat()}）；请对照导入报告核对后再生成。"
