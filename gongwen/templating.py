@@ -142,7 +142,7 @@ def _items(value: Any, what: str) -> list:
     if isinstance(value, dict):
         value = list(value)
     if isinstance(value, str) and len(value) > MAX_CHARS_AS_ITEMS:
-        raise Unsafe(f"{what} 把文字拆成单字时字数过多（超过 {MAX_CHARS_AS_ITEMS} 字）")
+        raise Unsafe(f"{what} 要把文字拆成单字，文字过长（超过 {MAX_CHARS_AS_ITEMS} 字）")
     if not isinstance(value, (str, list, tuple, range)):
         value = list(itertools.islice(iter(value), MAX_VALUE + 1))
     if len(value) > MAX_VALUE:
@@ -191,7 +191,7 @@ def _guard_result(name: str, f):
                 if name == "string":
                     _as_text(a, f"过滤器 {name} ")
                 elif name in _SPLITS_TEXT and isinstance(a, str) and len(a) > MAX_CHARS_AS_ITEMS:
-                    raise Unsafe(f"过滤器 {name} 把文字拆成单字时字数过多（超过 {MAX_CHARS_AS_ITEMS} 字）")
+                    raise Unsafe(f"过滤器 {name} 要把文字拆成单字，文字过长（超过 {MAX_CHARS_AS_ITEMS} 字）")
         return _bounded(f(*args, **kwargs), f"过滤器 {name} ")
     return bounded
 

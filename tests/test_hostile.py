@@ -15,9 +15,7 @@ fill the machine) and a time limit; for each case:
 from __future__ import annotations
 
 import io
-import os
 import re
-import resource
 import subprocess
 import sys
 import zipfile
@@ -28,36 +26,36 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import peakrss  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_CAP = 1024 ** 3
 PEAK_MB = 400            # resident set a hostile case may reach (a normal run: about 60 MB)
 CASES = hostile.cases()
 
 
-def _cap() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
-
-
 def run_capped(argv: list[str], cwd: Path, timeout: float = 120) -> tuple[int, str, str, float]:
     """(exit status, stdout, stderr, peak RSS in MB) of `generate.py argv` under the memory cap,
-    killed after `timeout` seconds."""
+    killed after `timeout` seconds.  The peak is the child's own (tools/peakrss.py: the child's
+    ru_maxrss would include the pytest worker's)."""
     import tempfile
-    import threading
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), *argv], cwd=cwd, stdout=out, stderr=err,
-                             stdin=subprocess.DEVNULL, preexec_fn=_cap)
-        timer = threading.Timer(timeout, p.kill)
-        timer.start()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        report = str(Path(scratch) / "peak")
+        p = subprocess.Popen(peakrss.command(str(ROOT / "generate.py"), argv, report, MEMORY_CAP), cwd=cwd,
+                             stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         try:
-            _, status, usage = os.wait4(p.pid, 0)
-        finally:
-            timer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
-        assert status != 9, f"generate.py {' '.join(argv)} did not end in {timeout} s"
+            p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise AssertionError(f"generate.py {' '.join(argv)} did not end in {timeout} s") from None
         out.seek(0)
         err.seek(0)
+        peak = peakrss.read_report(report)
         return (p.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                usage.ru_maxrss / 1024)
+                peak if peak is not None else float("inf"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
