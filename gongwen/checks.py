@@ -767,7 +767,8 @@ def _glyphs(c: _Checker, fonts) -> None:
             c.problems.extend(e.problems)
             return
     seen: set[str] = set()
-    cache: dict[tuple[str, str], bool] = {}
+    # (role, ch) the book has shaped from a face that never changes: printable, known already
+    cache: dict[tuple[str, str], bool] = dict.fromkeys(getattr(fonts, "_shape_cache", None) or (), True)
     for field, role, text, line in items:
         for i, ch in enumerate(text):
             if ch in "\r\n\t" or ch in seen:

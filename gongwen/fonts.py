@@ -476,6 +476,7 @@ class FontBook:
         self._fallback_built: dict[tuple[str, frozenset[str]], Face] = {}  # every subset made, kept for reuse
         self._fallback_chars: set[str] = set()         # every character a fallback has had to set
         self._last_fallback: dict[str, Face] = {}
+        self._covered: dict[tuple[str, ...], set[str]] = {}   # prepare: characters the role faces set
 
     # -- discovery -------------------------------------------------------
     def _scan(self) -> tuple[list[_Candidate], list[Path]]:
@@ -622,11 +623,16 @@ class FontBook:
         """Build, up front, one fallback subset for every character of text the role
         faces lack, so one embedded font serves the whole document."""
         faces = [self.face(r) for r in roles]
+        # characters found in the role faces once are found there again (a book's
+        # faces never change): a long-running process checks only the new ones
+        known = self._covered.setdefault(tuple(roles), set())
         need = set()
-        for ch in set(text):
+        for ch in set(text) - known:
             if any(f.covers(ch) for f in faces):
+                known.add(ch)
                 continue
             if any(self._substitute_has(r, ch) for r in roles if self.face(r).official):
+                known.add(ch)
                 continue
             need.add(ch)
         if not need:
