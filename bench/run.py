@@ -5,6 +5,7 @@
     python bench/run.py --quick      # fewer repetitions
     python bench/run.py --markdown   # the table as Markdown, for the README
     python generate.py bench         # the same, through the entry point
+    python bench/run.py --web        # the web page's warm preview only (bench/web.py)
     python bench/run.py --import-ofd --markdown   # only import and OFD, with the seed as the load's gauge
 
 Every figure is the wall time of a whole new process (`python generate.py …`),
@@ -344,7 +345,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ofd", action="store_true", help="only what OFD adds to the seed (issue 15)")
     p.add_argument("--import-ofd", action="store_true",
                    help="only import (issue 13) and OFD (issue 15), with the seed interleaved as the load's gauge")
+    p.add_argument("--web", action="store_true",
+                   help="only the web page's warm preview (bench/web.py: POST /api/render, median and p95; issue 14)")
     args = p.parse_args(argv)
+    if args.web:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import web
+        return web.main([])
     runs = 5 if args.quick else max(3, args.runs)
     few = 2 if args.quick else max(3, runs // 3)
     env = child_env()
