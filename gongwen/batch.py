@@ -759,8 +759,11 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
     started = time.perf_counter()
     if merged:
         merged_name = output_stem(f"{source.stem}-份号{numbered[0]}-{numbered[-1]}", preprinted) + ".pdf"
-        path, pages = merged_copies(doc, numbered, out_dir / merged_name,
-                                    preprinted)
+        try:
+            path, pages = merged_copies(doc, numbered, out_dir / merged_name, preprinted)
+        except OSError as e:
+            from .pipeline import write_error
+            raise write_error(e, out_dir, source) from None
         print(path)
         print(f"共 {len(numbered)} 份、{pages} 页，合为一个 PDF；用时 {time.perf_counter() - started:.1f} 秒。",
               file=sys.stderr)
@@ -786,15 +789,14 @@ def merged_copies(doc, numbers: list[str], path: Path, preprinted: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> tuple[Path, int]:
     """One PDF with every copy in order, each starting on an odd page (every
     copy has an even page count, padded with a blank page if need be), for
-    duplex printing.  The layout is made once; only the 份号 differs between copies."""
-    from .pdfa import finish_copies
-    from .pipeline import atomic_write, build, fontbook
-    from .writers.pdf import render_pdf_copies
+    duplex printing.  The layout is made once; only the 份号 differs between
+    copies, and the file is streamed to disk (mergedcopies.py): memory stays
+    flat whatever the count."""
+    from .mergedcopies import write_merged
+    from .pipeline import build, fontbook
     base = dataclasses.replace(doc, copy_number=numbers[0])
     lay = padded(build(base, preprinted))
-    data = render_pdf_copies(lay, base, fontbook(), numbers, progress)
-    atomic_write(path, finish_copies(data, lay, base, numbers))
-    return path, len(lay.pages) * len(numbers)
+    return path, write_merged(path, lay, base, fontbook(), numbers, progress)
 
 
 def padded(lay):

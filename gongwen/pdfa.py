@@ -71,20 +71,16 @@ def finish(data: bytes, lay, doc: Document) -> bytes:
     return _archive(pdf, doc, externals)
 
 
-def finish_copies(data: bytes, lay, doc: Document, numbers: list[str]) -> bytes:
-    """The merged print file of numbered copies (`lay`'s pages drawn once per
-    份号 in `numbers`), made PDF/A-1b like a single copy, 附件 PDFs included.  Its page labels
-    restart with each copy and carry its 份号: 000002-1, 000002-2 … 000002-版记."""
+def finish_copies(data: bytes, lay, doc: Document) -> bytes:
+    """The template of a merged print file of numbered copies (one copy of
+    `lay`, drawn by writers.pdf.render_pdf_copies), made PDF/A-1b like a single
+    copy, 附件 PDFs included, without bookmarks; mergedcopies.py repeats its
+    pages for every 份号 and writes the page labels."""
     import pikepdf
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
     _fix_to_unicode(pdf)
-    externals = _underlay_externals(pdf, lay, len(numbers))
-    n = len(lay.pages)
-    nums: list = []
-    for k, number in enumerate(numbers):
-        nums += label_ranges(lay, k * n, f"{number}-")
-    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(nums))
+    externals = _underlay_externals(pdf, lay)
     return _archive(pdf, doc, externals)
 
 
@@ -231,27 +227,35 @@ def _page_labels(pdf, lay) -> None:
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(label_ranges(lay)))
 
 
-def label_ranges(lay, first: int = 0, prefix: str = "") -> list:
-    """/PageLabels /Nums entries for `lay`'s pages placed from page index
-    `first`: decimal runs for numbered pages, a prefix-only label (空白页, 版记)
-    on pages outside the numbering; every label begins with `prefix`."""
+def label_ranges(lay) -> list:
+    """/PageLabels /Nums entries for `lay`'s pages."""
     import pikepdf
     nums: list = []
+    for i, style, start, name in label_entries(lay):
+        if style:
+            nums += [i, pikepdf.Dictionary(S=pikepdf.Name("/" + style), St=start)]
+        else:
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(name))]
+    return nums
+
+
+def label_entries(lay) -> list[tuple[int, str | None, int | None, str | None]]:
+    """The page labels of `lay` as (first page index, style, start, name) runs:
+    ("D", number) for a decimal run of numbered pages, a name only (空白页,
+    版记) for a page outside the numbering."""
+    out: list = []
     expect = None                        # the number the current decimal run gives next
-    for i, page in enumerate(lay.pages, first):
+    for i, page in enumerate(lay.pages):
         name = _unnumbered(page)
         if name:
-            nums += [i, pikepdf.Dictionary(P=pikepdf.String(prefix + name))]
+            out.append((i, None, None, name))
             expect = None
         elif expect != page.number:
-            run = pikepdf.Dictionary(S=pikepdf.Name.D, St=page.number)
-            if prefix:
-                run.P = pikepdf.String(prefix)
-            nums += [i, run]
+            out.append((i, "D", page.number, None))
             expect = page.number + 1
         else:
             expect += 1
-    return nums
+    return out
 
 
 Mark = tuple[str, int, float | None, list]   # (title, page index, top in mm or None, children)
@@ -346,16 +350,13 @@ def _outline(pdf, lay, doc: Document) -> None:
 
 # -- 附件 given as PDF files ---------------------------------------------------------
 
-def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
+def _underlay_externals(pdf, lay) -> list[Path]:
     """Put each external page under the page drawn for it (which carries only
-    the page number), scaled to fit the A4 page and centred.  With `copies`,
-    `pdf` holds the layout's pages that many times over; every copy places
-    the same form, copied in once."""
+    the page number), scaled to fit the A4 page and centred."""
     import pikepdf
     from .attachpdf import archival
     opened: dict[Path, object] = {}
     files: list[Path] = []
-    n = len(lay.pages)
     try:
         for i, page in enumerate(lay.pages):
             if page.kind != "external" or page.external is None:
@@ -366,8 +367,7 @@ def _underlay_externals(pdf, lay, copies: int = 1) -> list[Path]:
                 opened[path] = pikepdf.open(io.BytesIO(archival(path).data))
                 files.append(path)
             form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
-            for c in range(copies):
-                _underlay(pdf.pages[c * n + i], form, f"/GwAttachmentPage{i + 1}")
+            _underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
     finally:
         for src in opened.values():
             src.close()

@@ -7,6 +7,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from .errors import GongwenError, Problem
 
@@ -126,11 +127,13 @@ def atomic_write(path: Path, data: bytes) -> None:
     atomic_write_all({path: data})
 
 
-def atomic_write_all(files: dict[Path, bytes]) -> None:
+def atomic_write_all(files: dict[Path, bytes | Callable[[BinaryIO], None]]) -> None:
     """Write every file under a temporary name first, then rename them all: a
     failure while writing (disk full, permissions) leaves every final name as
     it was — no new PDF beside an old DOCX.  The temporary files are locked
-    until renamed, so another run sweeping debris leaves them alone."""
+    until renamed, so another run sweeping debris leaves them alone.  A file's
+    content is its bytes, or a function that writes them to the open file (a
+    file streamed, never held whole)."""
     umask = os.umask(0)
     os.umask(umask)
     opened: list[tuple[Path, str, object]] = []
@@ -142,7 +145,10 @@ def atomic_write_all(files: dict[Path, bytes]) -> None:
             opened.append((path, tmp, f))
             if fcntl is not None:
                 fcntl.flock(f, fcntl.LOCK_EX)
-            f.write(data)
+            if callable(data):
+                data(f)
+            else:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
             # mkstemp makes the file private (0600); outputs are ordinary documents.

@@ -165,35 +165,45 @@ def _hard_masked(path: Path):
     return ImageReader(flat), [key[0], key[0], key[1], key[1], key[2], key[2]]
 
 
-def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers: list[str], progress=None) -> bytes:
-    """逐份编号 in one print-ready PDF: the layout's pages once per copy number,
-    each copy with its own 份号.  Every page is drawn once, as a form XObject,
-    and each copy places the forms and draws only its 份号 — 200 copies of a
-    6-page notice cost about what one copy does, and the file stays small.
-    `lay` must carry a 份号 (its runs are replaced per copy)."""
+def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=None, progress=None) -> bytes:
+    """逐份编号: the layout's pages for the first copy number in `numbers`, every
+    page drawn as a form XObject (placed by a page that draws nothing else but,
+    on the first page, the 份号).  `number_ops(number, ops)` is then given the
+    drawing operators of every number's 份号 (`ops`, bytes), encoded in this
+    file's fonts, before the fonts are written, so each one's characters are
+    in the subsets: a print file of any count repeats these pages with only
+    those operators changed (mergedcopies.py), and never holds more than one
+    copy's.  `lay` must carry a 份号 (its runs are replaced per copy)."""
     from ..layout.header import copy_number_runs
 
     def is_number(item) -> bool:
         return isinstance(item, TextRun) and item.element == "份号"
 
-    numbered = {n: copy_number_runs(n, fonts) for n in numbers}
-    c, buf, faces = _canvas(lay, doc, fonts, [r for runs in numbered.values() for r in runs])
-
-    def draw(items) -> None:
-        for item in items:
-            _draw(c, item, faces, spec.PAGE_HEIGHT)
-
+    first = copy_number_runs(numbers[0], fonts)
+    c, buf, faces = _canvas(lay, doc, fonts, first)
     for i, page in enumerate(lay.pages):
         c.beginForm(f"gwpage{i + 1}")
         _draw_page(c, page, faces, keep=lambda item: not is_number(item))
         c.endForm()
-    for k, n in enumerate(numbers, 1):
-        for i, page in enumerate(lay.pages):
-            c.doForm(f"gwpage{i + 1}")
-            if i == 0:
-                draw(numbered[n])
-            c.showPage()
-        if progress:
-            progress(k, len(numbers))
+    for i, page in enumerate(lay.pages):
+        c.doForm(f"gwpage{i + 1}")
+        if i == 0:
+            for run in first:
+                _draw(c, run, faces, spec.PAGE_HEIGHT)
+        c.showPage()
+    if number_ops is not None:
+        count = len(numbers)
+        for k, n in enumerate(numbers, 1):
+            drawn = c._code                       # the page's operators: a fresh list per number, kept apart
+            c._code = []
+            try:
+                for run in copy_number_runs(n, fonts):
+                    _draw(c, run, faces, spec.PAGE_HEIGHT)
+                ops = "\n".join(c._code).encode("latin-1")
+            finally:
+                c._code = drawn
+            number_ops(n, ops)
+            if progress:
+                progress(k, count)
     c.save()
     return buf.getvalue()
