@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark: medians of cold processes, as a user runs them.
 
-    python bench/run.py              # full run (about a minute and a half)
+    python bench/run.py              # full run (about two and a half minutes)
     python bench/run.py --quick      # fewer repetitions
     python bench/run.py --markdown   # the table as Markdown, for the README
     python generate.py bench         # the same, through the entry point
     python bench/run.py --web        # the web page's warm preview only (bench/web.py)
     python bench/run.py --import-ofd --markdown   # only import and OFD, with the seed as the load's gauge
+    python bench/run.py --memory --markdown       # only the peak-memory cases (issue 18), one run each
 
 Every figure is the wall time of a whole new process (`python generate.py …`),
 interpreter start-up included, and its median over several runs; peak memory is
@@ -23,7 +24,13 @@ the process and the children it waited for).  Scenarios:
   50-page notice (written by the run above), each into a data file;
 * the seed with ``--formats pdf,docx,ofd``, its runs interleaved with the
   default ones so that the difference is what OFD adds; and the OFD writer
-  alone, in one process after the layout (its subset cache emptied each time).
+  alone, in one process after the layout (its subset cache emptied each time);
+* peak memory (issue 18), one run each: the seed in 1 000, 10 000 and 100 000
+  numbered copies merged into one PDF (``--quick``: 20 000 for the last), and
+  the hostile inputs that once took gigabytes (tests/hostile.py builds them:
+  a Jinja2 expansion, a 2 GB seal, a 附件 PDF with a 2 GB hole, a flate bomb).
+  Their peak is the process's own (tools/peakrss.py: VmHWM, and the children it
+  waited for), under a 2 GB address-space cap.
 
 Before timing, one untimed run writes the compiled bytecode and the font cache
 (fonts/.cache/), as any first run on a machine does.  ``PYTHONDONTWRITEBYTECODE``
@@ -118,6 +125,73 @@ def run(args: list[str], env: dict) -> tuple[float, float, str, float]:
         raise SystemExit(f"bench: {' '.join(args)} failed ({p.returncode}):\n{text}")
     rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
     return wall, rss, text, usage.ru_utime + usage.ru_stime
+
+
+def run_measured(args: list[str], env: dict, cap: int = 2 * 1024 ** 3) -> tuple[float, float, str, float, int]:
+    """(wall seconds, peak RSS in MB, stderr, CPU seconds, exit status) of one cold
+    `python generate.py …` under an address-space cap; the peak is the process's
+    own (tools/peakrss.py), not ru_maxrss, which folds in this process's own peak."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import peakrss
+    with tempfile.TemporaryDirectory(prefix="gongwen-peak-") as scratch:
+        report = str(Path(scratch) / "peak")
+        t0 = time.perf_counter()
+        p = subprocess.Popen(peakrss.command(str(ROOT / "generate.py"), args, report, cap), cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.stderr.close()
+        peak = peakrss.read_report(report)
+    return (wall, peak if peak is not None else float("nan"), err.decode("utf-8", "replace"),
+            usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status))
+
+
+# the merged copies' peak before the file was streamed (the seed; 100 000: issue 18's figure)
+BEFORE_STREAMING = {1_000: "; was 104 MB", 10_000: "; was 455 MB", 100_000: "; issue 18: 1.6 GB"}
+# issue 18's cases, with the peak each had before it was fixed
+HOSTILE = (
+    ("jinja-join-join", "{{ ('x' * 100000)|join('y' * 100000)|length }} in 正文 (refused; was 9 562 MB)"),
+    ("seal-sparse-2GB", "a seal PNG of 2 GB, sparse (refused; was 6.2 GB)"),
+    ("pdf-sparse-2GB", "a 附件 PDF with a 2 GB hole (refused; was 4.2 GB)"),
+    ("pdf-flate-bomb", "a 1 MB 附件 PDF whose page inflates to 1 GB (refused; was 3.15 GB)"),
+)
+
+
+def measure_memory(results: dict, tmp: Path, env: dict, quick: bool) -> None:
+    """Peak memory of the issue-18 cases, one cold run each."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import hostile
+    rows = []
+    for count in (1_000, 10_000, 20_000 if quick else 100_000):
+        args = [str(SEED), "--copies", f"1-{count}", "--copies-merged", "--out", str(tmp / f"cm{count}")]
+        wall, peak, err, cpu, status = run_measured(args, env)
+        if status != 0:
+            raise SystemExit(f"bench: {' '.join(args)} failed ({status}):\n{err}")
+        pages = int(re.search(r"、(\d+) 页", err).group(1))
+        label = (f"{f'{count:,}'.replace(',', ' ')} numbered copies, one merged PDF "
+                 f"({f'{pages:,}'.replace(',', ' ')} pages{BEFORE_STREAMING.get(count, '')})")
+        rows.append({"name": f"copies_merged_{count}", "label": label, "median": wall, "cpu": cpu, "rss_mb": peak})
+        print(f"  copies-merged {count}: {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {peak:.0f} MB", file=sys.stderr,
+              flush=True)
+        for old in (tmp / f"cm{count}").iterdir():
+            old.unlink()
+    by_name = {c.name: c for c in hostile.cases()}
+    for name, label in HOSTILE:
+        case = by_name[name]
+        folder = tmp / "hostile" / name
+        case.build(folder)
+        wall, peak, err, cpu, status = run_measured([*case.command(folder), "--out", str(tmp / "hostile-out")], env)
+        if status != case.exit or not all(w in err for w in case.words):
+            raise SystemExit(f"bench: hostile case {name} gave exit {status}:\n{err[-2000:]}")
+        rows.append({"name": name, "label": label, "median": wall, "cpu": cpu, "rss_mb": peak})
+        print(f"  {name}: {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {peak:.0f} MB", file=sys.stderr, flush=True)
+    results["memory"] = rows
+
+
+def memory_rows(results: dict) -> list[tuple]:
+    return [(r["label"], f"{r['median']:.2f} s", f"{r['cpu']:.2f} s", f"≤ {TARGETS['rss']:.0f} MB", r["rss_mb"])
+            for r in results.get("memory", [])]
 
 
 def measure(name: str, args: list[str], runs: int, env: dict, between=None) -> dict:
@@ -315,11 +389,13 @@ def table(results: dict, info: dict, markdown: bool) -> str:
              f"≤ {TARGETS['ofd_ms']:.0f} ms", None),
             ("  OFD writer alone, in process (CPU)", "", f"{results['ofd_writer_ms']:.0f} ms", "", None),
         ]
+    rows += memory_rows(results)
     peak = max(r[4] for r in rows if r[4] is not None)
     if markdown:
         out = ["| scenario (median of cold runs) | wall time | CPU time | target | peak RSS |",
                "|---|---|---|---|---|"]
-        out += [f"| {a} | {t} | {c} | {g} | {'' if r is None else f'{r:.0f} MB'} |" for a, t, c, g, r in rows]
+        out += [f"| {a.replace('|', chr(92) + '|')} | {t} | {c} | {g} | {'' if r is None else f'{r:.0f} MB'} |"
+                for a, t, c, g, r in rows]
     else:
         w = max(len(r[0]) for r in rows)
         out = [f"{'scenario (median of cold runs)':<{w}}  {'wall time':>18}  {'CPU time':>9}  {'target':>9}  peak RSS"]
@@ -345,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ofd", action="store_true", help="only what OFD adds to the seed (issue 15)")
     p.add_argument("--import-ofd", action="store_true",
                    help="only import (issue 13) and OFD (issue 15), with the seed interleaved as the load's gauge")
+    p.add_argument("--memory", action="store_true",
+                   help="only the peak-memory cases (issue 18: merged copies up to 100 000, hostile inputs)")
     p.add_argument("--web", action="store_true",
                    help="only the web page's warm preview (bench/web.py: POST /api/render, median and p95; issue 14)")
     args = p.parse_args(argv)
@@ -359,6 +437,26 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"load_before": loadavg(), "machine": info}
     print(f"bench: {info['nproc']} cores, {info['cpu']}, Python {info['python']}; "
           f"load {results['load_before']}", file=sys.stderr)
+    if args.memory:
+        with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
+            run([str(SEED), "--out", str(Path(tmp) / "seed")], env)          # bytecode, font cache
+            measure_memory(results, Path(tmp), env, args.quick)
+        results["load_after"] = loadavg()
+        rows = memory_rows(results)
+        if args.markdown:
+            out = ["| scenario (one cold run each) | wall time | CPU time | target | peak RSS |", "|---|---|---|---|---|"]
+            out += [f"| {a.replace('|', chr(92) + '|')} | {t} | {c} | {g} | {r:.0f} MB |" for a, t, c, g, r in rows]
+        else:
+            w = max(len(r[0]) for r in rows)
+            out = [f"{a:<{w}}  {t:>9}  {c:>9}  {g:>9}  {r:.0f} MB" for a, t, c, g, r in rows]
+        print("\n".join(out))
+        print(f"\nmachine: {info['nproc']} cores ({info['cpu']}), {info['implementation']} {info['python']}; "
+              f"load average before/after: {results['load_before']} / {results['load_after']}")
+        print(f"command: python bench/run.py --memory{' --quick' if args.quick else ''}"
+              f"{' --markdown' if args.markdown else ''}")
+        if args.json:
+            args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        return 0
     if args.import_ofd:
         with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
             measure_import_ofd(results, Path(tmp), runs, env)
@@ -406,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         results["import_docx50"] = measure("import-docx50", ["import", str(docx50), "-o", str(draft_out),
                                                              "--force"], few, env)
         measure_ofd(results, tmp, runs, env)
+        measure_memory(results, tmp, env, args.quick)
     results["load_after"] = loadavg()
     print(table(results, info, args.markdown))
     print(f"command: python bench/run.py{' --quick' if args.quick else ''}"
