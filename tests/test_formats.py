@@ -137,8 +137,13 @@ def test_minutes_format():
     labels = [r for r in runs_of(L, "出席") if r.text.endswith("：")]
     assert all(r.role == spec.HEITI for r in labels)
     assert labels[0].xs[0] == pytest.approx(spec.TYPE_LEFT + 2 * spec.CHAR_PITCH)
-    body_last = max(l.line for l in L.lines if l.element == "正文" and l.page == attend[0].page)
-    assert attend[0].line == body_last + 2
+    body = [l for l in L.lines if l.element == "正文"]
+    if body[-1].page == attend[0].page:                      # one empty line below the text
+        assert attend[0].line == body[-1].line + 2
+    else:                  # an entry that would be broken by the page starts the next (issue 12 item 9)
+        assert attend[0].page == body[-1].page + 1 and attend[0].line == 1
+    for item in {l.origin.item for l in attend}:
+        assert len({l.page for l in attend if l.origin.item == item}) == 1
     assert not runs_of(L, "署名")                                                  # 纪要 carry no seal or 署名
 
 

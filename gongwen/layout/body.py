@@ -463,26 +463,28 @@ def attachment_blocks(a: Attachment, several: bool, fonts: Fonts, names: tuple[s
     return blocks + body
 
 
-def attendance_block(doc: Document, fonts: Fonts) -> Block | None:
+def attendance_blocks(doc: Document, fonts: Fonts) -> list[Block]:
     """纪要 (§9.4): 出席 / 请假 / 列席, label in 黑体, names in 仿宋, wrapped lines
-    aligned after the colon."""
-    if not doc.attendance:
-        return None
+    aligned after the colon; each entry one block kept on one page (a page
+    never breaks a list of names)."""
     trk = grid_tracking(BODY)
     x_label = spec.TYPE_LEFT + spec.ATTENDANCE_INDENT_CHARS * CH
-    rows = []
+    blocks = []
     for item, (label, names) in enumerate(doc.attendance, 1):
         lab = shape([Span(f"{label}：", spec.HEITI)], fonts, BODY, trk)
         x_names = x_label + line_width(lab)
         g = shape([Span(names, spec.FANGSONG)], fonts, BODY, trk)
         lines = break_lines(g, spec.TYPE_RIGHT - x_names)
+        rows = []
         for i, ln in enumerate(lines):
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = lab + glyphs, [x_label + x for x in natural(lab)] + xs
             rows.append(Row(Element.ATTENDANCE, glyphs, xs, origin=Origin(item=item),
                             first=i == 0, last=ln.last, align=Align.JUSTIFY, wrap=x_names))
-    return Block(rows, gap_before=spec.ATTENDANCE_GAP_LINES)
+        blocks.append(Block(rows, gap_before=spec.ATTENDANCE_GAP_LINES if item == 1 else 0,
+                            keep_together=len(rows) <= spec.LINES_PER_PAGE))
+    return blocks
 
 
 def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
@@ -530,9 +532,10 @@ def body_blocks(doc: Document, fonts: Fonts, titles: tuple[str, ...], with_addre
     if body and titles and not (doc.addressees and with_addressees):
         body[0].gap_before = spec.ADDRESSEE_GAP_LINES
     blocks += body
-    for extra in (attendance_block(doc, fonts), attachment_note(doc, fonts)):
-        if extra:
-            blocks.append(extra)
+    blocks += attendance_blocks(doc, fonts)
+    note = attachment_note(doc, fonts)
+    if note:
+        blocks.append(note)
     sig = signature_seal_block(doc, fonts) or signature_block(doc, fonts)
     if sig:
         blocks.append(sig)

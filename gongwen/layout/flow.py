@@ -113,9 +113,7 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
         if block.keep_together or block.signature:
             need = len(block.rows)
             if block.keep_with_next:              # a table header keeps its first row
-                nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
-                if nxt is not None and not nxt.new_page and nxt.landscape == block.landscape:
-                    need += len(nxt.rows) if nxt.keep_together else 1
+                need += _follow(blocks, bi)
             if gap + need > room and block.min_gap_before is not None and line > 1:
                 gap = max(block.min_gap_before, room - need)
             if gap + need > room and not block.signature:
@@ -125,24 +123,72 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
                     for row in block.repeat:           # a table's header heads every page
                         flow.placed.append(Placed(row, page, line, bi))
                         line += 1
-        elif block.keep_with_next:
-            nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
-            follow = 0
-            if nxt and not nxt.new_page and nxt.rows:
-                follow = len(nxt.rows) if nxt.keep_together else 1
-            need = len(block.rows) + follow
-            if gap + need > room and line > 1:
-                new_page()
-                gap = 0
+        elif line > 1 and gap + _lead(blocks, bi) > room and _lead(blocks, bi) <= n_lines:
+            # a heading (and the headings under it) never ends a page, a
+            # paragraph's first line never stands alone at its foot
+            new_page(block.landscape)
+            gap = 0
         line += gap
-        for row in block.rows:
+        if block.keep_together or block.signature:
+            for row in block.rows:
+                if line > n_lines:
+                    new_page(block.landscape)
+                flow.placed.append(Placed(row, page, line, bi))
+                line += 1
+            if block.reach:
+                flow.reserved[page] = line - 1 + block.reach
+            continue
+        i = 0
+        while i < len(block.rows):
             if line > n_lines:
                 new_page(block.landscape)
-            flow.placed.append(Placed(row, page, line, bi))
-            line += 1
-        if block.reach:
-            flow.reserved[page] = line - 1 + block.reach
+            rest = len(block.rows) - i
+            take = min(rest, n_lines - line + 1)
+            if take < rest:
+                # a paragraph broken by the page: two lines at least on either side
+                # (the page gives a line rather than leave one alone)
+                take = min(take, rest - MIN_SPLIT_LINES)
+                if take < MIN_SPLIT_LINES and line > 1:
+                    new_page(block.landscape)
+                    continue
+                take = max(take, 1)
+            for row in block.rows[i:i + take]:
+                flow.placed.append(Placed(row, page, line, bi))
+                line += 1
+            i += take
+            if i < len(block.rows):
+                line = n_lines + 1
     return flow
+
+
+def _lead(blocks: list[Block], bi: int) -> int:
+    """Lines block `bi` needs together at the foot of a page before it may start
+    there: a paragraph its first MIN_SPLIT_LINES lines (all of them when it
+    cannot leave as many on the next page), a block kept together all its
+    lines, a heading its lines and the lead of what follows (the headings
+    under it, then their text)."""
+    b = blocks[bi]
+    k = len(b.rows)
+    if b.signature or b.with_signature:
+        return k if b.keep_together else min(k, MIN_SPLIT_LINES)
+    if b.keep_together:
+        own = k
+    else:
+        own = k if k < 2 * MIN_SPLIT_LINES else MIN_SPLIT_LINES
+    if b.keep_with_next and own == k:
+        own += _follow(blocks, bi)
+    return own
+
+
+def _follow(blocks: list[Block], bi: int) -> int:
+    """What a block kept with the next needs of it on the same page: the next
+    block's gap and lead (0 when the next starts a page of its own)."""
+    nxt = blocks[bi + 1] if bi + 1 < len(blocks) else None
+    if nxt is None or nxt.new_page or nxt.landscape != blocks[bi].landscape or not nxt.rows:
+        return 0
+    if nxt.signature or nxt.with_signature:
+        return 0              # the signature group carries text over by its own rule
+    return nxt.gap_before + _lead(blocks, bi + 1)
 
 
 # §7.3.5.4: the seal (or 签名章) and the date share their page with 正文.  When

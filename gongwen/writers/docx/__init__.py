@@ -130,7 +130,8 @@ def _blocks(p: Para) -> list[etree._Element]:
             out.append(paragraph(p.element, *p.anchors, props=[sp], snap=False, page_break=p.page_break))
         return out + [p.table]
     props = [spacing(before=p.before) if p.before else None, *p.props]
-    out.append(el("w:p", ppr(p.element, *props, keep_next=p.keep_next, page_break=p.page_break, jc=p.jc),
+    out.append(el("w:p", ppr(p.element, *props, keep_next=p.keep_next, page_break=p.page_break, jc=p.jc,
+                             widow=p.widow),
                   *p.content, *p.anchors))
     return out
 
@@ -151,8 +152,12 @@ def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._E
 
 
 def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
-    """Empty grid lines above each paragraph, the pages of appended 附件 PDFs, and
-    a new page for each 附件 (a landscape section starts one by itself)."""
+    """Empty grid lines above each paragraph, the pages of appended 附件 PDFs, a
+    new page for each 附件 (a landscape section starts one by itself), and the
+    page breaks the layout made before the foot of a page (a heading kept with
+    its text, a paragraph's lines kept two together, a 出席 entry kept whole):
+    there the paragraph starts its page by a page break, so Word and
+    LibreOffice break where the layout did, not where the lines run out."""
     pages = {p.number: p for p in w.lay.pages}
     last = (1, 0) if not has_header else None
     prev: Para | None = None
@@ -163,11 +168,21 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
         if prev is not None and first.page > prev.lines[-1].page:
             para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
                                        if n in pages and pages[n].kind == "external")
-        if para.element == E.ATTACHMENT_LABEL and (prev is None or
-                                                   (prev.page in w.landscape_pages) == (para.page in w.landscape_pages)):
+        same_kind = prev is None or (prev.page in w.landscape_pages) == (para.page in w.landscape_pages)
+        if para.element == E.ATTACHMENT_LABEL and same_kind:
             para.page_break = True
+        elif prev is not None and same_kind and para.table is None and not para.external_before \
+                and first.page == prev.lines[-1].page + 1 and prev.lines[-1].line is not None \
+                and prev.lines[-1].line < _lines_on(w, prev.lines[-1].page):
+            para.page_break = True
+        if len({ln.page for ln in para.lines}) > 1:
+            para.widow = True          # layout split it two lines and more a side, as widow control does
         last = (para.lines[-1].page, para.lines[-1].line)
         prev = para
+
+
+def _lines_on(w: Writer, page: int) -> int:
+    return spec.LANDSCAPE_LINES if page in w.landscape_pages else spec.LINES_PER_PAGE
 
 
 def _keep_signature(flow: list[Para]) -> None:

@@ -113,9 +113,10 @@ def tabs(stops: list[tuple[str, int]]) -> etree._Element | None:
 
 
 def ppr(style: str, *props: etree._Element | None, keep_next: bool | None = None,
-        page_break: bool | None = None, snap: bool | None = None, jc: str | None = None) -> etree._Element:
+        page_break: bool | None = None, snap: bool | None = None, jc: str | None = None,
+        widow: bool | None = None) -> etree._Element:
     return el("w:pPr", el("w:pStyle", val=STYLE[style].sid), on("w:keepNext", keep_next),
-              on("w:pageBreakBefore", page_break), on("w:snapToGrid", snap),
+              on("w:pageBreakBefore", page_break), on("w:widowControl", widow), on("w:snapToGrid", snap),
               el("w:jc", val=jc) if jc else None, *props)
 
 
@@ -214,6 +215,7 @@ class Para:
     jc: str | None = None
     keep_next: bool | None = None
     page_break: bool | None = None
+    widow: bool | None = None             # widow control on: a paragraph kept whole that layout split
     before: int = 0                       # spacing before (empty grid lines)
     anchors: list[etree._Element] = field(default_factory=list)   # drawings anchored here
     table: etree._Element | None = None   # a whole w:tbl instead of a paragraph
