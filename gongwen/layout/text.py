@@ -121,7 +121,7 @@ def _shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float)
     return out, stable
 
 
-PARAGRAPH_CACHE_SIZE = 4096
+PARAGRAPH_CACHE_SIZE = 1024      # ≈ 15 KB each: a 200-page notice, or a batch's last rows, at most ~15 MB
 
 
 def paragraph_lines(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float, width: float,

@@ -36,7 +36,7 @@ def _rgb(color: tuple[float, float, float]) -> str:
 
 
 _RUNS: dict[TextRun, str] = {}
-RUN_CACHE_SIZE = 20000
+RUN_CACHE_SIZE = 4000        # a 6-page notice draws ~120 runs
 
 
 def _text(run: TextRun) -> str:
