@@ -146,7 +146,14 @@ def _check(args: argparse.Namespace) -> int:
     try:
         from .checks import check_document
         from .reader import read
-        problems = check_document(read(args.file))
+        doc = read(args.file)
+        problems = check_document(doc)
+        if not any(x.severity == "error" for x in problems):
+            from .pipeline import build
+            try:
+                build(doc)                 # what the page cannot hold (layout.limits), said as generate says it
+            except GongwenError as e:
+                problems += e.problems
     except GongwenError as e:
         problems = e.problems
     except RecursionError:

@@ -11,7 +11,8 @@ from .body import body_blocks, signature_seal_size, title_lines
 from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
 from .flow import paginate
 from .header import layout_header
-from .imprint import layout_imprint
+from .imprint import addressees_too_long, layout_imprint
+from .limits import check_inside, too_long
 from .text import Fonts, line_width, natural, runs, shape
 
 __all__ = ["layout", "Layout", "Page", "TextRun", "Rule", "Image", "LaidLine"]
@@ -22,9 +23,12 @@ def line_containing(y: float) -> int:
 
 
 def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
+    addressees_too_long(doc)                   # before a 主送机关 of any length is shaped
     header = layout_header(doc, fonts, preprinted)
     titles = title_lines(doc, fonts)
     first_line = line_containing(header.body_top) + 1 + header.gap_lines
+    if doc.signers:
+        _signers_fit(doc, first_line, len(titles))
     flow = paginate(body_blocks(doc, fonts, titles), first_line)
     moved_addressees = None
     if doc.addressees and doc.body and not _text_on_first_page(flow):
@@ -70,28 +74,59 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
         used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
         # a seal reaching below the date (flow.reserved) is part of the signature block: the 版记 stays clear of it
         used = max([used] + [ln for i, ln in flow.reserved.items() if by_flow[i] is pages[-1]])
-        fits = used < spec.LINES_PER_PAGE - imprint.height_lines + 1 and not pages[-1].rotated_items and pages[-1].kind != "external"
-        # The 版记 goes on an even page (the back of a sheet); a letter's needs only room.
-        if (last % 2 == 0 or letter) and fits:
-            target = pages[-1]
+        # Its first (or only) part fits under the text of the last page …
+        fits = used < spec.LINES_PER_PAGE - len(imprint.pages[0][0]) + 1 and not pages[-1].rotated_items \
+            and pages[-1].kind != "external"
+        # … and it goes there when its last part then falls on an even page (the back of a sheet);
+        # a letter's needs only room.
+        more = len(imprint.pages) - 1
+        if ((last + more) % 2 == 0 or letter) and fits:
+            targets = [pages[-1]]
+            numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT
+            for _ in range(more):
+                targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
+                pages.append(targets[-1])
         else:
-            if last % 2 == 0:          # even but full: a blank odd page, then the 版记
+            # pages of its own (more than one when it is taller than a page, imprint.IMPRINT_MAX_PAGES),
+            # the last even: a blank odd page first if need be
+            if (last + len(imprint.pages)) % 2:
                 pages.append(Page(last + 1, show_number=False, kind="blank"))
                 blank.append(last + 1)
             # §7.5: unnumbered only behind a blank page (see spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT)
             numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT and not blank
-            target = Page(len(pages) + 1, show_number=numbered, kind="imprint")
-            pages.append(target)
-        target.items += imprint.items()
-        imprint_page = target.number
-        for ln in imprint.lines:
-            ln.page = target.number
+            targets = []
+            for _ in imprint.pages:
+                targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
+                pages.append(targets[-1])
+        for k, target in enumerate(targets):
+            target.items += imprint.items(k)
+            for ln in imprint.pages[k][0]:
+                ln.page = target.number
+        imprint_page = targets[0].number
         lines += imprint.lines
 
     for page in pages:
         if page.show_number:
             page.items += page_number(page.number, fonts)
-    return Layout(pages, lines, titles, {}, imprint_page, tuple(blank), page_number_top(fonts))
+    lay = Layout(pages, lines, titles, {}, imprint_page, tuple(blank), page_number_top(fonts))
+    check_inside(lay, letter)          # never a glyph off the paper (limits.LayoutFault: no file is written)
+    return lay
+
+
+def _signers_fit(doc: Document, first_line: int, title_lines: int) -> None:
+    """The 发文字号 stands level with the last line of 签发人 and the red rule
+    4 mm under it (§7.2.6): so many names that page 1 cannot hold the 标题 and a
+    line of text under them are refused."""
+    over = first_line + title_lines + 1 - spec.LINES_PER_PAGE
+    if over <= 0:
+        return
+    per = spec.SIGNERS_PER_LINE
+    rows = -(-len(doc.signers) // per)
+    most = max(0, rows - over) * per
+    raise too_long(doc, "签发人", f"签发人有 {len(doc.signers)} 个，每行排 {per} 个（GB/T 9704 §7.2.6）要排 {rows} 行，"
+                   "发文字号和红色分隔线随最后一行下移，首页就排不下标题和正文了："
+                   f"这份公文最多排 {most} 个签发人。",
+                   "签发人只写签发这份公文的负责人（联合行文时每个机关一位）")
 
 
 def _text_on_first_page(flow) -> bool:

@@ -8,6 +8,7 @@ from ..model import Attachment, Document, Span, Table, format_date
 from ..elements import Element, heading
 from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import Block, Row
+from .limits import shown, too_long
 from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, break_lines, break_title, clusters,
                    _words, grid_tracking, line_width, natural, paragraph_lines, shape,
                    word_boundaries)
@@ -323,6 +324,19 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
     proxy = shape([Span(f"（{doc.proxy_seal}）", spec.FANGSONG)], fonts, BODY, trk) if doc.proxy_seal else []
     wn = max((line_width(g) for g in names), default=0.0)
     wd = line_width(date)
+    # one line each (§7.3.5): a 署名 右空二字 unsealed, within the 版心 sealed; the 代章 within the 版心
+    room = W - (0.0 if doc.seal is not None else spec.SIGNATURE_RIGHT_INDENT_UNSEALED * CH)
+    for name, g in zip(doc.issuers, names):
+        if line_width(g) > room + 1e-6:
+            most = int((room + 1e-6) // CH)
+            raise too_long(doc, "发文机关署名", f"发文机关署名“{shown(name)}”有 {len(name)} 个字，一个署名排一行"
+                           f"（{'加盖印章' if doc.seal is not None else '不加盖印章时右空二字'}），最多排 {most} 个字。",
+                           f"写发文机关的全称或规范化简称，不超过 {most} 个字")
+    if proxy and line_width(proxy) > W + 1e-6:
+        most = int((W + 1e-6) // CH) - 2
+        raise too_long(doc, "代章", f"代章“{shown(doc.proxy_seal)}”有 {len(doc.proxy_seal)} 个字，代章加括号排在署名下的一行，"
+                       f"在版心之内最多排 {most} 个字（括号另占两个字）。",
+                       f"只写代章机关的规范化简称和“代章”，不超过 {most} 个字，如“区市场监管局代章”")
     if doc.seal is not None:
         date_x = spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wd
         centre = date_x + wd / 2 if date else spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wn / 2
@@ -348,7 +362,7 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
             rows.append(Row(Element.ISSUER, g, [x + v for v in natural(g)], anchors=[x + line_width(g) / 2],
                             origin=Origin(item=len(rows) + 1), align=Align.RIGHT))
     if proxy:
-        x = name_x + wn / 2 - line_width(proxy) / 2
+        x = min(max(name_x + wn / 2 - line_width(proxy) / 2, spec.TYPE_LEFT), spec.TYPE_RIGHT - line_width(proxy))
         rows.append(Row(Element.PROXY_SEAL, proxy, [x + v for v in natural(proxy)], align=Align.RIGHT))
     if date:
         rows.append(Row(Element.DATE, date, [date_x + v for v in natural(date)], align=Align.RIGHT))

@@ -159,7 +159,7 @@ class Layout:
     lines: list[LaidLine]             # every line in reading order
     title_lines: tuple[str, ...]      # the 标题 as broken
     fonts: dict[str, str]             # role → family actually used
-    imprint_page: int | None = None   # physical page of the 版记
+    imprint_page: int | None = None   # physical page of the 版记 (its first, when it is taller than a page)
     blank_pages: tuple[int, ...] = ()
     # em top of the page-number line (its dashes' ink 7 mm below the 版心, §7.5):
     # the DOCX footer and the OFD place the number from this

@@ -99,24 +99,26 @@ class Writer:
             if turned[k] != turned[k + 1]:
                 _end_section(out[k], flow[k], sect(k), self)
         final = sect(len(flow) - 1) if flow else body_sect
-        if lay.imprint_page is not None and imprint.imprint_lines(self):
-            box = imprint.imprint_box(self)
-            if lay.pages[lay.imprint_page - 1].kind != "imprint" and flow:
-                if flow[-1].table is not None:     # the body may not end with a table: a paragraph holds the box
-                    out.append([paragraph(E.IMPRINT, box, props=[spacing(before=0, after=0, line=20)])])
-                else:
-                    out[-1][-1].append(box)
+        on = imprint.imprint_pages(self) if lay.imprint_page is not None else []
+        if on and lay.pages[on[0] - 1].kind != "imprint" and flow:
+            box = imprint.imprint_box(self, on.pop(0))
+            if flow[-1].table is not None:     # the body may not end with a table: a paragraph holds the box
+                out.append([paragraph(E.IMPRINT, box, props=[spacing(before=0, after=0, line=20)])])
             else:
-                # a new section: the blank page and the 版记 page without numbers, or the
-                # 版记 page numbered on when it follows a page of text (§7.5)
-                if not flow:
-                    out.append([])
-                _end_section(out[-1], flow[-1] if flow else None, final, self)
-                out.append([paragraph(E.BLANK_PAGE) for _ in lay.blank_pages])
-                out.append([paragraph(E.IMPRINT, box, page_break=True if lay.blank_pages else None)])
-                numbered = lay.pages[lay.imprint_page - 1].show_number
-                final = package.sect_pr(top, odd if numbered else none, even if numbered else none, None,
-                                        new_page=True)
+                out[-1][-1].append(box)
+        if on:
+            # a new section: the blank page and the 版记 pages without numbers, or the
+            # 版记 pages numbered on when they follow a page of text (§7.5); a 版记
+            # taller than a page takes a page for each of its parts
+            if not flow:
+                out.append([])
+            _end_section(out[-1], flow[-1] if flow else None, final, self)
+            out.append([paragraph(E.BLANK_PAGE) for _ in lay.blank_pages])
+            out.append([paragraph(E.IMPRINT, imprint.imprint_box(self, n), page_break=True if lay.blank_pages or k else None)
+                        for k, n in enumerate(on)])
+            numbered = lay.pages[on[0] - 1].show_number
+            final = package.sect_pr(top, odd if numbered else none, even if numbered else none, None,
+                                    new_page=True)
         return [b for blocks in out for b in blocks] + [final]
 
 

@@ -21,14 +21,20 @@ if TYPE_CHECKING:
     from . import Writer
 
 
-def imprint_lines(w: "Writer") -> list[LaidLine]:
-    return [ln for ln in w.lay.lines if ln.page == w.lay.imprint_page and part_of(ln.element) is Part.IMPRINT]
+def imprint_lines(w: "Writer", page: int | None = None) -> list[LaidLine]:
+    """The 版记's lines: all of them, or those on one page (a 版记 taller than a page has several)."""
+    return [ln for ln in w.lay.lines if part_of(ln.element) is Part.IMPRINT and (page is None or ln.page == page)]
 
 
-def imprint_box(w: "Writer") -> etree._Element:
-    """The 版记 as a text box at the bottom of the 版心 of its page."""
-    lines = imprint_lines(w)
-    page = w.lay.pages[(w.lay.imprint_page or 1) - 1]
+def imprint_pages(w: "Writer") -> list[int]:
+    """The pages the 版记 stands on, in order."""
+    return sorted({ln.page for ln in imprint_lines(w)})
+
+
+def imprint_box(w: "Writer", number: int) -> etree._Element:
+    """The 版记's part on page `number` as a text box at the bottom of its 版心."""
+    lines = imprint_lines(w, number)
+    page = w.lay.pages[number - 1]
     rules = sorted((i for i in page.items if isinstance(i, Rule) and i.element == Element.IMPRINT), key=lambda r: r.y)
     first_line = min(ln.line or 0 for ln in lines)
     if rules:
