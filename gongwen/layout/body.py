@@ -7,7 +7,7 @@ from .. import spec
 from ..model import Attachment, Document, Span, Table, format_date
 from ..elements import Element, heading
 from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
-from .flow import Block, Row
+from .flow import CARRY_TEXT_LINES, Block, Row
 from .limits import shown, too_long
 from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, break_lines, break_title, clusters,
                    _words, grid_tracking, line_width, natural, paragraph_lines, shape,
@@ -382,7 +382,30 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         bottom = _seal_bottom(rows)
         if bottom is not None:
             reach = max(0, math.ceil(bottom[1] / spec.LINE_PITCH + bottom[0] - len(rows) - 1e-9))
+        _seal_rows_fit(doc, rows)
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach)
+
+
+def _seal_rows_fit(doc: Document, rows: list[Row]) -> None:
+    """The seals, 署名 and 成文日期 are one block on one page, with two lines of
+    正文 above it (§7.3.5.4, flow.CARRY_TEXT_LINES): joint organs so many that
+    their rows of seals are taller than that are refused, with how many fit.
+    (A long 附注 below the date may run on to the next page.)"""
+    room = spec.LINES_PER_PAGE - CARRY_TEXT_LINES
+    seal = _seal_bottom(rows)
+    date = next((i for i, r in enumerate(rows) if r.element == Element.DATE), 0)
+    need = max(date + 1, math.ceil(seal[0] + seal[1] / spec.LINE_PITCH - 1e-9) if seal else 0)
+    if need <= room:
+        return
+    seal_rows = [r for r in rows if r.element == Element.ISSUER]
+    per_row = len(seal_rows[0].anchors)
+    step = rows.index(seal_rows[1]) if len(seal_rows) > 1 else 1       # grid lines a row of seals takes
+    fit_rows = len(seal_rows) - math.ceil((need - room) / step)
+    most = max(1, fit_rows) * per_row
+    raise too_long(doc, "发文机关署名", f"加盖印章的发文机关有 {len(doc.issuers)} 个：印章每排 {per_row} 枚，排成 "
+                   f"{len(seal_rows)} 排，连同署名和成文日期要占 {need} 行；署名、印章和成文日期要排在同一页，上面还要有两行正文"
+                   f"（GB/T 9704 §7.3.5），一页只排得下 {room} 行，即最多 {most} 个机关加盖印章。",
+                   "机关过多时由主办机关署名并加盖印章，或分别行文；也可不加盖印章（印章: false）")
 
 
 def _seal_bottom(rows: list[Row]) -> tuple[int, float] | None:

@@ -8,6 +8,7 @@ from ..model import Document, Span
 from ..elements import Element
 from .boxes import Align, Item, LaidLine, Origin, Rule, Tab, TabKind
 from .boxes import TextRun
+from .limits import shown, too_long
 from .text import Fonts, grid_tracking, line_width, natural, runs, shape
 
 BODY = spec.BODY_SIZE
@@ -75,7 +76,8 @@ def mark_geometry(fonts: Fonts, names: tuple[str, ...], suffix: str) -> tuple[fl
 
 
 def _em_width(fonts: Fonts, text: str) -> float:
-    return sum(fonts.face_for(spec.XIAOBIAOSONG, ch).advance(ch) for ch in text)
+    """Width in em as the mark sets it: advances and the Chinese–Latin space (第2版, 2024年)."""
+    return line_width(shape([Span(text, spec.XIAOBIAOSONG)], fonts, 1 / spec.PT))
 
 
 def layout_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Header:
@@ -231,6 +233,17 @@ def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> He
         x_names = right - sum(cols) - gap * (len(cols) - 1)
         col_x = [x_names + sum(cols[:c]) + gap * c for c in range(len(cols))]
         x_label = x_names - line_width(lab_g)
+        # the 发文字号 (左空一字) and the 签发人 (右空一字) share the last line, a 字 apart at least (§7.2.4)
+        start = spec.TYPE_LEFT
+        if doc.doc_number:
+            start += (spec.SIGNER_RIGHT_INDENT_CHARS + 1) * spec.CHAR_PITCH + line_width(
+                shape([Span(doc.doc_number, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY)))
+        if x_label < start - 1e-6:
+            most = int((right - start - line_width(lab_g) - gap * (len(cols) - 1) + 1e-6) // spec.CHAR_PITCH)
+            beside = f"和发文字号“{doc.doc_number}”（左空一字）" if doc.doc_number else ""
+            raise too_long(doc, "签发人", f"签发人“{shown('、'.join(doc.signers))}”排不下：签发人（右空一字）{beside}"
+                           f"排在同一行（GB/T 9704 §7.2.4、§7.2.6），每行 {len(cols)} 个姓名，一行的姓名合计最多 {max(0, most)} 个字。",
+                           "签发人只写姓名")
         for k, row in enumerate(rows):
             cell = first_cell + k * spec.LINE_PITCH
             base = spec.baseline_in_cell(cell, BODY)
