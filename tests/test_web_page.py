@@ -288,7 +288,8 @@ def test_typing_updates_the_preview_soon_and_in_order(browser, server):
                                ".map(t => t.textContent).join('').includes('宣传活动的通知')")
         page.evaluate("""() => {
             window.__lastKey = 0; window.__shown = 0;
-            document.addEventListener('keyup', () => { window.__lastKey = performance.now(); }, true);
+            // 'input', not 'keyup': a typed Chinese character arrives as text, without key events
+            document.addEventListener('input', () => { window.__lastKey = performance.now(); }, true);
             new MutationObserver(() => {
                 const t = [...document.querySelectorAll('[data-page="1"] text')].map(t => t.textContent).join('');
                 if (t.includes('宣传月活动') && !window.__shown) window.__shown = performance.now();
@@ -315,7 +316,7 @@ def test_typing_updates_the_preview_soon_and_in_order(browser, server):
         if os.getloadavg()[0] <= (os.cpu_count() or 1):
             assert latency <= 300, latency
         else:
-            assert latency <= 1500, latency
+            assert latency <= 1000, latency
         assert console.errors == []
     finally:
         ctx.close()
