@@ -10,6 +10,8 @@ puts it; anything else is a fault of ours and stops the generation before a
 file is written (LayoutFault, an internal error)."""
 from __future__ import annotations
 
+import operator
+
 from .. import spec
 from ..errors import GongwenError, Problem
 from .boxes import Image, Layout, Rule, TextRun, VRule
@@ -44,19 +46,40 @@ def check_inside(lay: Layout, letter: bool = False) -> None:
     for page in lay.pages:
         items = [(i, False) for i in page.items] + [(i, True) for i in page.rotated_items]
         for item, turned in items:
+            free = item.element in OUTSIDE_TYPE_AREA or letter and item.element == "发文机关标志"
+            if isinstance(item, TextRun) and not turned:
+                # the box of the whole run first: inside, so is each glyph's (the web
+                # preview lays a notice out after every keystroke); outside, glyph by glyph
+                box = _run_box(item)
+                if box is not None and _fits(item, *box, free)[0]:
+                    continue
             for (x0, y0, x1, y1), what in _boxes(item, turned):
-                element = item.element
-                free = element in OUTSIDE_TYPE_AREA or letter and element == "发文机关标志"
-                tol = STROKE if isinstance(item, (Rule, VRule)) else EPS
-                paper = x0 >= -EPS and y0 >= -EPS and x1 <= spec.PAGE_WIDTH + EPS and y1 <= spec.PAGE_HEIGHT + EPS
-                area = (x0 >= spec.TYPE_LEFT - tol and x1 <= spec.TYPE_RIGHT + tol
-                        and y0 >= spec.TYPE_TOP - tol and y1 <= spec.TYPE_BOTTOM + tol)
-                if isinstance(item, Image):   # a seal may press above the 版心 (its first row, up to a line)
-                    area = x0 >= spec.TYPE_LEFT - EPS and x1 <= spec.TYPE_RIGHT + EPS and y1 <= spec.TYPE_BOTTOM + EPS
-                if not paper or not (area or free):
+                ok, paper = _fits(item, x0, y0, x1, y1, free)
+                if not ok:
                     where = "纸张" if not paper else "版心"
-                    raise LayoutFault(f"排版把第 {page.number} 页的{element}{what}排到了{where}以外"
+                    raise LayoutFault(f"排版把第 {page.number} 页的{item.element}{what}排到了{where}以外"
                                       f"（x {x0:.1f}–{x1:.1f} mm，y {y0:.1f}–{y1:.1f} mm）")
+
+
+def _fits(item, x0: float, y0: float, x1: float, y1: float, free: bool) -> tuple[bool, bool]:
+    """(the box is where item may stand, the box is on the paper)."""
+    tol = STROKE if isinstance(item, (Rule, VRule)) else EPS
+    paper = x0 >= -EPS and y0 >= -EPS and x1 <= spec.PAGE_WIDTH + EPS and y1 <= spec.PAGE_HEIGHT + EPS
+    area = (x0 >= spec.TYPE_LEFT - tol and x1 <= spec.TYPE_RIGHT + tol
+            and y0 >= spec.TYPE_TOP - tol and y1 <= spec.TYPE_BOTTOM + tol)
+    if isinstance(item, Image):   # a seal may press above the 版心 (its first row, up to a line)
+        area = x0 >= spec.TYPE_LEFT - EPS and x1 <= spec.TYPE_RIGHT + EPS and y1 <= spec.TYPE_BOTTOM + EPS
+    return paper and (area or free), paper
+
+
+def _run_box(run: TextRun) -> tuple[float, float, float, float] | None:
+    """The box holding every glyph box `_boxes` gives a run (blanks' too), or
+    None when its advances do not cover every character."""
+    if not run.xs or len(run.advances) < len(run.xs):
+        return None
+    em = run.size * spec.PT
+    top = run.baseline - spec.EM_ASCENT * em
+    return min(run.xs), top, max(map(operator.add, run.xs, run.advances)), top + em
 
 
 def _boxes(item, turned: bool):
