@@ -24,6 +24,7 @@ copy (6.5 MB at the 100 000 copies --copies allows).
 from __future__ import annotations
 
 import hashlib
+import io
 import struct
 import tempfile
 import zlib
@@ -56,16 +57,18 @@ def write_merged(path: Path, lay, doc, fonts, numbers: list[str],
             spool.write(struct.pack("<I", len(ops)))
             spool.write(ops)
 
-        drawn = render_pdf_copies(lay, doc, fonts, numbers, keep, progress)
-        template = pikepdf.open(__import__("io").BytesIO(finish_copies(drawn, lay, doc)))
+        drawn = render_pdf_copies(lay, doc, fonts, numbers, keep)
+        template = pikepdf.open(io.BytesIO(finish_copies(drawn, lay, doc)))
         del drawn
         spool.seek(0)
 
         def ops_of_each_copy():
             read = spool.read
-            for _ in numbers:
+            for k in range(len(numbers)):
                 (size,) = struct.unpack("<I", read(4))
                 yield read(size)
+                if progress:
+                    progress(k + 1, len(numbers))
 
         with template:
             plan = _Plan(template, lay, numbers, first[0])
@@ -149,6 +152,8 @@ class _Plan:
     """Object numbers of everything the print file holds, fixed before the first byte."""
 
     def __init__(self, template, lay, numbers: list[str], first_ops: bytes):
+        import pikepdf
+
         from .pdfa import label_entries
         self.template = template
         self.numbers = numbers
@@ -160,7 +165,7 @@ class _Plan:
         self.page_root = root.Pages.objgen[0]
         self.template_pages = [p.objgen[0] for p in pages]
         contents = pages[0].Contents
-        assert isinstance(contents, __import__("pikepdf").Stream), "page 1 is drawn as one content stream"
+        assert isinstance(contents, pikepdf.Stream), "page 1 is drawn as one content stream"
         self.first_content = contents.objgen[0]
         prefix, found, suffix = contents.read_bytes().partition(first_ops)
         assert found and first_ops not in suffix, "the first 份号 is where the writer drew it"

@@ -165,7 +165,7 @@ def _hard_masked(path: Path):
     return ImageReader(flat), [key[0], key[0], key[1], key[1], key[2], key[2]]
 
 
-def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=None, progress=None) -> bytes:
+def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=None) -> bytes:
     """逐份编号: the layout's pages for the first copy number in `numbers`, every
     page drawn as a form XObject (placed by a page that draws nothing else but,
     on the first page, the 份号).  `number_ops(number, ops)` is then given the
@@ -192,8 +192,7 @@ def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=Non
                 _draw(c, run, faces, spec.PAGE_HEIGHT)
         c.showPage()
     if number_ops is not None:
-        count = len(numbers)
-        for k, n in enumerate(numbers, 1):
+        for n in numbers:
             drawn = c._code                       # the page's operators: a fresh list per number, kept apart
             c._code = []
             try:
@@ -203,7 +202,5 @@ def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=Non
             finally:
                 c._code = drawn
             number_ops(n, ops)
-            if progress:
-                progress(k, count)
     c.save()
     return buf.getvalue()
