@@ -263,8 +263,9 @@ OUTLINE_LEVELS = (1, 2)                          # the heading levels the outlin
 MAIN_ELEMENTS = {Element.ADDRESSEE, Element.BODY, *HEADINGS}
 
 
-def _mark(title: str, ln, kids: list | None = None) -> Mark:
-    return (title, ln.page - 1, spec.line_top(ln.line) if ln.line else None, kids or [])
+def _mark(title: str, ln, kids: list | None = None, lay=None) -> Mark:
+    top = (lay.line_top(ln.page, ln.line) if lay is not None else spec.line_top(ln.line)) if ln.line else None
+    return (title, ln.page - 1, top, kids or [])
 
 
 def bookmarks(lay, doc: Document) -> list[Mark]:
@@ -273,28 +274,28 @@ def bookmarks(lay, doc: Document) -> list[Mark]:
     def first(pred) -> tuple[int, float | None] | None:
         for ln in lay.lines:
             if pred(ln):
-                return ln.page - 1, (spec.line_top(ln.line) if ln.line else None)
+                return ln.page - 1, (lay.line_top(ln.page, ln.line) if ln.line else None)
         return None
 
     out: list[Mark] = []
     # 正文 starts at the 标题, or where the text starts in a 纪要 or 命令 without one.
     start = first(lambda ln: ln.element == Element.TITLE) or first(lambda ln: ln.element in MAIN_ELEMENTS)
     if start:
-        out.append((f"正文　{metadata.title(doc)}", *start, heading_marks(doc.body, lay.lines, None)))
+        out.append((f"正文　{metadata.title(doc)}", *start, heading_marks(doc.body, lay.lines, None, lay)))
     several = len(doc.attachments) > 1
     for a in doc.attachments:
         label = next((ln for ln in lay.lines if ln.element == Element.ATTACHMENT_LABEL
                       and ln.origin.attachment == a.number), None)
         if label is not None:
             name = f"附件{a.number}　{a.name}" if several else f"附件　{a.name}"
-            out.append(_mark(name, label, heading_marks(a.content, lay.lines, a.number)))
+            out.append(_mark(name, label, heading_marks(a.content, lay.lines, a.number, lay), lay))
     if lay.imprint_page:
         imp = first(lambda ln: ln.page == lay.imprint_page and part_of(ln.element) is Part.IMPRINT)
         out.append(("版记", lay.imprint_page - 1, imp[1] if imp else None, []))
     return out
 
 
-def heading_marks(blocks, lines, attachment: int | None) -> list[Mark]:
+def heading_marks(blocks, lines, attachment: int | None, lay=None) -> list[Mark]:
     """A bookmark for every 一级 and 二级标题 among `blocks` (the 正文, or the
     content of 附件 `attachment`), at its first printed line, each 二级 under
     the 一级 before it."""
@@ -304,7 +305,7 @@ def heading_marks(blocks, lines, attachment: int | None) -> list[Mark]:
         if not ln.first or o.attachment != attachment or o.block is None or o.level not in OUTLINE_LEVELS \
                 or ln.element not in HEADINGS:
             continue
-        mark = _mark(heading_title(blocks[o.block]), ln)
+        mark = _mark(heading_title(blocks[o.block]), ln, lay=lay)
         if o.level == 1 or not out:
             out.append(mark)
         else:

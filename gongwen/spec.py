@@ -110,10 +110,36 @@ JOINT_NAME_GAP_CHARS = 2
 NOTE_INDENT_CHARS = 2                     # 附注 左空二字, on the line after the date
 
 
-def seal_centre(top: float, bottom: float) -> float:
+def seal_centre(top: float, bottom: float, pitch: float = LINE_PITCH) -> float:
     """y of a seal's centre over the grid lines whose tops are top … bottom
-    (署名 … 成文日期): their middle, raised a little (§7.3.5.1)."""
-    return (top + bottom + LINE_PITCH) / 2 - SEAL_CENTER_ABOVE_BLOCK * LINE_PITCH
+    (署名 … 成文日期): their middle, raised a little (§7.3.5.1); `pitch` the
+    lines' pitch on that page (SIGNATURE_PAGE_MIN_PITCH)."""
+    return (top + bottom + pitch) / 2 - SEAL_CENTER_ABOVE_BLOCK * pitch
+
+
+# §7.3.5.4: "当公文排版后所剩空白处不能容下印章或签发人签名章、成文日期时，可以采取
+# 调整行距、字距的措施解决" — before text is carried over to keep the signature
+# company, the lines of the signature's page are set closer: that page only
+# (every other page keeps the 22-line grid), all its lines alike, by as little
+# as makes the signature group (附件说明, 署名, seals, 成文日期, 附注) fit under its
+# text.  House bound: the pitch no tighter than 0.85 of the grid's — 8.69 mm,
+# 24.6 pt for 29 pt, still 1.54 times the 3号 character — so at most 25 lines
+# where 22 stand (on page 1 the lines under the 版头 close up alike, the 版头
+# stays): a page looks set a little closer, not crammed.  The pitch is a whole
+# number of twips (1/20 pt, as Word stores a line height), so the DOCX sets
+# exactly the PDF's lines.  Only a page of running text gives way (no table
+# rows on it); the 版记 to follow on an even page is made room for first.
+SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
+# When the lines cannot close up that far, text is carried (as few lines as the
+# rules allow) — unless carrying would leave the page before the signature's
+# with more than MAX_EMPTY_LINES_BEFORE_SIGNATURE of its 22 lines empty (a
+# half-empty page reads as a page left out): then the signature's page closes
+# up further, to 3/4 of the grid's pitch at the most (7.67 mm, 21.7 pt — still
+# more than Word's single spacing of 仿宋 三号, 1.3 em, and 1.36 times the
+# character), and carries only past that (a signature block of three rows of
+# seals, say).
+SIGNATURE_PAGE_LAST_PITCH = 0.75 * LINE_PITCH
+MAX_EMPTY_LINES_BEFORE_SIGNATURE = 7
 
 # §7.3.7 — 附件 pages
 ATTACHMENT_LABEL_LINE = 1                 # "附件2" 顶格 on line 1

@@ -99,8 +99,10 @@ EXACT = ("seed", "joint")                               # every line breaks alik
 
 # Two lines of a split paragraph carried over to keep the sealed signature
 # company (§7.3.5.4): the DOCX must carry the same lines and keep the seal on
-# its 署名 (issue 12 item 3).  Five paragraphs and a long sixth: the layout
-# splits the sixth, 5 lines on page 2 and 2 with the signature on page 3.
+# its 署名 (issue 12 item 3).  Five paragraphs and a long sixth that fills
+# page 2 — too full for its lines to close up round the signature
+# (spec.SIGNATURE_PAGE_MIN_PITCH): the layout splits the sixth, its last 2
+# lines going with the signature to page 3.
 _P = "为深入实施知识产权强区战略，进一步提升企业知识产权创造、运用、保护、管理和服务水平，区知识产权局决定在全区范围内组织开展知识产权服务进企业活动"
 CARRIED = """发文机关标志: 临淄区知识产权局文件
 发文字号: 临知发〔2024〕7号
@@ -108,7 +110,7 @@ CARRIED = """发文机关标志: 临淄区知识产权局文件
 主送机关: 各镇人民政府、街道办事处，区直各部门
 正文: |
 """ + "".join(f"  {_P}，现将有关事项通知如下。\n" for _ in range(5)) + \
-    f"  {_P}。{'各单位要结合实际认真组织，确保活动取得实效' * 5}。\n" + """发文机关署名: 临淄区知识产权局
+    f"  {_P}。{'各单位要结合实际认真组织，确保活动取得实效' * 8}。\n" + """发文机关署名: 临淄区知识产权局
 成文日期: 2024-05-06
 印章: seal.png
 """

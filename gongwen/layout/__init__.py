@@ -29,14 +29,21 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     first_line = line_containing(header.body_top) + 1 + header.gap_lines
     if doc.signers:
         _signers_fit(doc, first_line, len(titles))
-    flow = paginate(body_blocks(doc, fonts, titles), first_line)
+    letter = doc.format == "信函"
+    imprint = layout_imprint(doc, fonts, letter, None)
+    # the 版记 goes on an even page (a letter's on any): a signature page closing up its lines leaves it room
+    flow = paginate(body_blocks(doc, fonts, titles), first_line, _imprint_lines(imprint), letter)
     moved_addressees = None
     if doc.addressees and doc.body and not _text_on_first_page(flow):
         # §7.3.2: so many 主送机关 that page 1 shows no 正文 — they go to the 版记
         moved_addressees = doc.addressees
-        flow = paginate(body_blocks(doc, fonts, titles, with_addressees=False), first_line)
+        imprint = layout_imprint(doc, fonts, letter, moved_addressees)
+        flow = paginate(body_blocks(doc, fonts, titles, with_addressees=False), first_line,
+                        _imprint_lines(imprint), letter)
 
     pages = [Page(i + 1) for i in range(flow.pages)]
+    for i, (pitch, first) in flow.pitch.items():
+        pages[i].pitch, pages[i].pitch_from = pitch, first
     pages[0].items += header.items
     lines = list(header.lines)
     line_of: dict[int, LaidLine] = {}          # id(Row) → its LaidLine
@@ -45,9 +52,10 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     for p in flow.placed:
         row = p.row
         turned = p.page in flow.landscape
-        top = spec.landscape_line_top(p.line) if turned else spec.line_top(p.line)
+        top = spec.landscape_line_top(p.line) if turned else flow.line_top(p.page, p.line)
         target = pages[p.page].rotated_items if turned else pages[p.page].items
-        base = spec.baseline_in_cell(top, row.size)
+        pitch = flow.pitch[p.page][0] if p.page in flow.pitch and p.line >= flow.pitch[p.page][1] else spec.LINE_PITCH
+        base = spec.baseline_in_cell(top, row.size, pitch)
         drawn = runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
         target += drawn
         for d in row.decor:
@@ -65,18 +73,17 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
 
     imprint_page = None
     blank: list[int] = []
-    letter = doc.format == "信函"
     if letter:
         pages[0].show_number = False          # §9.2: no page number on a letter's first page
-    imprint = layout_imprint(doc, fonts, letter, moved_addressees)
     if imprint:
         last = len(pages)
         used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
         # a seal reaching below the date (flow.reserved) is part of the signature block: the 版记 stays clear of it
         used = max([used] + [ln for i, ln in flow.reserved.items() if by_flow[i] is pages[-1]])
-        # Its first (or only) part fits under the text of the last page …
-        fits = used < spec.LINES_PER_PAGE - len(imprint.pages[0][0]) + 1 and not pages[-1].rotated_items \
-            and pages[-1].kind != "external"
+        # Its first (or only) part fits under the text of the last page (measured on the page's own
+        # lines: a signature page may have closed them up, flow.paginate) …
+        fits = pages[-1].line_top(used + 1) <= spec.line_top(spec.LINES_PER_PAGE - len(imprint.pages[0][0]) + 1) \
+            + 1e-6 and not pages[-1].rotated_items and pages[-1].kind != "external"
         # … and it goes there when its last part then falls on an even page (the back of a sheet);
         # a letter's needs only room.
         more = len(imprint.pages) - 1
@@ -127,6 +134,11 @@ def _signers_fit(doc: Document, first_line: int, title_lines: int) -> None:
                    "发文字号和红色分隔线随最后一行下移，首页就排不下标题和正文了："
                    f"这份公文最多排 {most} 个签发人。",
                    "签发人只写签发这份公文的负责人（联合行文时每个机关一位）")
+
+
+def _imprint_lines(imprint) -> int:
+    """Grid lines a 版记 of one page takes at the foot of the last page (0: none, or one of pages of its own)."""
+    return len(imprint.pages[0][0]) if imprint and len(imprint.pages) == 1 else 0
 
 
 def _text_on_first_page(flow) -> bool:
@@ -182,7 +194,7 @@ def _place_seal(doc: Document, flow, pages: list[Page], line_of: dict[int, LaidL
         if row is not None:
             w, h = signature_seal_size(ss)
             x = spec.TYPE_RIGHT - spec.SIGNATURE_SEAL_RIGHT_INDENT * spec.CHAR_PITCH - w
-            cy = spec.line_top(row.line) + spec.LINE_PITCH / 2
+            cy = flow.line_top(row.page, row.line) + pages[row.page].pitch / 2
             pages[row.page].items.append(Image(ss.image, x, cy - h / 2, w, h, Element.SIGNATURE_SEAL,
                                                line_of.get(id(row.row))))
     if doc.seal is None:
@@ -198,12 +210,12 @@ def _place_seal(doc: Document, flow, pages: list[Page], line_of: dict[int, LaidL
             i += 1
             if image is None:
                 continue
-            top = spec.line_top(names[0].line if not joint_rows else placed.line)
             # seals in a row stand level: the last row's press on the date too
             last_row = n == len(names) - 1
-            bottom = spec.line_top((date or placed).line if last_row or not joint_rows else placed.line)
-            cy = spec.seal_centre(top, bottom)
             page = (date if last_row and date else placed).page
+            top = flow.line_top(page, names[0].line if not joint_rows else placed.line)
+            bottom = flow.line_top(page, (date or placed).line if last_row or not joint_rows else placed.line)
+            cy = spec.seal_centre(top, bottom, pages[page].pitch)
             # drawn first, so the text stays legible on top (red ink over black)
             at = sum(1 for it in pages[page].items if isinstance(it, Image) and it.element == Element.SEAL)
             anchor = line_of.get(id((names[0] if not joint_rows else placed).row))

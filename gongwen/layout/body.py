@@ -314,8 +314,10 @@ def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
     return Block(rows, gap_before=spec.ATTACHMENT_NOTE_GAP_LINES, keep_together=len(rows) <= 4, with_signature=True)
 
 
-def signature_block(doc: Document, fonts: Fonts) -> Block | None:
-    """署名, 代章, 成文日期 and 附注, placed sealed or unsealed (§7.3.5)."""
+def signature_block(doc: Document, fonts: Fonts, pitch: float = spec.LINE_PITCH) -> Block | None:
+    """署名, 代章, 成文日期 and 附注, placed sealed or unsealed (§7.3.5), for a page
+    whose lines stand `pitch` apart (the grid's, or a signature page's closer
+    lines: spec.SIGNATURE_PAGE_MIN_PITCH)."""
     if not doc.issuers and not doc.date:
         return None
     trk = grid_tracking(BODY)
@@ -352,7 +354,7 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         gap = spec.SIGNATURE_GAP_LINES_UNSEALED
     rows: list[Row] = []
     if doc.seal is not None and len(names) > 1:
-        named, centre = _joint_sealed_names(names, date_x + wd / 2 if date else name_x + wn / 2)
+        named, centre = _joint_sealed_names(names, date_x + wd / 2 if date else name_x + wn / 2, pitch)
         rows += named
         date_x = centre - wd / 2             # the last seal presses on its name and the date
     else:
@@ -370,7 +372,7 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
         note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
         lines = break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False)
         if doc.seal is not None:
-            rows += [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0]))]
+            rows += [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0], pitch))]
         for i, ln in enumerate(lines):
             rows.append(Row(Element.NOTE, ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs], first=i == 0,
                             last=ln.last, wrap=spec.TYPE_LEFT))
@@ -379,11 +381,13 @@ def signature_block(doc: Document, fonts: Fonts) -> Block | None:
     # keeps them on its page and in the 版心, and nothing — the 版记 — stands there.
     reach = 0
     if doc.seal is not None:
-        bottom = _seal_bottom(rows)
+        bottom = _seal_bottom(rows, pitch)
         if bottom is not None:
-            reach = max(0, math.ceil(bottom[1] / spec.LINE_PITCH + bottom[0] - len(rows) - 1e-9))
-        _seal_rows_fit(doc, rows)
-    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach)
+            reach = max(0, math.ceil(bottom[1] / pitch + bottom[0] - len(rows) - 1e-9))
+        if pitch == spec.LINE_PITCH:
+            _seal_rows_fit(doc, rows)
+    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach,
+                 at_pitch=lambda p: signature_block(doc, fonts, p))
 
 
 def _seal_rows_fit(doc: Document, rows: list[Row]) -> None:
@@ -408,7 +412,7 @@ def _seal_rows_fit(doc: Document, rows: list[Row]) -> None:
                    "机关过多时由主办机关署名并加盖印章，或分别行文；也可不加盖印章（印章: false）")
 
 
-def _seal_bottom(rows: list[Row]) -> tuple[int, float] | None:
+def _seal_bottom(rows: list[Row], pitch: float = spec.LINE_PITCH) -> tuple[int, float] | None:
     """The lowest seal's bottom edge, as (row index, mm below that row's top):
     the seals of the last 署名 row pressing on it and on the date, as
     layout._place_seal centres them (spec.seal_centre)."""
@@ -418,14 +422,14 @@ def _seal_bottom(rows: list[Row]) -> tuple[int, float] | None:
         return None
     first = names[-1]
     last = date if date is not None else first
-    return first, spec.seal_centre(0.0, (last - first) * spec.LINE_PITCH) + spec.SEAL_DIAMETER / 2
+    return first, spec.seal_centre(0.0, (last - first) * pitch, pitch) + spec.SEAL_DIAMETER / 2
 
 
-def _lines_under_seal(rows: list[Row], note_line) -> int:
+def _lines_under_seal(rows: list[Row], note_line, pitch: float = spec.LINE_PITCH) -> int:
     """Empty lines a 附注 long enough to reach under the seal needs so that the
     seal (centred over the last 署名 and the date, a little above, as
     layout._place_seal draws it) does not cover it."""
-    seal = _seal_bottom(rows)
+    seal = _seal_bottom(rows, pitch)
     if seal is None or not any(r.element == "成文日期" for r in rows):
         return 0
     first, bottom = seal                       # below row `first`'s top
@@ -434,10 +438,11 @@ def _lines_under_seal(rows: list[Row], note_line) -> int:
     if note_right <= seal_left:
         return 0
     below = len(rows) - first                  # the 附注's row, counted from row `first`
-    return max(0, math.ceil(bottom / spec.LINE_PITCH - below - 1e-9))
+    return max(0, math.ceil(bottom / pitch - below - 1e-9))
 
 
-def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], float]:
+def _joint_sealed_names(names: list, last_centre: float, line_pitch: float = spec.LINE_PITCH
+                        ) -> tuple[list[Row], float]:
     """Joint sealed 署名 (§7.3.5.2): each organ's name centred under its own seal,
     in the organs' order, as many to a row as fit the 版心; seals (and names)
     neither touch nor leave the 版心.  Columns are counted from the right: the
@@ -463,7 +468,7 @@ def _joint_sealed_names(names: list, last_centre: float) -> tuple[list[Row], flo
         last_centre = max(spec.TYPE_LEFT + half + pitch, last_centre)
         per_row = fit(last_centre)
     groups = [names[i:i + per_row] for i in range(0, len(names), per_row)]
-    row_lines = -(-(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP) // spec.LINE_PITCH)   # grid lines a row of seals needs
+    row_lines = -(-(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP) // line_pitch)   # grid lines a row of seals needs
     rows: list[Row] = []
     for gi, group in enumerate(groups):
         glyphs, xs, anchors, tabs = [], [], [], []

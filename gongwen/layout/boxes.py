@@ -78,6 +78,13 @@ class Page:
     # Landscape pages (§8): content in the turned frame (spec.landscape_to_page);
     # `items` keeps what stays upright, such as the page number.
     rotated_items: list[Item] = field(default_factory=list)
+    # §7.3.5.4: a signature's page may set its lines closer, from line `pitch_from` on
+    pitch: float = spec.LINE_PITCH
+    pitch_from: int = 1
+
+    def line_top(self, k: int) -> float:
+        """Top of grid line k on this page."""
+        return spec.line_top(min(k, self.pitch_from)) + max(0, k - self.pitch_from) * self.pitch
 
     def texts(self, element: str | None = None) -> list[TextRun]:
         return [i for i in self.items if isinstance(i, TextRun) and (element is None or i.element == element)]
@@ -164,3 +171,7 @@ class Layout:
     # em top of the page-number line (its dashes' ink 7 mm below the 版心, §7.5):
     # the DOCX footer and the OFD place the number from this
     page_number_top: float = spec.PAGE_NUMBER_DASH_TOP
+
+    def line_top(self, page: int, k: int) -> float:
+        """Top of grid line k on physical page `page` (its own pitch, spec.SIGNATURE_PAGE_MIN_PITCH)."""
+        return self.pages[page - 1].line_top(k) if 0 < page <= len(self.pages) else spec.line_top(k)

@@ -8,6 +8,8 @@ stands alone on a page.
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import spec
@@ -53,6 +55,7 @@ class Block:
     repeat: list[Row] = field(default_factory=list)   # table header rows, repeated after a page break
     landscape: bool = False      # set on landscape pages of its own (§8)
     reach: int = 0               # grid lines below its last row its ink still covers (a seal): kept free
+    at_pitch: Callable[[float], "Block | None"] | None = None   # the block made again for closer lines (a seal's rows)
 
 
 @dataclass
@@ -71,10 +74,21 @@ class Flow:
     landscape: set[int] = field(default_factory=set)   # page indexes set landscape
     # page index → last grid line a block's ink covers beyond its rows (Block.reach)
     reserved: dict[int, int] = field(default_factory=dict)
+    # page index → (pitch, first line set at it): a signature's page whose lines
+    # were set closer (spec.SIGNATURE_PAGE_MIN_PITCH); lines above stay on the grid
+    pitch: dict[int, tuple[float, int]] = field(default_factory=dict)
+
+    def line_top(self, page: int, k: int) -> float:
+        """Top of line k on page index `page` (portrait)."""
+        pitch, first = self.pitch.get(page, (spec.LINE_PITCH, 1))
+        return spec.line_top(min(k, first)) + max(0, k - first) * pitch
 
 
-def paginate(blocks: list[Block], first_line: int) -> Flow:
-    """Place blocks on the grid; page 1 starts at `first_line`."""
+def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, imprint_any_page: bool = False) -> Flow:
+    """Place blocks on the grid; page 1 starts at `first_line`.  A 版记 of
+    `imprint_lines` grid lines follows the last block, on an even page (on any
+    with `imprint_any_page`): a signature page that closes up its lines makes
+    room for it there first."""
     flow = Flow()
     page, line = 0, first_line
     n_lines = spec.LINES_PER_PAGE
@@ -96,22 +110,39 @@ def paginate(blocks: list[Block], first_line: int) -> Flow:
         gap = block.gap_before if line > 1 else 0
         room = n_lines - line + 1
         group = _signature_group(blocks, bi)
-        if group:
+        if group and not (block.signature and bi and blocks[bi - 1].with_signature):   # checked with its 附件说明
             # the signature (and the 附件说明 above it) must fit under text on
-            # this page, its gap shrunk if need be; or text goes over with it
-            sig = group[-1]
-            need = gap + sum(b.gap_before + len(b.rows) for b in group[1:]) + sum(len(b.rows) for b in group[:1])
-            need += sig.reach
-            if sig.min_gap_before is not None and len(group) > 1:
-                need -= sig.gap_before - sig.min_gap_before
+            # this page, its gap shrunk if need be; or the page's lines close
+            # up (§7.3.5.4); or text goes over with it
+            need = _group_need(group, gap)
+            closer = None
             if need > room:
+                first = first_line if page == 0 else 1
+                half_empty = _left_empty(flow, page, blocks, n_lines) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
+                # an even last page: the 版记 under the signature there, or else text carried rather than
+                # a page of closer lines with a blank page behind it (unless carrying leaves a page half empty)
+                imprint_here = imprint_lines and bi + len(group) == len(blocks) and (page % 2 == 1 or imprint_any_page)
+                if imprint_here:
+                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH,
+                                           spec.line_top(spec.LINES_PER_PAGE - imprint_lines + 1))
+                if not closer and (not imprint_here or half_empty):
+                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH)
+                if not closer and half_empty:
+                    # carrying would leave this page half empty: closer lines still, to the last bound
+                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first,
+                                           spec.SIGNATURE_PAGE_LAST_PITCH)
+            if closer:
+                n_lines = closer                   # the group fits under the text on closer lines
+                room = n_lines - line + 1
+                block = blocks[bi]
+            elif need > room:
                 _carry_text_lines(flow, page, blocks)
                 new_page()
                 line = 1 + max((p.line for p in flow.placed if p.page == page), default=0)
                 gap = block.gap_before if line > 1 else 0
                 room = n_lines - line + 1
         if block.keep_together or block.signature:
-            need = len(block.rows)
+            need = len(block.rows) + block.reach
             if block.keep_with_next:              # a table header keeps its first row
                 need += _follow(blocks, bi)
             if gap + need > room and block.min_gap_before is not None and line > 1:
@@ -204,6 +235,54 @@ NOT_TEXT = {"附件说明", "出席", "空行"}
 MIN_SPLIT_LINES = 2
 
 
+def _group_need(group: list[Block], gap: int) -> int:
+    """Grid lines the signature group takes below the text, its gaps shrunk as
+    far as they may (the first block's gap `gap` as it stands)."""
+    need = gap
+    for k, b in enumerate(group):
+        if k:
+            need += b.min_gap_before if b.min_gap_before is not None else b.gap_before
+        need += len(b.rows) + b.reach
+    if len(group) == 1 and group[0].min_gap_before is not None and gap:
+        need -= gap - min(gap, group[0].min_gap_before)
+    return need
+
+
+def _twips_floor(mm: float) -> float:
+    """mm rounded down to a whole twip (1/20 pt): as Word stores a line height."""
+    return math.floor(mm / spec.PT * 20 + 1e-9) * spec.PT / 20
+
+
+def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int, n_lines: int,
+                  first: int, min_pitch: float, bottom: float = spec.TYPE_BOTTOM) -> int | None:
+    """§7.3.5.4, before text is carried: the signature group starting at block
+    `bi` set on page `page` under its text, the page's lines from grid line
+    `first` on closer together (all alike, a whole number of twips apart, no
+    closer than `min_pitch`, down to `bottom`) — the seals' rows and reach
+    measured again at that pitch.  Returns the page's number of lines and puts
+    the remade blocks in place, or None (the page keeps its grid)."""
+    on_page = [p for p in flow.placed if p.page == page]
+    if page in flow.landscape or any(p.row.element in ("表头", "表格") or p.row.decor for p in on_page):
+        return None
+    if on_page and not on_page[0].row.first and on_page[0].row.origin.block is None:
+        return None              # a paragraph the DOCX keeps whole runs in from the page before
+    group = _signature_group(blocks, bi)
+    height = bottom - spec.line_top(first)
+    gap = blocks[bi].gap_before if line > 1 else 0
+    for n in range(n_lines + 1, n_lines + spec.LINES_PER_PAGE):
+        pitch = _twips_floor(height / (n - first + 1))
+        if pitch < min_pitch - 1e-9:
+            return None
+        made = [b.at_pitch(pitch) if b.at_pitch else b for b in group]
+        if any(b is None for b in made):
+            return None
+        if line - 1 + _group_need(made, gap) <= n:
+            blocks[bi:bi + len(group)] = made
+            flow.pitch[page] = (pitch, first)
+            return n
+    return None
+
+
 def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
     """The blocks from `bi` through the signature block when `bi` starts it:
     the signature itself, or the 附件说明 just above it and the signature."""
@@ -215,13 +294,32 @@ def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
 
 
 def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
-    """Move the end of `page` to the next page, not yet begun, so that the
-    signature block about to start there has CARRY_TEXT_LINES lines of 正文
-    above it: those lines, all
-    that follows them (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES
-    lines on either side of the break, and a heading just above staying with its
-    text.  Grid lines keep their spacing; moved rows are marked `carried`.
-    Nothing moves when that would empty the page or split a table."""
+    """Move the end of `page` to the next page, not yet begun (_carry_cut).
+    Grid lines keep their spacing; moved rows are marked `carried`."""
+    moved = _carry_cut(flow, page, blocks)
+    if not moved:
+        return
+    first = moved[0].line
+    for p in moved:
+        p.page, p.line, p.carried = page + 1, p.line - first + 1, True
+
+
+def _left_empty(flow: Flow, page: int, blocks: list[Block], n_lines: int) -> int:
+    """Grid lines `page` would leave empty at its foot if text were carried."""
+    moved = _carry_cut(flow, page, blocks)
+    if not moved:
+        return 0
+    kept = [p.line for p in flow.placed if p.page == page and p not in moved]
+    return n_lines - max(kept, default=0)
+
+
+def _carry_cut(flow: Flow, page: int, blocks: list[Block]) -> list[Placed] | None:
+    """The rows at the end of `page` that go over so that the signature block
+    about to start on the next page has CARRY_TEXT_LINES lines of 正文 above
+    it — as few as the rules allow: those lines, all that follows them
+    (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES lines on either
+    side of the break, and a heading just above staying with its text.
+    None when that would empty the page or split a table."""
     on_page = [p for p in flow.placed if p.page == page]
     k, text = len(on_page), 0
     while k > 0 and text < CARRY_TEXT_LINES:
@@ -229,7 +327,7 @@ def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
         if on_page[k].row.glyphs and on_page[k].row.element not in NOT_TEXT:
             text += 1
     if text == 0:
-        return
+        return None
 
     def rows_of(b: int) -> list[int]:
         return [i for i, p in enumerate(on_page) if p.block == b]
@@ -247,7 +345,5 @@ def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
         k = rows_of(on_page[k - 1].block)[0]
     moved = on_page[k:]
     if k == 0 or any(blocks[p.block].repeat or p.row.element in ("表头", "表格") for p in moved):
-        return
-    first = moved[0].line
-    for p in moved:
-        p.page, p.line, p.carried = page + 1, p.line - first + 1, True
+        return None
+    return moved

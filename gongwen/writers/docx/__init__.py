@@ -30,7 +30,7 @@ from ...elements import Element
 from ...layout.boxes import Layout
 from ...model import Document
 from . import body, header, imprint, package
-from .ooxml import Package, el, qn, root
+from .ooxml import Package, el, qn, root, twips
 from .properties import PITCH, Para, paragraph, ppr, spacing
 
 E = Element
@@ -131,9 +131,9 @@ def _blocks(p: Para) -> list[etree._Element]:
             sp = spacing(before=max(0, p.before - 20), after=0, line=20)
             out.append(paragraph(p.element, *p.anchors, props=[sp], snap=False, page_break=p.page_break))
         return out + [p.table]
-    props = [spacing(before=p.before) if p.before else None, *p.props]
+    props = [spacing(before=p.before or None, line=p.line) if p.before or p.line else None, *p.props]
     out.append(el("w:p", ppr(p.element, *props, keep_next=p.keep_next, page_break=p.page_break, jc=p.jc,
-                             widow=p.widow),
+                             widow=p.widow, snap=False if p.line else None),
                   *p.content, *p.anchors))
     return out
 
@@ -167,6 +167,13 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
         first = para.lines[0]
         if last is not None and first.line is not None:
             para.before = ((first.line - 1) if first.page != last[0] else max(0, first.line - last[1] - 1)) * PITCH
+            page = pages.get(first.page)
+            if page is not None and page.pitch != spec.LINE_PITCH and first.line >= page.pitch_from:
+                # a signature page's closer lines (spec.SIGNATURE_PAGE_MIN_PITCH): exact, off the grid
+                para.line = twips(page.pitch)
+                above = max(0, (first.line - 1 if first.page != last[0] else first.line - last[1] - 1))
+                closer = min(above, first.line - page.pitch_from)
+                para.before = (above - closer) * PITCH + closer * para.line
         if prev is not None and first.page > prev.lines[-1].page:
             para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
                                        if n in pages and pages[n].kind == "external")

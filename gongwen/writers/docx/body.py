@@ -226,7 +226,7 @@ def picture(w: "Writer", im: Image, host: Para | None) -> etree._Element:
     top = im.y
     if relative and host is not None:
         # from the top of its paragraph, the space before it included (as LibreOffice measures)
-        top -= spec.line_top(host.lines[0].line or 1) - mm_of_twips(host.before)
+        top -= w.lay.line_top(host.page, host.lines[0].line or 1) - mm_of_twips(host.before)
     pic = el("pic:pic", el("pic:nvPicPr", el("pic:cNvPr", attrs={"id": w.docpr + 1, "name": path.name}),
                            el("pic:cNvPicPr")),
              el("pic:blipFill", el("a:blip", attrs={"r:embed": rid}), el("a:stretch", el("a:fillRect"))),
@@ -261,10 +261,10 @@ def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) 
         for item in page.items:
             if isinstance(item, Image):
                 host = next((p for p in flow if any(ln is item.anchor for ln in p.lines)), None)
-                host = host or nearest(flow, page.number, item.y + item.height / 2)
+                host = host or nearest(w, flow, page.number, item.y + item.height / 2)
                 xml = picture(w, item, host)
             elif isinstance(item, Rule) and item.element not in (E.HEADER_RULE, E.IMPRINT, E.TABLE):
-                host = nearest(flow, page.number, item.y)
+                host = nearest(w, flow, page.number, item.y)
                 xml = line_shape(w, item)
             else:
                 continue
@@ -274,7 +274,8 @@ def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) 
                 first_block.append(xml)
 
 
-def nearest(flow: list[Para], page: int, y: float) -> Para | None:
+def nearest(w: "Writer", flow: list[Para], page: int, y: float) -> Para | None:
     """The paragraph on `page` whose first line is nearest to y (mm)."""
     on_page = [p for p in flow if p.table is None and p.lines and p.page == page and p.lines[0].line is not None]
-    return min(on_page, key=lambda p: abs(spec.line_top(p.lines[0].line) + spec.LINE_PITCH / 2 - y), default=None)
+    return min(on_page, key=lambda p: abs(w.lay.line_top(page, p.lines[0].line) + spec.LINE_PITCH / 2 - y),
+               default=None)

@@ -216,6 +216,7 @@ class Para:
     keep_next: bool | None = None
     page_break: bool | None = None
     widow: bool | None = None             # widow control on: a paragraph kept whole that layout split
+    line: int | None = None               # exact line height (twips) off the grid: a signature page's closer lines
     before: int = 0                       # spacing before (empty grid lines)
     anchors: list[etree._Element] = field(default_factory=list)   # drawings anchored here
     table: etree._Element | None = None   # a whole w:tbl instead of a paragraph

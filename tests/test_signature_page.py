@@ -1,0 +1,211 @@
+"""The signature's page (issue 12, item 6): when the signature group (附件说明,
+署名, seals, 成文日期, 附注) does not fit under the text of its page, that page's
+lines close up (§7.3.5.4 "调整行距") within spec.SIGNATURE_PAGE_MIN_PITCH —
+further, to spec.SIGNATURE_PAGE_LAST_PITCH, where carrying would leave the page
+before half empty — before text is carried; no page before the signature's
+page leaves more than spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE of its 22 lines
+empty.  Before: the joint notice in data/ left 15 of page 2's lines empty
+(its text carried to page 3), and sweeps of sealed notices 9–15.
+
+Measured in the layout over sweeps of body lengths, and in the files — the
+joint notice of data/, a three-organ notice with seal images whose page closes
+up to the last bound, one that must carry — as our PDF and LibreOffice's
+rendering of our DOCX: the same lines on the same pages, baselines within 1 mm,
+the seals where the PDF has them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gongwen import spec
+from gongwen.layout.boxes import Image
+from gongwen.pipeline import build
+from gongwen.reader import read_string
+
+from conftest import MM, ROOT, run_generate, write_yaml
+from librender import render
+from test_docx import pages_lines
+from test_layout_rules import BASE, body
+from test_pdfa import _seal_png
+from test_seal_imprint import JOINT, notice
+
+ATTACHMENTS = ("附件:\n  - 名称: 2024年度知识产权质押融资“入园惠企”活动安排表\n    内容: |\n      内容。\n"
+               "  - 名称: 联系人名单\n    内容: |\n      内容。\n")
+
+
+def big(n: int, seal: str = "true") -> str:
+    """Three organs, two rows of seals, a 附注 and a three-line 附件说明 under n one-line paragraphs."""
+    t = notice(0, JOINT, seal, note=True).replace(
+        "正文: |\n", "正文: |\n" + "".join(f"  第{i}项工作按期完成。\n" for i in range(n)))
+    return t.replace("抄送机关:", ATTACHMENTS + "抄送机关:")
+
+
+def short_imprint(n: int) -> str:
+    """n one-line paragraphs, an unsealed signature, a one-line 版记."""
+    return (BASE + "正文: |\n" + "".join(f"  第{i}项工作按期完成。\n" for i in range(n))
+            + "发文机关署名: 淄博市临淄区市场监督管理局\n成文日期: 2024-03-05\n"
+            + "印发机关: 淄博市临淄区市场监督管理局办公室\n印发日期: 2024-03-05\n")
+
+
+def one_sealed(n: int) -> str:
+    return (BASE + body(n).rstrip("\n") + "\n  # 工作要求\n  请各单位认真落实。\n  特此通知。\n"
+            + "成文日期: 2024-03-05\n印章: true\n")
+
+
+def signature_page(L) -> int:
+    return max(ln.page for ln in L.lines if ln.element in ("署名", "成文日期"))
+
+
+def empty_before(L) -> list[int]:
+    """Empty lines at the foot of each page before the signature's page."""
+    out = []
+    for pg in range(1, signature_page(L)):
+        used = [ln.line for ln in L.lines if ln.page == pg and ln.line]
+        out.append(spec.LINES_PER_PAGE - max(used))
+    return out
+
+
+# the three-organ notice whose group of 15 lines stands under 15–16 lines of
+# text: 30–31 lines would need 0.71–0.73 of the pitch; two lines are carried
+RESIDUAL = {20: 9, 21: 8, 42: 9, 43: 8}
+FAMILIES = {
+    "one sealed": [one_sealed(n) for n in range(2, 14)],
+    "one sealed, 附件": [one_sealed(n) + ATTACHMENTS for n in range(2, 14)],
+    "unsealed": [BASE + body(n) + "发文机关署名: 淄博市临淄区市场监督管理局\n成文日期: 2024-03-05\n" for n in range(2, 14)],
+    "three organs": [notice(n, JOINT, "true") for n in range(1, 23)],
+    "three organs, 附注": [notice(n, JOINT, "true", note=True) for n in range(1, 23)],
+}
+
+
+@pytest.mark.parametrize("family", [*FAMILIES, "three organs, 附注, 附件说明"])
+def test_no_half_empty_page_before_the_signature(family):
+    texts = FAMILIES.get(family) or [big(n) for n in range(1, 45)]
+    closed = 0
+    for k, text in enumerate(texts, 1):
+        L = build(read_string(text, ROOT / "doc.yaml"))
+        sig = signature_page(L)
+        empty = empty_before(L)
+        allowed = RESIDUAL.get(k, spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE) if family.endswith("附件说明") \
+            else spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
+        assert max(empty, default=0) <= allowed, (family, k, empty)
+        # the grid gives way on the signature's page only, and within the bound
+        for p in L.pages:
+            if p.number != sig:
+                assert p.pitch == spec.LINE_PITCH, (family, k, p.number)
+        page = L.pages[sig - 1]
+        assert page.pitch >= spec.SIGNATURE_PAGE_LAST_PITCH - 1e-9, (family, k)
+        if page.pitch != spec.LINE_PITCH:
+            closed += 1
+            assert not any(ln.carried for ln in L.lines), (family, k)       # closer lines first, no carrying
+            # nothing below the 版心: the last line and the seal's reach
+            last = max(ln.line for ln in L.lines if ln.page == sig and ln.line)
+            assert page.line_top(last) + page.pitch <= spec.TYPE_BOTTOM + 1e-6
+        if family.endswith("附件说明") and any(ln.carried for ln in L.lines):
+            # carried: the fewest lines the rules allow (two one-line paragraphs)
+            assert sum(1 for ln in L.lines if ln.carried and ln.element == "正文") == 2, (family, k)
+        for im in (i for p in L.pages for i in p.items if isinstance(i, Image)):
+            assert im.y + im.height <= spec.TYPE_BOTTOM + 1e-6
+    assert closed, f"{family}: no body length closed the lines up — the sweep misses the case"
+
+
+# --- the files -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    d = tmp_path_factory.mktemp("sigpage")
+    for i in range(3):
+        _seal_png(d / f"seal{i}.png")
+    images = "[seal0.png, seal1.png, seal2.png]"
+    sources = {"joint": (ROOT / "data" / "joint-notice-2024.yaml").read_text(encoding="utf-8"),
+               "closed": big(19, images),           # closes up to the last bound (0.757 of the pitch)
+               "carried": big(20, images),          # cannot: two lines go over
+               "imprint": short_imprint(29)}         # the 版记 under the signature on page 2, closer lines
+    out = {}
+    for name, text in sources.items():
+        src = write_yaml(d, text, f"{name}.yaml")
+        r = run_generate(str(src), "--out", str(d / name))
+        assert r.returncode == 0, r.stderr
+        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
+        out[name]["layout"] = build(read_string(text, src))
+    lo = render([f["docx"] for f in out.values()], d / "lo")
+    for name in out:
+        out[name]["lo"] = lo[name]
+    return out
+
+
+def _seals(path: Path) -> list[tuple[int, float, float]]:
+    import pdfplumber
+    with pdfplumber.open(path) as pdf:
+        return [(n, round(im["x0"] / MM, 1), im["top"] / MM) for n, p in enumerate(pdf.pages, 1) for im in p.images]
+
+
+def test_joint_notice_signs_on_page_two(files):
+    """data/: the text no longer goes to page 3 with the signature: page 2 holds
+    it all on 27 closer lines, every one of its lines printed on page 2."""
+    L = files["joint"]["layout"]
+    assert signature_page(L) == 2 and not any(ln.carried for ln in L.lines)
+    assert empty_before(L) == [1]
+    page = L.pages[1]
+    # further than the first bound: carrying would have left page 2 with 15 empty lines
+    assert spec.SIGNATURE_PAGE_LAST_PITCH <= page.pitch < spec.SIGNATURE_PAGE_MIN_PITCH
+    pdf = pages_lines(files["joint"]["pdf"])
+    bases = [b for b, t, _ in pdf[1] if b < spec.TYPE_BOTTOM]
+    steps = sorted({round(b - a, 2) for a, b in zip(bases, bases[1:])})
+    assert steps[0] == pytest.approx(page.pitch, abs=0.02)       # the closer pitch, evenly
+    assert all(abs(s / page.pitch - round(s / page.pitch)) < 0.01 for s in steps)
+    assert any(t.startswith("三、工作要求") for _, t, _ in pdf[1])
+    assert any("2024年4月8日" in t.replace(" ", "") for _, t, _ in pdf[1])
+
+
+@pytest.mark.parametrize("name", ["joint", "closed", "carried", "imprint"])
+def test_docx_keeps_the_pdf_lines_and_pages(files, name):
+    """LibreOffice's rendering of the DOCX: the same lines on the same pages,
+    baselines within 1 mm (the closer lines too), seals where the PDF has them."""
+    ours, theirs = pages_lines(files[name]["pdf"]), pages_lines(files[name]["lo"])
+    assert len(theirs) == len(ours)
+    for n, (a, b) in enumerate(zip(ours, theirs), 1):
+        assert [t for _, t, _ in b] == [t for _, t, _ in a], f"{name}: page {n} differs"
+        for (ba, t, _), (bb, _, _) in zip(a, b):
+            assert abs(ba - bb) < 1.0, f"{name}: page {n} {t!r} at {bb:.2f} mm, PDF {ba:.2f} mm"
+    sa, sb = _seals(files[name]["pdf"]), _seals(files[name]["lo"])
+    assert len(sa) == len(sb)
+    for (pa, xa, ya), (pb, xb, yb) in zip(sorted(sa), sorted(sb)):
+        assert pa == pb and abs(xa - xb) < 0.5 and abs(ya - yb) < 1.0, (name, (pa, xa, ya), (pb, xb, yb))
+
+
+def test_closed_and_carried_cases(files):
+    closed, carried = files["closed"]["layout"], files["carried"]["layout"]
+    page = closed.pages[signature_page(closed) - 1]
+    assert spec.SIGNATURE_PAGE_LAST_PITCH <= page.pitch < spec.SIGNATURE_PAGE_MIN_PITCH
+    assert not any(ln.carried for ln in closed.lines)
+    seals = [i for i in page.items if isinstance(i, Image)]
+    assert len(seals) == 3
+    rows = sorted({round(s.y, 1) for s in seals})
+    assert len(rows) == 2 and rows[1] - rows[0] >= spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP - 1e-6
+    assert all(s.y + s.height <= spec.TYPE_BOTTOM + 1e-6 for s in seals)
+    assert [ln.text for ln in carried.lines if ln.carried and ln.element == "正文"] == ["第18项工作按期完成。",
+                                                                                     "第19项工作按期完成。"]
+    assert all(p.pitch == spec.LINE_PITCH for p in carried.pages)
+
+
+def test_the_imprint_shares_the_closer_page(files):
+    """An even signature page closes its lines up so that the 版记 stands under
+    the signature there (before: two lines carried to page 3, the 版记 on page 4).
+    Where it cannot, text is carried rather than a blank page put behind a page
+    of closer lines (a sealed notice whose page 2 could close up round the
+    signature, 0.955 of the pitch, but not round the 版记 too)."""
+    L = files["imprint"]["layout"]
+    assert len(L.pages) == 2 and L.imprint_page == 2 and signature_page(L) == 2
+    page = L.pages[1]
+    assert spec.SIGNATURE_PAGE_MIN_PITCH <= page.pitch < spec.LINE_PITCH
+    last = max(ln.line for ln in L.lines if ln.page == 2 and ln.line and ln.element in ("成文日期", "署名", "正文"))
+    imprint_top = min(ln.line for ln in L.lines if ln.page == 2 and ln.element in ("抄送机关", "印发机关"))
+    assert page.line_top(last) + page.pitch <= spec.line_top(imprint_top) + 1e-6
+    sealed = build(read_string(one_sealed(6) + "抄送机关:\n  - 区委办公室\n印发机关: 淄博市临淄区市场监督管理局办公室\n"
+                               "印发日期: 2024-03-05\n", ROOT / "doc.yaml"))
+    assert not sealed.blank_pages and all(p.pitch == spec.LINE_PITCH for p in sealed.pages)
+    assert signature_page(sealed) == 3 and any(ln.carried for ln in sealed.lines) and sealed.imprint_page == 4
+    for kind in ("pdf", "lo"):
+        lines = pages_lines(files["imprint"][kind])
+        assert len(lines) == 2 and any(t.endswith("印发") for _, t, _ in lines[1]), kind
