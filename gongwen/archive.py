@@ -18,20 +18,28 @@ it back for the clerk (history, diff) is history.py.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import itertools
 import json
 import os
 import re
 import shutil
-import tempfile
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from .attachpdf import AS_IS, prepare
 from .controls import printable
 from .errors import GongwenError, Problem
+from .files import atomic_write, sweep_temp_folders, sweep_temps, write_folder
+from .inputfiles import IMAGE_BYTES, PDF_BYTES, read_bounded
+from .likeness import likeness
 from .model import Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
+from .reader import read
 
 MANIFEST = "manifest.json"
 ELEMENTS = "elements.json"
@@ -223,8 +231,6 @@ def _input_files(doc: Document):
 def read_inputs(doc: Document) -> list[Input]:
     """The seal images and 附件 PDFs the data names, read once before rendering:
     the version keeps these bytes, and store() checks the files still hold them."""
-    from .inputfiles import IMAGE_BYTES, PDF_BYTES, read_bounded
-    from .attachpdf import AS_IS, prepare
     out = []
     for role, path in _input_files(doc):
         limit = PDF_BYTES if role.startswith("附件") else IMAGE_BYTES
@@ -313,7 +319,6 @@ def load_manifest(folder: Path) -> dict:
     if not path.exists():
         return {"format": FORMAT, "versions": []}
     try:
-        from .inputfiles import read_bounded
         data = json.loads(read_bounded(path, MANIFEST_BYTES, "存档清单").decode("utf-8"))
     except GongwenError as e:
         raise GongwenError(Problem(f"存档清单“{path}”{e.problems[0].message}", MANIFEST_HINT, file=path))
@@ -409,18 +414,10 @@ def _sweep(root: Path, folder: Path, held: bool) -> None:
     """What a run killed while writing left behind: temporary files in build/
     and in the document's folder, and half-written version folders (.vN.….tmp).
     The latter only under the lock, which any run writing one holds."""
-    from .pipeline import RUN_STARTED, sweep_temps
     sweep_temps(root)
     sweep_temps(folder)
-    if not held:
-        return
-    for p in folder.iterdir():
-        try:
-            if _VERSION_TEMP.fullmatch(p.name) and p.is_dir() and not p.is_symlink() \
-                    and p.stat().st_mtime < RUN_STARTED:
-                shutil.rmtree(p, ignore_errors=True)
-        except OSError:
-            pass
+    if held:
+        sweep_temp_folders(folder, _VERSION_TEMP)
 
 
 _VERSION_TEMP = re.compile(r"\.v\d+\..+\.tmp")
@@ -456,7 +453,6 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
     before rendering (read_inputs); they are copied into the version.
     A plainly different document under the archived one's number is refused
     (likeness.py) unless `same_document` says it is a correction."""
-    from .pipeline import atomic_write
     root = Path(root)
     source = Path(source)
     inputs = read_inputs(doc) if inputs is None else inputs
@@ -531,7 +527,6 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
 
 
 def _why(e: OSError) -> str:
-    import errno
     return {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",
             errno.EPERM: "没有写权限", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or type(e).__name__)
 
@@ -540,7 +535,6 @@ def _refuse_another_document(folder: Path, last: dict, manifest: dict, doc: Docu
                              inputs: list[Input], ident: dict) -> None:
     """The number is the archived document's, the content plainly another's:
     a copied data file whose 发文字号 was not changed.  Stop before anything is written."""
-    from .likeness import likeness
     try:
         old = version_elements(folder, last)
     except GongwenError:                  # an unreadable record: nothing to judge by
@@ -578,7 +572,6 @@ def output_stem(stem: str, preprinted: bool) -> str:
 
 def _refresh_latest(root: Path, stem: str, blobs: dict[str, bytes]) -> list[Path]:
     """build/<stem>.pdf|.docx hold the outputs; written only when they differ."""
-    from .pipeline import atomic_write
     latest = []
     for ext, blob in blobs.items():
         p = root / f"{stem}.{ext}"
@@ -610,30 +603,15 @@ def _data_of(entry: dict) -> tuple:
 
 def _write_version(folder: Path, version: int, stem: str, out_stem: str, suffix: str, data: bytes,
                    blobs: dict[str, bytes], doc: Document, inputs: list[Input]) -> dict[str, Path]:
-    tmp = Path(tempfile.mkdtemp(prefix=f".v{version}.", suffix=".tmp", dir=folder))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)          # mkdtemp makes it private; an archive is for the office
-        files = {f"{stem}{suffix}": data, **{f"{out_stem}.{ext}": blob for ext, blob in blobs.items()},
-                 ELEMENTS: (json.dumps(elements(doc, inputs), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
-                 **{_copy_name(i): i.data for i in inputs}}
-        for name, content in files.items():
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp / name, "wb") as f:
-                f.write(content)
-                f.flush()
-                os.fsync(f.fileno())           # on disk before the rename makes the version visible
-        final = folder / f"v{version}"
-        os.rename(tmp, final)                # atomic; refuses to replace an existing version
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    final = folder / f"v{version}"
+    write_folder(final, {                  # .vN.XXXXXXXX.tmp, renamed into place: never replaces a version
+        f"{stem}{suffix}": data, **{f"{out_stem}.{ext}": blob for ext, blob in blobs.items()},
+        ELEMENTS: (json.dumps(elements(doc, inputs), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        **{_copy_name(i): i.data for i in inputs}})
     return {ext: final / f"{out_stem}.{ext}" for ext in blobs}
 
 
 def _generator() -> dict:
-    import sys
     out = {"python": sys.version.split()[0]}
     for mod in ("reportlab", "pikepdf", "docx"):
         m = sys.modules.get(mod)
@@ -678,13 +656,11 @@ def folder_for(target: Path, root: Path) -> Path:
 def _identity_of_file(target: Path) -> dict:
     """The identity of a data file; when the data is now broken, what its raw
     YAML still says (the organ mark and numbers are usually readable)."""
-    from .reader import read
     try:
         return identity(read(target), target)
     except GongwenError:
         pass
     try:
-        import yaml
         # every scalar as text: a date that does not exist (2024-02-30) must not stop the lookup
         raw = yaml.load(target.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader)
     except Exception:                     # not YAML at all

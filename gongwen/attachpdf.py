@@ -3,7 +3,7 @@
 A clerk attaches whatever PDF the other office sent — LibreOffice's export
 (its Type 1 subsets lack /CharSet, so even its own PDF/A-1 is not valid), a
 scan, a form drawn with transparency.  Each is checked as it would be
-appended (pdfa.attachment_findings); one that passes goes in unchanged, any
+appended (attachment_findings); one that passes goes in unchanged, any
 other is converted with Ghostscript's pdfwrite (-dPDFA=1: fonts embedded with
 their character sets, colours to RGB, transparency flattened), and, only where
 that fails or still does not pass, its pages go in as 300 dpi images — said so,
@@ -15,12 +15,18 @@ only the pages are used), remembered per process.  The version in the archive
 keeps the original and the converted file (archive.read_inputs)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import spec
+from .errors import GongwenError, Problem
+from .pdfbase import MM, save_kwargs, set_metadata, set_output_intent, underlay
 
 IMAGE_DPI = 300
 GS_TIMEOUT = 300          # seconds for one file (a 100-page scan takes about a minute)
@@ -49,8 +55,6 @@ def archival(path: Path, data: bytes | None = None) -> Archival:
 
 
 def _make(path: Path, data: bytes) -> Archival:
-    from .errors import GongwenError, Problem
-    from .pdfa import bytes_findings
     why = bytes_findings(data)
     if not why:
         return Archival(data, AS_IS)
@@ -80,9 +84,6 @@ def prepare(doc, data: dict[Path, bytes] | None = None) -> dict[Path, Archival]:
     """The archival form of every 附件 PDF of `doc` (from `data`, the bytes as
     read, where given), made before rendering so that a failure names the data
     file and the 附件's line."""
-    import dataclasses
-
-    from .errors import GongwenError
     out = {}
     for a in doc.attachments:
         if a.file is None:
@@ -119,9 +120,7 @@ def _pages_only(path: Path) -> bytes | None:
     """Ghostscript's file without what changes from run to run (its dates,
     document ID and metadata): only the pages are appended, and the archive
     must see the same input give the same converted file."""
-    import io
-
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     try:
         with pikepdf.open(path) as pdf:
             for key in ("/Metadata", "/OutputIntents"):
@@ -142,7 +141,7 @@ def _images(gs: str, src: Path, tmp: Path) -> bytes | None:
     as a PDF/A-1b-compatible image (RGB, Flate, no transparency)."""
     import zlib
 
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     from PIL import Image
     pattern = tmp / "page-%05d.png"
     try:
@@ -166,7 +165,6 @@ def _images(gs: str, src: Path, tmp: Path) -> bytes | None:
         page = pdf.add_blank_page(page_size=size)
         page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
         page.obj.Contents = pikepdf.Stream(pdf, f"q {size[0]:.2f} 0 0 {size[1]:.2f} 0 0 cm /Im0 Do Q".encode())
-    import io
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
@@ -181,3 +179,47 @@ def note(name: str, file: Path, a: Archival) -> str | None:
         return (f"附件“{name}”的 PDF（{Path(file).name}）不是 PDF/A（{a.why.rstrip('。')}），且无法转换，"
                 f"已按 {IMAGE_DPI} dpi 图像并入：这些页的文字在 PDF 里不能再搜索或复制。")
     return None
+
+
+# -- is it PDF/A as it is? ------------------------------------------------------
+
+_PLAIN = (  # what a finding means, for a clerk (first match wins)
+    (("CharSet",), "字体子集缺少字符清单（/CharSet）"),
+    (("DeviceCMYK", "CMYK"), "用了 CMYK 颜色（存档 PDF 只能用 RGB 或灰度）"),
+    (("embed", "FontFile"), "有字体没有嵌入"),
+    (("transparen", "SMask", "/Group", "blend", "CA", "ca "), "含透明效果（PDF/A-1 不允许）"),
+    (("JavaScript", "/JS", "Action", "/AA"), "含脚本或动作"),
+    (("Encrypt",), "加了密"),
+    (("LZW",), "用了 LZW 压缩"),
+    (("ICC", "ICCBased"), "颜色配置文件不合要求"),
+)
+
+
+def attachment_findings(path: Path) -> str:
+    """Why one 附件 PDF, underlaid as `finish` does, is not PDF/A-1b ('' if it is)."""
+    return bytes_findings(Path(path).read_bytes())
+
+
+def bytes_findings(data: bytes) -> str:
+    """attachment_findings of a PDF given as bytes."""
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
+    import pikepdf.pdfa
+    with pikepdf.open(io.BytesIO(data)) as src, pikepdf.new() as pdf:
+        for k in range(len(src.pages)):
+            pdf.add_blank_page(page_size=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM))
+            form = pdf.copy_foreign(src.pages[k].as_form_xobject())
+            underlay(pdf.pages[k], form, f"/GwAttachmentPage{k + 1}")
+        set_metadata(pdf, "附件", "", None, "", None)
+        set_output_intent(pdf)
+        out = io.BytesIO()
+        pdf.save(out, **save_kwargs())
+    report = pikepdf.pdfa.validate_written(io.BytesIO(out.getvalue()), "1b")
+    if report.passed:
+        return ""
+    reasons: list[str] = []
+    for f in report.findings:
+        text = f"{f.rule} {f.message}"
+        plain = next((p for keys, p in _PLAIN if any(k in text for k in keys)), None)
+        reasons.append(plain or f"不符合 PDF/A-1b 的一项规定（{f.rule}）")
+    uniq = list(dict.fromkeys(reasons))
+    return "；".join(uniq[:4]) + ("等" if len(uniq) > 4 else "") + "。"

@@ -28,7 +28,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import spec
+from .archive import _input_files, output_stem
+from .checks import check_document
+from .controls import problem_text
 from .errors import GongwenError, Problem
+from .files import atomic_write, sweep_temps, write_error
+from .inputfiles import ROWS_BYTES, ROWS_YAML_BYTES, read_bounded
+from .layout.boxes import LaidLine, Page, TextRun
+from .layout.header import copy_number_runs
+from .mergedcopies import write_merged
+from .pdfa import finish
+from .pipeline import build, fontbook, render
+from .reader import build as build_document, read
+from .writers.pdf import render_pdf
+from .yamlsource import Located, LocatedList, decode, load, load_value, read_text
 
 MAX_ROWS = 100_000
 MAX_ROW_NODES = 1_000_000    # YAML rows: 100 000 rows of a few columns (pure-Python parsing: ~20 s)
@@ -50,7 +64,6 @@ class Row:
 def load_rows(path: Path) -> list[Row]:
     """Rows of a CSV file (first line: column names) or a YAML list of mappings,
     read through the same bounds as a notice (type, size, YAML nodes and depth)."""
-    from .inputfiles import ROWS_BYTES, ROWS_YAML_BYTES, read_bounded
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".csv", ".txt", ".tsv"):
@@ -112,7 +125,6 @@ def _decode(raw: bytes, path: Path) -> str:
 
 
 def _cell_problem(value: str, path: Path, line: int | None, column: str) -> None:
-    from .controls import problem_text
     bad = problem_text(value)
     if bad:
         raise GongwenError(Problem(f"数据表“{column}”列的格子{bad[1]}。",
@@ -188,7 +200,6 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
 
 
 def _yaml_rows(raw: bytes, path: Path) -> list[Row]:
-    from .yamlsource import Located, LocatedList, decode, load_value
     data, _, _ = load_value(decode(raw, path), path, max_nodes=MAX_ROW_NODES)
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))              # `行: [...]` / `rows: [...]`
@@ -235,15 +246,12 @@ class Template:
     """The template file read once; `document(row)` gives each row's Document."""
 
     def __init__(self, path: Path):
-        from .yamlsource import load, read_text
         self.path = Path(path)
         self.text = read_text(self.path)
         self.data = load(self.text, self.path)
         self.used = template_variables(self.text)
 
     def document(self, variables: dict[str, Any]):
-        from .reader import build
-        from .yamlsource import Located
         data = Located(self.data)
         data.key_pos = dict(self.data.key_pos)
         data.value_pos = dict(self.data.value_pos)
@@ -255,7 +263,7 @@ class Template:
             if not (k in merged and (v is None or (isinstance(v, str) and not v.strip()))):
                 merged[k] = v
         data["变量"] = merged
-        return build(data, self.path)
+        return build_document(data, self.path)
 
 
 # ---------------------------------------------------------------------------
@@ -309,8 +317,6 @@ def _init(kind: str, source: str, settings: Settings) -> None:
     if kind == "batch":
         _STATE["template"] = Template(Path(source))
     else:                       # copies: one layout, made before the workers start
-        from .pipeline import build
-        from .reader import read
         doc = read(Path(source))
         _STATE["document"] = doc
         _STATE["layout"] = build(dataclasses.replace(doc, copy_number="000001"), settings.preprinted)
@@ -319,8 +325,6 @@ def _init(kind: str, source: str, settings: Settings) -> None:
 def warm_fonts() -> None:
     """Parse every role's face now (once per process), so workers forked
     afterwards share the parsed fonts instead of each parsing them."""
-    from . import spec
-    from .pipeline import fontbook
     try:
         book = fontbook()
         for role in spec.ROLES:
@@ -336,7 +340,7 @@ def _run(job: Job) -> Outcome:
         if _STATE["kind"] == "copies":
             return _run_copy(job, out, settings)
         doc = _STATE["template"].document(job.variables or {})
-        problems = _check(doc)
+        problems = check_document(doc)
         errors = [p for p in problems if p.severity == "error" or settings.strict]
         if errors:
             raise GongwenError(errors)
@@ -347,7 +351,6 @@ def _run(job: Job) -> Outcome:
             out.outputs = [settings.out_dir / f"{job.stem}.{ext}" for ext in settings.formats]
             out.pages = settings.resume[job.stem].get("pages", 0)
             return out
-        from .pipeline import atomic_write, render
         blobs, lay = render(doc, settings.preprinted, settings.formats)
         out.pages = len(lay.pages)
         for ext, data in blobs.items():               # all rendered before anything is written
@@ -376,9 +379,6 @@ def _run(job: Job) -> Outcome:
 def _run_copy(job: Job, out: Outcome, settings: Settings) -> Outcome:
     """One numbered copy: the notice's layout is made once per process (the
     data were checked once by copies()); each copy swaps in its 份号."""
-    from .pdfa import finish
-    from .pipeline import atomic_write, fontbook
-    from .writers.pdf import render_pdf
     doc = dataclasses.replace(_STATE["document"], copy_number=job.copy_number)
     lay = renumbered(_STATE["layout"], job.copy_number, fontbook())
     path = settings.out_dir / f"{job.stem}.pdf"
@@ -390,21 +390,11 @@ def _run_copy(job: Job, out: Outcome, settings: Settings) -> Outcome:
 
 def renumbered(lay, number: str, fonts):
     """The layout with its 份号 replaced (page 1's first item; nothing else moves)."""
-    from .layout.boxes import LaidLine, TextRun
-    from .layout.header import copy_number_runs
     first = lay.pages[0]
     items = [i for i in first.items if not (isinstance(i, TextRun) and i.element == "份号")]
     pages = [dataclasses.replace(first, items=copy_number_runs(number, fonts) + items), *lay.pages[1:]]
     lines = [LaidLine(l.element, number, l.page, l.line) if l.element == "份号" else l for l in lay.lines]
     return dataclasses.replace(lay, pages=pages, lines=lines)
-
-
-def _check(doc) -> list[Problem]:
-    try:
-        from .checks import check_document
-    except ImportError:
-        return []
-    return check_document(doc)
 
 
 def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, workers: int | None = None,
@@ -474,7 +464,6 @@ def _row_key(doc, job: Job, settings: Settings) -> str:
     values, the options and the bytes of every file the document names
     (seal images, 附件 PDFs), and the program's version."""
     import json
-    from .archive import _input_files
     files = {}
     for role, path in _input_files(doc):
         try:
@@ -699,14 +688,12 @@ def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None,
         jobs.append(Job(i, label, "", variables=values))
         if "\0extra" in row.values:
             jobs[-1].label += "（多出的格子已忽略）"
-    from .archive import output_stem
     for job, stem in zip(jobs, unique_stems(stems)):
         job.stem = output_stem(stem, preprinted)       # 套打 files beside, never over, the normal ones
     settings = Settings(out_dir, formats, strict, preprinted, read_resume_log(out_dir) if resume else None)
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     import json
-    from .pipeline import sweep_temps
     sweep_temps(out_dir)                              # what a killed run left half-written
     with open(out_dir / RESUME_LOG, "a" if resume else "w", encoding="utf-8") as log:
         def logged(o: Outcome) -> None:               # after the row's files are renamed into place
@@ -729,7 +716,6 @@ def batch(template_path: Path, rows_path: Path, out_dir: Path, name: str | None,
 def copy_numbers(spec_text: str) -> list[str]:
     """`--copies 1-200` → ["000001", …]: six digits (the standard's 份号),
     more when a number needs them."""
-    from . import spec
     try:
         numbers = parse_copies(spec_text)
     except ValueError as e:
@@ -745,10 +731,8 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
     rewrites a problem for printing and `name` is the source as the clerk
     knows it (a draft generated in one step: not its temporary data file)."""
     show = show or (lambda p: p)
-    from .archive import output_stem
-    from .reader import read
     doc = read(source)
-    problems = _check(dataclasses.replace(doc, copy_number=numbered[-1]))
+    problems = check_document(dataclasses.replace(doc, copy_number=numbered[-1]))
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
         raise GongwenError(errors)
@@ -762,7 +746,6 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
         try:
             path, pages = merged_copies(doc, numbered, out_dir / merged_name, preprinted)
         except OSError as e:
-            from .pipeline import write_error
             raise write_error(e, out_dir, source) from None
         print(path)
         print(f"共 {len(numbered)} 份、{pages} 页，合为一个 PDF；用时 {time.perf_counter() - started:.1f} 秒。",
@@ -792,8 +775,6 @@ def merged_copies(doc, numbers: list[str], path: Path, preprinted: bool = False,
     duplex printing.  The layout is made once; only the 份号 differs between
     copies, and the file is streamed to disk (mergedcopies.py): memory stays
     flat whatever the count."""
-    from .mergedcopies import write_merged
-    from .pipeline import build, fontbook
     base = dataclasses.replace(doc, copy_number=numbers[0])
     lay = padded(build(base, preprinted))
     return path, write_merged(path, lay, base, fontbook(), numbers, progress)
@@ -804,7 +785,6 @@ def padded(lay):
     whose 版记 shares its last page, a notice without 版记): printed duplex,
     the next copy then starts on a sheet of its own.  The blank page carries
     no page number, like the standard's 空白页."""
-    from .layout.boxes import Page
     if len(lay.pages) % 2 == 0:
         return lay
     blank = Page(len(lay.pages) + 1, show_number=False, kind="blank")

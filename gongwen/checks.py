@@ -23,6 +23,7 @@ from typing import Iterable
 
 from . import markup, spec
 from .errors import GongwenError, Problem
+from .fonts import MissingGlyph, default_book
 from .model import Document, Paragraph, Table, format_date
 from .reader import KNOWN_KEYS
 
@@ -748,12 +749,8 @@ def _invisible(c: _Checker) -> None:
 
 def _glyphs(c: _Checker, fonts) -> None:
     try:
-        from .fonts import MissingGlyph
         if fonts is None:
-            from .pipeline import fontbook
-            fonts = fontbook()
-    except ImportError:
-        return
+            fonts = default_book()
     except GongwenError as e:            # no usable font at all
         c.problems.extend(e.problems)
         return

@@ -15,9 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import archive, history
 from .argparse_zh import Parser, nearest
+from .batch import batch, copies, copy_numbers, safe_stem
+from .checks import check_document
 from .controls import printable
+from .draftimport.command import DRAFT_SUFFIXES, add_arguments, generate_from_draft, run_import
 from .errors import GongwenError, Problem, print_failure
+from .newdoc import KINDS, skeleton
+from .pipeline import DEFAULT_FORMATS, build, formats_arg, generate
+from .reader import read
+from .web import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTHING_WRITTEN = "已中断，未生成任何文件。"
@@ -64,14 +72,11 @@ def _build_argument(p: argparse.ArgumentParser) -> None:
 
 def _formats(text: str) -> tuple[str, ...]:
     """--formats pdf,docx,ofd (generate and batch)."""
-    from .pipeline import formats_arg
     return formats_arg(text)
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from .draftimport.command import DRAFT_SUFFIXES
     if args.file.suffix.lower() in DRAFT_SUFFIXES:      # a draft: import it, then generate from that
-        from .draftimport.command import generate_from_draft
         return generate_from_draft(args, _generate)
     if args.copies_merged and not args.copies:
         raise _UsageError("--copies-merged 要与 --copies 同用，例如 --copies 1-200 --copies-merged")
@@ -82,11 +87,9 @@ def _generate(args: argparse.Namespace) -> int:
     if args.copies and args.formats not in (None, ("pdf",)):
         raise _UsageError("逐份编号（--copies）只生成 PDF；去掉 --formats，或写 --formats pdf")
     if args.copies:
-        from .batch import copies, copy_numbers
         return copies(args.file, copy_numbers(args.copies), args.copies_merged,
                       args.out or ROOT / "build" / f"{args.file.stem}-份号", args.strict, args.preprinted,
                       show=getattr(args, "show_problem", None), name=getattr(args, "shown_name", None))
-    from .pipeline import DEFAULT_FORMATS, generate
     formats = args.formats or DEFAULT_FORMATS
     if args.out is not None:
         result = generate(args.file, args.out, args.preprinted, args.strict, formats=formats)
@@ -144,12 +147,9 @@ def _check(args: argparse.Namespace) -> int:
     """The problems, one or two lines each, on stdout.  Exit 0 when clean or
     with warnings only, 1 on errors (and on warnings with --strict)."""
     try:
-        from .checks import check_document
-        from .reader import read
         doc = read(args.file)
         problems = check_document(doc)
         if not any(x.severity == "error" for x in problems):
-            from .pipeline import build
             try:
                 build(doc)                 # what the page cannot hold (layout.limits), said as generate says it
             except GongwenError as e:
@@ -174,13 +174,11 @@ def _check(args: argparse.Namespace) -> int:
 # -- new --------------------------------------------------------------------------------------
 
 def _new_arguments(p: argparse.ArgumentParser) -> None:
-    from .newdoc import KINDS
     p.add_argument("kind", metavar="文种", help="、".join(KINDS))
     p.add_argument("--organ", default="××", metavar="机关名称", help="发文机关名称，填进样板")
 
 
 def _new(args: argparse.Namespace) -> int:
-    from .newdoc import skeleton
     sys.stdout.write(skeleton(args.kind, args.organ))
     return 0
 
@@ -198,14 +196,12 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from . import archive, history
     # printable: a --reason or a text from the data never reaches the terminal as an ESC sequence
     print("\n".join(map(printable, history.history(archive.folder_for(args.file, args.archive or ROOT / "build")))))
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from . import archive, history
     if len(args.versions) not in (0, 2):
         raise GongwenError(Problem("diff 要两个版本号，或者不写（比较最近两个版本）。",
                                    "python generate.py diff 数据.yaml v1 v2", file=args.file))
@@ -243,8 +239,6 @@ def _batch(args: argparse.Namespace) -> int:
         problem = out_dir_problem(args.out, args.template)
         if problem:
             raise GongwenError(problem)
-    from .batch import batch, safe_stem
-    from .pipeline import DEFAULT_FORMATS
     return batch(args.template, args.rows, args.out or ROOT / "build" / safe_stem(args.template.stem), args.name,
                  args.formats or ((args.only,) if args.only else DEFAULT_FORMATS), args.jobs, args.strict, args.preprinted, args.quiet,
                  args.resume)
@@ -253,12 +247,10 @@ def _batch(args: argparse.Namespace) -> int:
 # -- import ------------------------------------------------------------------------------------
 
 def _import_arguments(p: argparse.ArgumentParser) -> None:
-    from .draftimport.command import add_arguments
     add_arguments(p)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .draftimport.command import run_import
     return run_import(args, ROOT)
 
 
@@ -286,7 +278,6 @@ def _serve_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .web import serve
     return serve(args.folder, args.port, not args.no_browser, args.archive)
 
 

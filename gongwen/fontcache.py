@@ -43,6 +43,8 @@ import os
 import struct
 from pathlib import Path
 
+from .files import try_atomic_write
+
 FORMAT = 3
 _SKIP = {"_ttf_data", "_pdfScale", "_pos", "hmetrics", "glyphPos"}   # rebuilt on load
 _LAZY = ("glyphToChar",)            # stored, decoded on first use
@@ -53,7 +55,7 @@ _TYPES = (dict, list, tuple, int, float, str, bytes, bool, type(None))
 def load_ttfont(key: str, path: Path, index: int, cache_dir: Path | None):
     """A ReportLab ``TTFont`` named key for face index of the TrueType file at
     path: from the cache when a valid one exists, else parsed (and cached)."""
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import TTFont  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     path = Path(path)
     try:
         st = path.stat()
@@ -73,7 +75,7 @@ def load_ttfont(key: str, path: Path, index: int, cache_dir: Path | None):
 
 
 def _cache_file(path: Path, index: int, st: os.stat_result, cache_dir: Path) -> Path:
-    import reportlab
+    import reportlab  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     tag = hashlib.sha1(
         f"{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}|{reportlab.Version}|{FORMAT}".encode()
     ).hexdigest()[:16]
@@ -182,6 +184,7 @@ def _tables(data, table: dict, num_glyphs: int, scale) -> tuple[_HMetrics, _Glyp
 # -- writing -------------------------------------------------------------------
 
 def _store(font, index: int, st: os.stat_result, target: Path) -> None:
+    # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfbase.ttfonts import TTFNameBytes
     face = font.face
     data = face._ttf_data
@@ -206,19 +209,13 @@ def _store(font, index: int, st: os.stat_result, target: Path) -> None:
     try:
         for k in _LAZY:
             lazy[k] = marshal.dumps(attrs.pop(k))
-        import reportlab
+        import reportlab  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
         blob = marshal.dumps({"format": FORMAT, "reportlab": reportlab.Version, "size": st.st_size,
                               "mtime_ns": st.st_mtime_ns, "index": index, "offset": offset,
                               "directory": directory, "attrs": attrs, "lazy": lazy})
     except (KeyError, ValueError):
         return
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    try_atomic_write(target, blob)
 
 
 # -- reading -------------------------------------------------------------------
@@ -232,7 +229,7 @@ def _from_cache(key: str, path: Path, index: int, st: os.stat_result, target: Pa
         record = marshal.loads(blob)
     except (EOFError, ValueError, TypeError):
         return None
-    import reportlab
+    import reportlab  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     if not isinstance(record, dict) or record.get("format") != FORMAT \
             or record.get("reportlab") != reportlab.Version or record.get("size") != st.st_size \
             or record.get("mtime_ns") != st.st_mtime_ns or record.get("index") != index \
@@ -264,6 +261,7 @@ def _plausible(a: dict) -> bool:
 
 
 def _names(ustr: str):
+    # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfbase.ttfonts import TTFNameBytes
     b = bytes.__new__(TTFNameBytes, ustr.encode("utf8"))
     b.ustr = ustr
@@ -278,6 +276,7 @@ def _face_class():
     global _CachedFace
     if _CachedFace is not None:
         return _CachedFace
+    # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfbase.ttfonts import TTFontFace
 
     class CachedFace(TTFontFace):
@@ -345,6 +344,7 @@ def _memo_put(memo: dict, key, value):
 
 
 def _flate():
+    # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfbase.pdfdoc import PDFZCompress
     return PDFZCompress
 
@@ -388,7 +388,7 @@ def _build(key: str, attrs: dict, lazy: dict, data, path: Path, index: int):
     from fnmatch import fnmatch
     from weakref import WeakKeyDictionary
 
-    from reportlab import rl_config
+    from reportlab import rl_config  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
 
     cls = _face_class()

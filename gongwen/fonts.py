@@ -37,6 +37,8 @@ from typing import Callable, Iterable
 
 from . import spec
 from .errors import GongwenError, Problem
+from .files import try_atomic_write
+from .fontcache import load_ttfont
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"   # the repository's fonts/
 CACHE_DIR = FONT_DIR / ".cache"                                 # git-ignored conversions
@@ -161,12 +163,12 @@ class Face:
         """The ReportLab ``TTFont`` (parsed on first use, once per process)."""
         font = _PARSED.get(self.key)
         if font is None:
+            # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
             from reportlab.pdfbase.ttfonts import TTFont
             src, index = self._source() if self._source else (self.path, self.index)
             if isinstance(src, bytes):
                 font = TTFont(self.key, io.BytesIO(src), subfontIndex=index)
             else:
-                from .fontcache import load_ttfont
                 cache = None if os.environ.get("GONGWEN_NO_FONT_CACHE") else self.cache_dir
                 font = load_ttfont(self.key, Path(src), index, cache)
             _PARSED[self.key] = font
@@ -272,7 +274,7 @@ class Face:
     # -- embedding -------------------------------------------------------
     def register(self) -> None:
         """Register with reportlab.pdfbase.pdfmetrics under ``key`` (idempotent)."""
-        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase import pdfmetrics  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
         font = self.rl_font
         try:
             registered = pdfmetrics._fonts.get(self.key)        # noqa: SLF001 (cheap lookup)
@@ -295,7 +297,7 @@ def cff_to_glyf(font, max_err: float = 1.0, post_format: float = 3.0) -> None:
     post table becomes format 3 (no glyph names: CID fonts only have cidNNNNN
     names, and ReportLab writes format 3 into its subsets anyway).
     """
-    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.cu2quPen import Cu2QuPen  # lazy: fontTools only to convert or subset a font
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import newTable
 
@@ -379,7 +381,7 @@ class _Candidate:
 
 def _read_candidates(path: Path) -> list[_Candidate]:
     """The faces in a font file, with their names (reads only name/OS/2)."""
-    from fontTools.ttLib import TTCollection, TTFont
+    from fontTools.ttLib import TTCollection, TTFont  # lazy: fontTools only to convert or subset a font
     out: list[_Candidate] = []
     try:
         with open(path, "rb") as fh:
@@ -534,7 +536,7 @@ class FontBook:
     def _converted_source(self, cand: _Candidate) -> Callable[[], tuple[Path | bytes, int]]:
         """A CFF font converted once to TrueType in cache_dir (or in memory)."""
         def source() -> tuple[Path | bytes, int]:
-            from fontTools.ttLib import TTFont
+            from fontTools.ttLib import TTFont  # lazy: fontTools only to convert or subset a font
             st = cand.path.stat()
             tag = hashlib.sha1(
                 f"{cand.path.resolve()}|{cand.index}|{st.st_size}|{st.st_mtime_ns}".encode()
@@ -549,7 +551,7 @@ class FontBook:
             buf = io.BytesIO()
             font.save(buf)
             data = buf.getvalue()
-            if target is not None and _write_atomic(target, data):
+            if target is not None and try_atomic_write(target, data):
                 return target, 0
             self.warnings.append(f"{cand.path} 无法缓存转换结果，每次运行都要重新转换")
             return data, 0
@@ -674,7 +676,7 @@ class FontBook:
                     return target.read_bytes(), 0
                 data = build_subset(path, index, have, suffix=digest[:8])
                 if target is not None:
-                    _write_atomic(target, data)
+                    try_atomic_write(target, data)
                 return data, 0
 
             face = Face(key=key, family=family, path=path, official=False, index=index,
@@ -721,7 +723,7 @@ class FontBook:
 
     def _fallback_coverage(self, style: str = "serif") -> "_Cmap":
         if style not in self._fallback_cmap:
-            from fontTools.ttLib import TTFont
+            from fontTools.ttLib import TTFont  # lazy: fontTools only to convert or subset a font
             path, index, _ = self._fallback_src[style]          # type: ignore[misc]
             font = TTFont(str(path), fontNumber=index, lazy=True)
             try:
@@ -826,7 +828,7 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
     name gets ``suffix`` so that different subsets embedded in one PDF never
     share a BaseFont name."""
     import struct
-    from fontTools.fontBuilder import FontBuilder
+    from fontTools.fontBuilder import FontBuilder  # lazy: fontTools only to convert or subset a font
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont
@@ -854,6 +856,7 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
             def draw(gid: int, pen) -> None:
                 charstrings[order[gid]].draw(pen)
         else:                       # a TrueType source: decompose composite glyphs
+            # lazy: fontTools only to convert or subset a font
             from fontTools.pens.recordingPen import DecomposingRecordingPen
             glyph_set = src.getGlyphSet()
             order = src.getGlyphOrder()
@@ -920,17 +923,6 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
     buf = io.BytesIO()
     fb.font.save(buf)
     return buf.getvalue()
-
-
-def _write_atomic(target: Path, data: bytes) -> bool:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        return True
-    except OSError:
-        return False
 
 
 _DEFAULT: FontBook | None = None

@@ -28,40 +28,20 @@ validated by the tests, with that validator and with PDFBox Preflight.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from . import metadata, spec
-from .errors import GongwenError, Problem
+from .attachpdf import archival, attachment_findings
 from .elements import HEADINGS, Element, Part, part_of
+from .errors import GongwenError, Problem
 from .model import Document
-from .xmltext import escape
-
-MM = 1 / spec.PT                       # points per mm
-CREATOR = "gongwen (GB/T 9704-2012)"
-PRODUCER = "gongwen"
-# 成文日期 carry no time; they are dated at midnight, China Standard Time.
-TZ = _dt.timezone(_dt.timedelta(hours=8))
-
-
-def save_kwargs() -> dict:
-    """The pikepdf.Pdf.save settings PDF/A-1b needs: `pikepdf.pdfa.resolve_save_kwargs(
-    "1b", deterministic_id=True)` returns exactly these (a test keeps them equal)."""
-    import pikepdf
-    return dict(
-        preserve_pdfa=True, encryption=None, qdf=False, normalize_content=False,
-        stream_decode_level=pikepdf.StreamDecodeLevel.generalized, fix_metadata_version=False,
-        object_stream_mode=pikepdf.ObjectStreamMode.disable, force_version="1.4",
-        compress_streams=True, recompress_flate=False, linearize=False, progress=None,
-        deterministic_id=True, static_id=False, min_version="")
-
+from .pdfbase import MM, save_kwargs, set_metadata, set_output_intent, underlay
 
 def finish(data: bytes, lay, doc: Document) -> bytes:
     """The archived PDF/A-1b bytes of a drawn layout."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
     _fix_to_unicode(pdf)
@@ -76,7 +56,7 @@ def finish_copies(data: bytes, lay, doc: Document) -> bytes:
     `lay`, drawn by writers.pdf.render_pdf_copies), made PDF/A-1b like a single
     copy, 附件 PDFs included, without bookmarks; mergedcopies.py repeats its
     pages for every 份号 and writes the page labels."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     pdf = pikepdf.open(io.BytesIO(data))
     _drop_transitions(pdf)
     _fix_to_unicode(pdf)
@@ -91,7 +71,7 @@ def _fix_to_unicode(pdf) -> None:
     """ReportLab writes a character beyond the BMP (𠮷 U+20BB7) into a font's
     ToUnicode CMap as <20BB7>; the CMap wants UTF-16, the surrogate pair
     <D842DFB7>, or copying the text out gives 吉₻."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
 
     def utf16(m: re.Match) -> bytes:
         units = chr(int(m.group(2), 16)).encode("utf-16-be")
@@ -119,9 +99,9 @@ def _drop_transitions(pdf) -> None:
 
 def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
     """Metadata, output intent, PDF/A-1b save settings; the bytes."""
-    _metadata(pdf, metadata.title(doc), metadata.author(doc), metadata.subject(doc), metadata.keywords(doc),
+    set_metadata(pdf, metadata.title(doc), metadata.author(doc), metadata.subject(doc), metadata.keywords(doc),
               doc.date)
-    _output_intent(pdf)
+    set_output_intent(pdf)
     out = io.BytesIO()
     pdf.save(out, **save_kwargs())
     pdf.close()
@@ -132,73 +112,6 @@ def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
 
 
 # -- metadata ----------------------------------------------------------------
-
-def _metadata(pdf, title: str, author: str, subject: str | None, keywords: str,
-              date: _dt.date | None) -> None:
-    """Document information and the XMP packet, with the same values (PDF/A-1 §6.7.3)."""
-    import pikepdf
-    info: dict[str, str] = {"/Title": title, "/Author": author, "/Creator": CREATOR, "/Producer": PRODUCER}
-    if subject:
-        info["/Subject"] = subject
-    if keywords:
-        info["/Keywords"] = keywords
-    stamp = None
-    if date is not None:
-        when = _dt.datetime(date.year, date.month, date.day, tzinfo=TZ)
-        stamp = when.isoformat()
-        info["/CreationDate"] = info["/ModDate"] = when.strftime("D:%Y%m%d%H%M%S+08'00'")
-    d = pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items() if v})
-    pdf.trailer.Info = pdf.make_indirect(d)
-
-    def alt(v: str) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(v)}</rdf:li></rdf:Alt>'
-
-    props = [f"<dc:title>{alt(title)}</dc:title>"]
-    if author:
-        props.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
-    if subject:
-        props.append(f"<dc:description>{alt(subject)}</dc:description>")
-    if keywords:
-        props.append(f"<pdf:Keywords>{escape(keywords)}</pdf:Keywords>")
-    props.append(f"<xmp:CreatorTool>{escape(CREATOR)}</xmp:CreatorTool>")
-    props.append(f"<pdf:Producer>{escape(PRODUCER)}</pdf:Producer>")
-    if stamp:
-        props += [f"<xmp:CreateDate>{stamp}</xmp:CreateDate>",
-                  f"<xmp:ModifyDate>{stamp}</xmp:ModifyDate>",
-                  f"<xmp:MetadataDate>{stamp}</xmp:MetadataDate>"]
-    props += ["<pdfaid:part>1</pdfaid:part>", "<pdfaid:conformance>B</pdfaid:conformance>"]
-    body = "\n      ".join(props)
-    packet = (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-        '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        '    <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
-        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
-        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
-        f'      {body}\n'
-        '    </rdf:Description>\n'
-        '  </rdf:RDF>\n'
-        '</x:xmpmeta>\n'
-        '<?xpacket end="w"?>')
-    pdf.Root.Metadata = pdf.make_stream(packet.encode("utf-8"), Type=pikepdf.Name.Metadata,
-                                        Subtype=pikepdf.Name.XML)
-
-
-@lru_cache(maxsize=1)
-def _srgb() -> bytes:
-    import pikepdf
-    return (Path(pikepdf.__file__).parent / "pdfa" / "data" / "sRGB.icc").read_bytes()
-
-
-def _output_intent(pdf) -> None:
-    import pikepdf
-    icc = pikepdf.Stream(pdf, _srgb())
-    icc.N = 3
-    intent = pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
-                                OutputConditionIdentifier=pikepdf.String("sRGB"),
-                                Info=pikepdf.String("sRGB"), DestOutputProfile=pdf.make_indirect(icc))
-    pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
-
 
 # -- navigation ----------------------------------------------------------------
 
@@ -223,13 +136,13 @@ def _unnumbered(page) -> str | None:
 
 
 def _page_labels(pdf, lay) -> None:
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array(label_ranges(lay)))
 
 
 def label_ranges(lay) -> list:
     """/PageLabels /Nums entries for `lay`'s pages."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     nums: list = []
     for i, style, start, name in label_entries(lay):
         if style:
@@ -323,7 +236,7 @@ def heading_title(p) -> str:
 
 
 def _outline(pdf, lay, doc: Document) -> None:
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     entries = bookmarks(lay, doc)
     if not entries:
         return
@@ -354,8 +267,7 @@ def _outline(pdf, lay, doc: Document) -> None:
 def _underlay_externals(pdf, lay) -> list[Path]:
     """Put each external page under the page drawn for it (which carries only
     the page number), scaled to fit the A4 page and centred."""
-    import pikepdf
-    from .attachpdf import archival
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     opened: dict[Path, object] = {}
     files: list[Path] = []
     try:
@@ -368,27 +280,16 @@ def _underlay_externals(pdf, lay) -> list[Path]:
                 opened[path] = pikepdf.open(io.BytesIO(archival(path).data))
                 files.append(path)
             form = pdf.copy_foreign(opened[path].pages[k].as_form_xobject())
-            _underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
+            underlay(pdf.pages[i], form, f"/GwAttachmentPage{i + 1}")
     finally:
         for src in opened.values():
             src.close()
     return files
 
 
-def _underlay(page, form, name: str) -> None:
-    """Page.add_underlay with a fixed resource name (pikepdf picks a random one,
-    and the same data must give the same bytes)."""
-    import pikepdf
-    placed = page.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
-    rect = pikepdf.Rectangle(0, 0, spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM)
-    page.contents_add(page.calc_form_xobject_placement(form, placed, rect, allow_shrink=True,
-                                                       allow_expand=True), prepend=True)
-    page.contents_coalesce()
-
-
 def _verify_with_externals(data: bytes, doc: Document, files: list[Path]) -> None:
     """Validate the final bytes; when they fail, find which 附件 PDF is why."""
-    import pikepdf.pdfa
+    import pikepdf.pdfa  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     report = pikepdf.pdfa.validate_written(io.BytesIO(data), "1b")
     if report.passed:
         return
@@ -407,45 +308,3 @@ def _verify_with_externals(data: bytes, doc: Document, files: list[Path]) -> Non
         problems.append(Problem(f"生成的 PDF 未通过 PDF/A-1b 检查（{first}）。这是程序的问题。",
                                 "请把数据文件和附件报告给维护者", file=doc.source))
     raise GongwenError(problems)
-
-
-_PLAIN = (  # what a finding means, for a clerk (first match wins)
-    (("CharSet",), "字体子集缺少字符清单（/CharSet）"),
-    (("DeviceCMYK", "CMYK"), "用了 CMYK 颜色（存档 PDF 只能用 RGB 或灰度）"),
-    (("embed", "FontFile"), "有字体没有嵌入"),
-    (("transparen", "SMask", "/Group", "blend", "CA", "ca "), "含透明效果（PDF/A-1 不允许）"),
-    (("JavaScript", "/JS", "Action", "/AA"), "含脚本或动作"),
-    (("Encrypt",), "加了密"),
-    (("LZW",), "用了 LZW 压缩"),
-    (("ICC", "ICCBased"), "颜色配置文件不合要求"),
-)
-
-
-def attachment_findings(path: Path) -> str:
-    """Why one 附件 PDF, underlaid as `finish` does, is not PDF/A-1b ('' if it is)."""
-    return bytes_findings(Path(path).read_bytes())
-
-
-def bytes_findings(data: bytes) -> str:
-    """attachment_findings of a PDF given as bytes."""
-    import pikepdf
-    import pikepdf.pdfa
-    with pikepdf.open(io.BytesIO(data)) as src, pikepdf.new() as pdf:
-        for k in range(len(src.pages)):
-            pdf.add_blank_page(page_size=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM))
-            form = pdf.copy_foreign(src.pages[k].as_form_xobject())
-            _underlay(pdf.pages[k], form, f"/GwAttachmentPage{k + 1}")
-        _metadata(pdf, "附件", "", None, "", None)
-        _output_intent(pdf)
-        out = io.BytesIO()
-        pdf.save(out, **save_kwargs())
-    report = pikepdf.pdfa.validate_written(io.BytesIO(out.getvalue()), "1b")
-    if report.passed:
-        return ""
-    reasons: list[str] = []
-    for f in report.findings:
-        text = f"{f.rule} {f.message}"
-        plain = next((p for keys, p in _PLAIN if any(k in text for k in keys)), None)
-        reasons.append(plain or f"不符合 PDF/A-1b 的一项规定（{f.rule}）")
-    uniq = list(dict.fromkeys(reasons))
-    return "；".join(uniq[:4]) + ("等" if len(uniq) > 4 else "") + "。"

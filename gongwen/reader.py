@@ -597,7 +597,7 @@ def _signature_seal(ctx: _Ctx, base_dir: Path) -> SignatureSeal | None:
 
 def _aspect(image: Path) -> float:
     """Width / height of an image already checked by _image_file."""
-    from PIL import Image as _PIL
+    from PIL import Image as _PIL  # lazy: Pillow only for a seal or 签名章 image
     with _PIL.open(image) as im:
         w, h = im.size
     return w / h if h else 1.0

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import GongwenError, Problem
+from .inputfiles import read_bounded
 
 MAX_BYTES = 2 * 1024 * 1024      # a notice is a few KB; 2 MB is generous (inputfiles.DATA_BYTES)
 # Nodes composed + nodes built.  A long notice with big attachment tables has a
@@ -80,7 +81,6 @@ def read_text(path: Path) -> str:
 def read_bytes(path: Path) -> bytes:
     """The file's bytes (at most MAX_BYTES), or a clear error why they cannot be
     read: not a regular file (a FIFO, /dev/zero, a folder), too big, missing."""
-    from .inputfiles import read_bounded
     return read_bounded(path, MAX_BYTES, "公文数据文件",
                         f"给出 .yaml 数据文件的路径（小于 {MAX_BYTES // 1024 // 1024} MB）；附件的 PDF 用“文件:”引用")
 

@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import GongwenError, Problem
+from .docxdraft import read_docx
 from .recognise import Recognised, recognise
 from .report import ImportReport, build_report
 from .source import Draft, Dropped
+from .textdraft import read_text
 from .yamlout import header_comment, to_yaml
 
 __all__ = ["import_draft", "Imported", "ImportReport", "read_draft"]
@@ -113,12 +115,10 @@ def read_draft(raw: bytes, name: str) -> Draft:
         raise GongwenError(Problem("这是 RTF 格式的文档，不是 .docx。",
                                    "在 Word 或 WPS 中打开，“另存为”选“Word 文档（*.docx）”，再导入", file=name))
     if head[:4] == b"PK\x03\x04":
-        from .docxdraft import read_docx
         return read_docx(raw, name)
     if suffix in (".docx", ".docm", ".dotx", ".wps", ".doc"):
         raise GongwenError(Problem(f"这个文件的扩展名是 {suffix}，但内容不是 Word 文档（可能已损坏，或是改了扩展名的其他文件）。",
                                    "在 Word 或 WPS 中打开它，“另存为”选“Word 文档（*.docx）”，再导入", file=name))
-    from .textdraft import read_text
     return read_text(raw, name)
 
 

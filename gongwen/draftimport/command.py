@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
 
 from ..errors import GongwenError, Problem
+from ..files import atomic_write
+from . import import_draft
 
 DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".markdown", ".text", ".doc", ".wps", ".docm")
 
@@ -26,8 +29,6 @@ def _read(draft: str) -> tuple[bytes | Path, str]:
 
 
 def run_import(args: argparse.Namespace, root: Path) -> int:
-    from . import import_draft
-    from ..pipeline import atomic_write
     source, name = _read(args.draft)
     stem = Path(name).stem if args.draft != "-" else "导入的草稿"
     out = Path(args.output) if args.output and args.output != "-" else root / "data" / f"{stem}.yaml"
@@ -62,8 +63,6 @@ def generate_from_draft(args: argparse.Namespace, generate) -> int:
     keeps the data file of each version).  Every problem generation finds —
     warning or error — names the draft and the line (or paragraph) it came
     from, never the temporary file, which is gone when the clerk reads it."""
-    import dataclasses
-    from . import import_draft
     draft = args.file
     source, name = _read(str(draft))
     # no day in its comment: the same draft generated again another day is the same version

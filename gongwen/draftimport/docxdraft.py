@@ -507,7 +507,7 @@ def read_docx(raw: bytes, name: str) -> Draft:
         raise GongwenError(Problem(f"这个 DOCX 解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，不像一份公文草稿。",
                                    "检查文件是否选对；图片很多时先删去图片再导入", file=name))
     try:
-        import docx
+        import docx  # lazy: python-docx only for a .docx draft
         document = docx.Document(io.BytesIO(raw))
     except Exception as e:      # python-docx raises many kinds on a broken package
         raise GongwenError(Problem(f"这个 DOCX 文件已损坏，无法打开（{type(e).__name__}）。", _SAVE_AS,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..checks import parse_doc_number
 from ..model import format_date
 from .paragraphs import Para, Wrap, detect_wrap, join_lines, tidy
 from .patterns import (ATTACH_ITEM, ATTACH_LABEL, ATTACH_NOTE, CLOSING_PHRASES, COPIED_TO, COPY_NUMBER,
@@ -241,8 +242,7 @@ class _Reader:
         typed = m.group(0)
         fixed = f"{m.group('code')}〔{ascii_digits(m.group('year'))}〕{int(m.group('n'))}号"
         parsed = None
-        if fixed != typed:          # the check explains what was wrong (imported only then: it is large)
-            from ..checks import parse_doc_number
+        if fixed != typed:          # the check explains what was wrong
             parsed = parse_doc_number(typed)
             fixed = parsed[1] if parsed else fixed
         self.out.fields["发文字号"] = fixed

@@ -41,7 +41,9 @@ from pathlib import Path
 
 from .. import metadata, spec
 from ..layout.boxes import Image, Layout, Page, Rule, TextRun, VRule
-from ..model import Document
+from ..model import Document, format_date
+from ..pdfa import bookmarks
+from ..ttfsubset import subset
 from ..xmltext import escape, quoteattr
 
 NS = "http://www.ofdspec.org/2016"
@@ -186,7 +188,6 @@ class _Writer:
 
     # -- resources ---------------------------------------------------------------
     def _fonts(self, pages: list[Page]) -> None:
-        from ..ttfsubset import subset
         chars: dict[str, set[str]] = {}
         for page in pages:
             for r in (*page.items, *page.rotated_items):
@@ -423,7 +424,6 @@ class _Writer:
 
     def _outlines(self, pages: list[Page], page_ids: list[int]) -> str:
         """The PDF's bookmarks (pdfa.bookmarks) as OFD outline entries."""
-        from ..pdfa import bookmarks
         index = {id(p): k for k, p in enumerate(pages)}
 
         def elems(marks) -> str:
@@ -467,7 +467,6 @@ class _Writer:
 def custom_data(d: Document) -> list[tuple[str, str | None]]:
     """The 公文's identifying items as OFD CustomData (name, value): a receiving
     system reads them without opening a page."""
-    from ..model import format_date
     return [("发文机关", metadata.author(d)), ("发文字号", d.doc_number), ("令号", d.order_number),
             ("成文日期", format_date(d.date) if d.date else None), ("密级", d.secrecy),
             ("紧急程度", d.urgency), ("文种格式", d.format)]

@@ -11,6 +11,7 @@ from lxml import etree
 from ... import metadata, spec
 from ...layout.text import NO_LINE_END, NO_LINE_START
 from ...model import Document
+from .body import text_box
 from .ooxml import Twips, el, half_points, mm_of_twips, on, root, text_run, twips
 from .properties import (BOTTOM, LEFT, PAGE_H, PAGE_W, PITCH, RIGHT, STYLE, STYLES, TOP, Style,
                          char_spacing, exact_line, fonts, ind, paragraph, rpr, spacing)
@@ -88,7 +89,6 @@ def footer(w: "Writer", name: str, odd: bool | None, landscape: bool = False) ->
         # the portrait footer line turned onto the landscape page (see LS_LEFT): a text
         # box on its left margin whose text runs down the page, a quarter turned
         # clockwise, so that it reads upright on the sheet as printed
-        from .body import text_box
         line = mm_of_twips(PN_LINE)
         box = text_box(w, [page_number_para(odd)], spec.PAGE_HEIGHT - w.lay.page_number_top - line, spec.TYPE_LEFT,
                        line, spec.TYPE_AREA_WIDTH, "页码", vert="vert")
@@ -178,7 +178,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def core_part(doc: Document) -> etree._Element:
-    # the PDF's instant: midnight, China time (pdfa.TZ); the standard's own date when the data has none
+    # the PDF's instant: midnight, China time (pdfbase.TZ); the standard's own date when the data has none
     when = f"{(doc.date or _dt.date(2012, 7, 1)).isoformat()}T00:00:00+08:00"
     core = etree.Element(f"{{{CP}}}coreProperties", nsmap={"cp": CP, "dc": DC, "dcterms": DCTERMS,
                                                           "dcmitype": "http://purl.org/dc/dcmitype/", "xsi": XSI})
