@@ -29,6 +29,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence
 
 import yaml
 
@@ -186,7 +187,7 @@ def _file_record(path: Path | None, digests: dict[Path, str]) -> dict | None:
     return {"file": Path(path).name, "sha256": digests.get(Path(path))}
 
 
-def elements(doc: Document, inputs: list[Input] = ()) -> dict:
+def elements(doc: Document, inputs: Sequence[Input] = ()) -> dict:
     """The document's content as a clerk names it, field by field (every field
     of Document.fields()); the files it names by their bytes as read for
     rendering (`inputs`)."""
@@ -460,7 +461,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
     ident = identity(doc, source)
     stem = source.stem
     out_stem = output_stem(stem, preprinted)   # 套打 files never replace the normal ones
-    record = {
+    record: dict[str, Any] = {
         "source": {"file": source.name, "sha256": sha256(data)},
         "inputs": _input_records(inputs, source),
         "options": {"preprinted": bool(preprinted)},
@@ -477,7 +478,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
         # Unchanged when every output asked for is in that version, the same:
         # asking for fewer formats (pdf only after pdf,docx,ofd) makes no version.
         same_out = match is not None and all(match_out.get(e) == h for e, h in new_out.items())
-        if same_data and same_out:
+        if match is not None and same_out:
             version, new, note = match["version"], False, None
             files = {ext: folder / o["file"] for ext, o in match["outputs"].items() if ext in new_out}
         else:
@@ -528,7 +529,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
 
 def _why(e: OSError) -> str:
     return {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EACCES: "没有写权限",
-            errno.EPERM: "没有写权限", errno.EROFS: "磁盘只读"}.get(e.errno, e.strerror or type(e).__name__)
+            errno.EPERM: "没有写权限", errno.EROFS: "磁盘只读"}.get(e.errno or 0, e.strerror or type(e).__name__)
 
 
 def _refuse_another_document(folder: Path, last: dict, manifest: dict, doc: Document, source: Path,

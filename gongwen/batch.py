@@ -155,7 +155,7 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
     if delimiter is None:
         first = text.split("\n", 1)[0]
         counts = {d: first.count(d) for d in (",", "，", "\t", ";")}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -186,7 +186,7 @@ def _csv_rows(raw: bytes, path: Path, delimiter: str | None) -> list[Row]:
         line, start = start, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue                                  # blank lines between rows
-        values = {}
+        values: dict[str, Any] = {}
         for i, name in enumerate(names):
             if name:
                 cell = cells[i].replace("\r\n", "\n").replace("\r", "\n").strip() if i < len(cells) else ""
@@ -380,7 +380,7 @@ def _run_copy(job: Job, out: Outcome, settings: Settings) -> Outcome:
     """One numbered copy: the notice's layout is made once per process (the
     data were checked once by copies()); each copy swaps in its 份号."""
     doc = dataclasses.replace(_STATE["document"], copy_number=job.copy_number)
-    lay = renumbered(_STATE["layout"], job.copy_number, fontbook())
+    lay = renumbered(_STATE["layout"], job.copy_number or "", fontbook())   # a copies job has its 份号
     path = settings.out_dir / f"{job.stem}.pdf"
     atomic_write(path, finish(render_pdf(lay, doc, fontbook()), lay, doc))
     out.outputs.append(path)
@@ -413,9 +413,9 @@ def run_jobs(kind: str, source: Path, jobs: list[Job], settings: Settings, worke
     done = 0
     if workers == 1:
         for job in jobs:
-            outcomes[job.index] = _run(job)
+            outcome = outcomes[job.index] = _run(job)
             if on_outcome:
-                on_outcome(outcomes[job.index])
+                on_outcome(outcome)
             done += 1
             if progress:
                 progress(done, n)
@@ -464,7 +464,7 @@ def _row_key(doc, job: Job, settings: Settings) -> str:
     values, the options and the bytes of every file the document names
     (seal images, 附件 PDFs), and the program's version."""
     import json
-    files = {}
+    files: dict[str, str | None] = {}
     for role, path in _input_files(doc):
         try:
             files[role] = _sha(Path(path).read_bytes())
@@ -761,8 +761,8 @@ def copies(source: Path, numbered: list[str], merged: bool, out_dir: Path, stric
         for p in o.problems:
             print("  " + show(p).format().replace("\n", "\n  "), file=sys.stderr)
     for o in outcomes:
-        for p in o.outputs:
-            print(p)
+        for path in o.outputs:
+            print(path)
     print(f"共 {len(numbered)} 份（份号 {numbered[0]}—{numbered[-1]}），每份一个 PDF，在 {out_dir}；"
           f"用时 {time.perf_counter() - started:.1f} 秒。", file=sys.stderr)
     return 1 if failed else 0

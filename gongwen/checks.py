@@ -623,13 +623,13 @@ def halfwidth_marks(text: str) -> list[int]:
     marks inside Latin words (e.g., Node.js) or with no Chinese next to them,
     a `1.` heading number at the start, a full stop right after a Latin letter
     (an abbreviation such as Co.)."""
-    skip = set()
+    skip: set[int] = set()
     for rx in (_EMAIL, _URL):
         for m in rx.finditer(text):
             skip.update(range(m.start(), m.end()))
-    m = re.match(r"^\s*\d{1,3}\.", text)
-    if m:
-        skip.add(m.end() - 1)
+    number = re.match(r"^\s*\d{1,3}\.", text)
+    if number:
+        skip.add(number.end() - 1)
     out = []
     n = len(text)
     for i, ch in enumerate(text):

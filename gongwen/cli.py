@@ -314,19 +314,22 @@ def _main_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _command_parser(command: Command) -> argparse.ArgumentParser:
+def _command_parser(command: Command) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The parser of `generate.py COMMAND …` and the command's own (for its -h)."""
     p = Parser(prog="generate.py", usage=argparse.SUPPRESS, add_help=False)
     sub = p.add_subparsers(dest="command", metavar="命令", required=True)
-    command.arguments(sub.add_parser(command.name, prog=f"generate.py {command.name}", help=command.summary, description=command.summary + "。"))
-    return p
+    own = sub.add_parser(command.name, prog=f"generate.py {command.name}", help=command.summary,
+                         description=command.summary + "。")
+    command.arguments(own)
+    return p, own
 
 
 def _parse(argv: list[str]) -> tuple[Command, argparse.ArgumentParser, argparse.Namespace]:
     names = {c.name: c for c in COMMANDS}
     first = argv[0] if argv else ""
     if first in names:
-        parser = _command_parser(names[first])
-        return names[first], parser._subparsers._group_actions[0].choices[first], parser.parse_args(argv)
+        parser, own = _command_parser(names[first])
+        return names[first], own, parser.parse_args(argv)
     parser = _main_parser()
     # A word that is no file and looks like a mistyped command (histroy): say which was meant.
     if first and not first.startswith("-") and not Path(first).exists() and not Path(first).suffix:
@@ -427,6 +430,6 @@ def _reason(e: BaseException) -> str:
         return "路径里有不能出现在文件名中的字符"
     return {errno.EACCES: "没有权限查看这个路径", errno.EPERM: "没有权限查看这个路径",
             errno.ENAMETOOLONG: "路径或文件名过长", errno.ELOOP: "路径里的符号链接绕成了圈"}.get(
-                e.errno, e.strerror or type(e).__name__)
+                e.errno or 0, e.strerror or type(e).__name__)
 
 

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Mapping
 
 from .errors import GongwenError, Problem
 
@@ -44,7 +44,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     atomic_write_all({path: data})
 
 
-def atomic_write_all(files: dict[Path, bytes | Callable[[BinaryIO], None]]) -> None:
+def atomic_write_all(files: Mapping[Path, bytes | Callable[[BinaryIO], None]]) -> None:
     """Write every file under a temporary name first, then rename them all: a
     failure while writing (disk full, permissions) leaves every final name as
     it was — no new PDF beside an old DOCX.  The temporary files are locked
@@ -57,7 +57,7 @@ def atomic_write_all(files: dict[Path, bytes | Callable[[BinaryIO], None]]) -> N
         for path, data in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-            f = os.fdopen(fd, "wb")
+            f: BinaryIO = os.fdopen(fd, "wb")
             opened.append((path, tmp, f))
             if fcntl is not None:
                 fcntl.flock(f, fcntl.LOCK_EX)

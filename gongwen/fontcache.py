@@ -195,7 +195,7 @@ def _store(font, index: int, st: os.stat_result, target: Path) -> None:
     # Only cache what we reproduce exactly: the on-demand tables must equal
     # ReportLab's lists entry for entry.
     tables = _tables(data, face.table, face.numGlyphs, face._pdfScale)
-    if tables is None or list(tables[0]) != face.hmetrics or list(tables[1]) != face.glyphPos:
+    if tables is None or tables[0][:] != face.hmetrics or tables[1][:] != face.glyphPos:
         return
     attrs, lazy = {}, {}
     for k, v in face.__dict__.items():

@@ -180,7 +180,7 @@ class Face:
             return self.__maps
         except AttributeError:
             rl = self.rl_font.face
-            self.__maps = (rl.charToGlyph, rl.charWidths)
+            self.__maps: tuple[dict[int, int], dict[int, float]] = (rl.charToGlyph, rl.charWidths)
             return self.__maps
 
     # -- metrics ---------------------------------------------------------
@@ -205,7 +205,7 @@ class Face:
         except KeyError:
             pass
         except AttributeError:
-            self.__advances = {}
+            self.__advances: dict[str, float] = {}
         to_glyph, widths = self._maps
         cp = ord(ch)
         if cp < 0x20 or 0x7F <= cp < 0xA0:
@@ -268,7 +268,7 @@ class Face:
                     if box:
                         centres.append((box[1] + box[3]) / 2)
             centres.sort()
-            self.__ink_centre = centres[len(centres) // 2] if centres else spec.EM_ASCENT - 0.5
+            self.__ink_centre: float = centres[len(centres) // 2] if centres else spec.EM_ASCENT - 0.5
             return self.__ink_centre
 
     # -- embedding -------------------------------------------------------
@@ -455,7 +455,7 @@ class FontBook:
     def __init__(self, search_dirs: list[Path] | None = None, *,
                  cache_dir: Path | None = CACHE_DIR):
         explicit = search_dirs is not None
-        dirs = _env_dirs() + ([Path(d) for d in search_dirs] if explicit else default_search_dirs())
+        dirs = _env_dirs() + ([Path(d) for d in search_dirs] if search_dirs is not None else default_search_dirs())
         self.search_dirs: list[Path] = []
         self._full_scan: set[Path] = set()   # folders whose every font file is checked
         env = set(_env_dirs())
@@ -608,9 +608,9 @@ class FontBook:
                 if st == style and fb.has_glyph(ch):
                     return fb
             # one subset per style for all the document's missing characters
-            fb = self.fallback(self._fallback_chars | {ch}, style)
-            if fb is not None and fb.has_glyph(ch):
-                return fb
+            subset = self.fallback(self._fallback_chars | {ch}, style)
+            if subset is not None and subset.has_glyph(ch):
+                return subset
         raise MissingGlyph(ch, role)
 
     def by_key(self, key: str) -> Face:

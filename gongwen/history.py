@@ -71,10 +71,10 @@ def _input_changes(va: dict, vb: dict) -> list[str]:
     a, b = by_role(va), by_role(vb)
     out = []
     for role in sorted(set(a) | set(b)):
-        x, y = a.get(role), b.get(role)
-        if x is None:
+        x, y = a.get(role, {}), b.get(role, {})      # a record always has its role: {} is none
+        if not x:
             out.append(f"{role}：加了“{y.get('file')}”")
-        elif y is None:
+        elif not y:
             out.append(f"{role}：去掉了“{x.get('file')}”")
         elif x.get("sha256") != y.get("sha256"):
             same = x.get("file") == y.get("file")
@@ -297,6 +297,6 @@ def _attachments(x: list[dict], y: list[dict]) -> list[str]:
                                                    f"由 {_q(fp['file'])} 换成 {_q(fq['file'])}"))
             elif fq:
                 out.append(f"{label}改为附上 PDF 文件 {_q(fq['file'])}")
-            else:
+            elif fp:
                 out.append(f"{label}不再附 PDF 文件 {_q(fp['file'])}，改为写出的内容")
     return out

@@ -148,7 +148,7 @@ def label_ranges(lay) -> list:
         if style:
             nums += [i, pikepdf.Dictionary(S=pikepdf.Name("/" + style), St=start)]
         else:
-            nums += [i, pikepdf.Dictionary(P=pikepdf.String(name))]
+            nums += [i, pikepdf.Dictionary(P=pikepdf.String(name or ""))]   # a name when no style
     return nums
 
 
@@ -163,11 +163,10 @@ def label_entries(lay) -> list[tuple[int, str | None, int | None, str | None]]:
         if name:
             out.append((i, None, None, name))
             expect = None
-        elif expect != page.number:
-            out.append((i, "D", page.number, None))
-            expect = page.number + 1
         else:
-            expect += 1
+            if expect != page.number:            # a new decimal run starts here
+                out.append((i, "D", page.number, None))
+            expect = page.number + 1
     return out
 
 
@@ -268,7 +267,7 @@ def _underlay_externals(pdf, lay) -> list[Path]:
     """Put each external page under the page drawn for it (which carries only
     the page number), scaled to fit the A4 page and centred."""
     import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
-    opened: dict[Path, object] = {}
+    opened: dict[Path, pikepdf.Pdf] = {}
     files: list[Path] = []
     try:
         for i, page in enumerate(lay.pages):

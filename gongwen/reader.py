@@ -66,7 +66,7 @@ class _Ctx:
         self.data = data
         self.confine = confine          # files the data names must lie inside this folder (the web page)
         self.problems: list[Problem] = []
-        self._jinja = None
+        self._jinja: Templates | None = None
         self.variables: dict[str, Any] = {}
 
     def pos(self, key: str) -> Pos | None:
@@ -82,7 +82,8 @@ class _Ctx:
         """Every text of the document passes here: its templates expanded, and
         characters a document cannot hold refused (before and after expansion).
         `block`: the text is a `|` block whose lines are the file's lines from `line` on."""
-        base = line or (self.pos(key).line if self.pos(key) else None)
+        pos = self.pos(key)
+        base = line or (pos.line if pos else None)
         if not self._printable(key, text, base, "", block):
             return forbidden_removed(text)
         if "{{" not in text and "{%" not in text and "{#" not in text:
@@ -131,7 +132,7 @@ class _Ctx:
             return ()
         if isinstance(v, str):
             items = [v]
-            lines = [None]
+            lines: list[int | None] = [None]
         elif isinstance(v, list):
             items = list(v)
             lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
@@ -174,10 +175,10 @@ class _Ctx:
         shown = v.strip() if isinstance(v, str) else self.data.raw.get(key) or _kind(v)
         m = _DATE_CN_NUMERALS.match(shown) if isinstance(shown, str) else None
         if m:
-            y = "".join(str(_CN_DATE_DIGITS.index(ch)) if ch in _CN_DATE_DIGITS else "0" for ch in m.group(1))
-            mo, d = (markup.parse_chinese_number(g) for g in m.group(2, 3))
+            year = "".join(str(_CN_DATE_DIGITS.index(ch)) if ch in _CN_DATE_DIGITS else "0" for ch in m.group(1))
+            month, day = (markup.parse_chinese_number(g) for g in m.group(2, 3))
             try:
-                hint = format_date(_dt.date(int(y), mo, d))
+                hint = format_date(_dt.date(int(year), month, day))  # type: ignore[arg-type]  # None: TypeError
             except (TypeError, ValueError):     # 四月三十一日 does not exist either
                 hint = "写成真实的日期，例如 2023-04-18"
             self.error(key, f"日期“{shown}”用了汉字数字；成文日期用阿拉伯数字标全年、月、日。", hint)
@@ -322,8 +323,8 @@ def _check_sizes(ctx: _Ctx, doc: Document) -> None:
                   f"精简到 {MAX_AUTO_TITLE_CHARS} 字以内；或写成 `标题: |`，下面每行一段，自己分行")
     for a in doc.attachments:
         if len(a.name) > MAX_AUTO_TITLE_CHARS:
-            line = ctx.data.get("附件").item_pos[a.number - 1].line \
-                if isinstance(ctx.data.get("附件"), LocatedList) and a.number <= len(ctx.data["附件"]) else None
+            items = ctx.data.get("附件")
+            line = items.item_pos[a.number - 1].line if isinstance(items, LocatedList) and a.number <= len(items) else None
             ctx.error("附件", f"附件名称过长（{len(a.name)} 字）。", f"精简到 {MAX_AUTO_TITLE_CHARS} 字以内", line=line)
     total = 0
     for b in list(doc.body) + [b for a in doc.attachments for b in a.content]:
@@ -457,7 +458,7 @@ def _body(ctx: _Ctx, key: str, data: Located | None = None, line: int | None = N
     if len(ctx.problems) > before:         # the template failed: its source is not the text
         return []
     try:
-        return markup.parse_body(text, at)
+        return [*markup.parse_body(text, at)]
     except GongwenError as e:          # markup reports its own problems (tables …)
         for prob in e.problems:
             ctx.problems.append(prob if prob.file else Problem(prob.message, prob.hint, prob.field or field,
@@ -611,7 +612,8 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
     if v is None:
         return ()
     if isinstance(v, str):                      # one attachment, name only
-        v_items, lines = [v], [ctx.pos("附件").line if ctx.pos("附件") else None]
+        pos = ctx.pos("附件")
+        v_items, lines = [v], list[int | None]([pos.line if pos else None])
     elif isinstance(v, list):
         v_items = list(v)
         lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
@@ -619,7 +621,7 @@ def _attachments(ctx: _Ctx, base_dir: Path) -> tuple[Attachment, ...]:
         ctx.error("附件", f"应是列表，这里写成了{_kind(v)}。",
                   "每个附件写 `  - 名称: …`，再加 `    内容: |` 或 `    文件: 某.pdf`")
         return ()
-    out = []
+    out: list[Attachment] = []
     for i, (item, line) in enumerate(zip(v_items, lines), 1):
         if isinstance(item, (str, int, float)) and not isinstance(item, bool):
             name = ctx.render("附件", str(item), line).strip()
@@ -709,10 +711,11 @@ def _seal(ctx: _Ctx, base_dir: Path) -> Seal | None:
         return Seal(image, aspects=(_aspect(image),) if image else ())
     if isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v):
         # 联合行文: one seal per issuer, in the order of 发文机关署名
-        lines = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
+        lines: list[int | None] = [p.line for p in v.item_pos] if isinstance(v, LocatedList) else [None] * len(v)
         images = tuple(_image_file(ctx, "印章", base_dir, x.strip(), ln, "印章图片") for x, ln in zip(v, lines))
-        if all(images):
-            return Seal(images[0], images, tuple(_aspect(i) for i in images))
+        found = tuple(i for i in images if i is not None)
+        if len(found) == len(images):
+            return Seal(found[0], found, tuple(_aspect(i) for i in found))
         return Seal()
     ctx.error("印章", "应是 true、false 或印章图片的路径。", "`印章: true`（打印后手工盖章）或 `印章: 印章.png`；联合行文每个机关一枚：`印章: [甲.png, 乙.png]`")
     return None

@@ -96,10 +96,10 @@ def subset(data, tables: Mapping[str, Mapping[str, int]], char_to_glyph: Mapping
     for gid in order:
         rec = records[gid]
         if rec and struct.unpack_from(">h", rec, 0)[0] < 0:
-            rec = bytearray(rec)
-            for pos, comp in _components(rec):
-                struct.pack_into(">H", rec, pos, new_id[comp])
-            rec = bytes(rec)
+            patched = bytearray(rec)
+            for pos, comp in _components(patched):
+                struct.pack_into(">H", patched, pos, new_id[comp])
+            rec = bytes(patched)
         glyf += rec
         glyf += b"\0" * (-len(glyf) % 4)
         loca.append(len(glyf))

@@ -335,10 +335,10 @@ def _unindented_text_line(src_lines: list[str], line: int | None):
     return None
 
 
-def _unclosed_quote(src_lines: list[str], line: int):
+def _unclosed_quote(src_lines: list[str], line: int | None):
     """(line, quote) of a value above the error line that opens a quote and
     does not close it on its line."""
-    for n in range(min(line, len(src_lines)) - 1, 0, -1):
+    for n in range(min(line or 0, len(src_lines)) - 1, 0, -1):
         m = re.match(r"^\s*(?:-\s+)?[^\s:#][^:]*:\s+([\"'])(.*)$", src_lines[n - 1])
         if m and m.group(1) not in m.group(2).replace("\\" + m.group(1), ""):
             return n, m.group(1)

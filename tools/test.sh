@@ -28,4 +28,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -r requirements-test.txt   # the runtime's requirements and the test tools
+.venv/bin/python -m mypy                            # the types of gongwen/ (mypy.ini)
 exec .venv/bin/python -m pytest -q "$@"

@@ -130,8 +130,8 @@ def _complete(rec: Recognised, draft: Draft) -> None:
     if "发文机关标志" not in f:
         if sig:
             names = sig if isinstance(sig, list) else [sig]
-            title = "".join(f.get("标题") or []) if isinstance(f.get("标题"), list) else str(f.get("标题", ""))
-            letter = title.rstrip("）)").endswith("函") or "函" in title[-4:]
+            typed = "".join(f.get("标题") or []) if isinstance(f.get("标题"), list) else str(f.get("标题", ""))
+            letter = typed.rstrip("）)").endswith("函") or "函" in typed[-4:]
             f["发文机关标志"] = names if len(names) > 1 else names[0] + ("" if letter else "文件")
             rec.unsure.append((0, f"草稿没有版头：发文机关标志按署名补为“{'、'.join(names)}"
                                   f"{'' if letter or len(names) > 1 else '文件'}”，请核对"))

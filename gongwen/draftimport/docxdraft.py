@@ -248,12 +248,12 @@ class _Para:
     hidden: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     inserted: int = 0
-    comments: list[str] = field(default_factory=list)
+    comments: list[str | None] = field(default_factory=list)   # comment ids (None: a reference without one)
     boxes: list = field(default_factory=list)   # text box contents (w:txbxContent)
 
 
 class _Walker:
-    def __init__(self, styles: Styles, numbering: Numbering, draft: Draft, comments: dict[str, str]):
+    def __init__(self, styles: Styles, numbering: Numbering, draft: Draft, comments: dict[str | None, str]):
         self.styles, self.numbering, self.draft = styles, numbering, draft
         self.comments = comments
         self.lines: list[Line] = []
@@ -512,7 +512,7 @@ def read_docx(raw: bytes, name: str) -> Draft:
     except Exception as e:      # python-docx raises many kinds on a broken package
         raise GongwenError(Problem(f"这个 DOCX 文件已损坏，无法打开（{type(e).__name__}）。", _SAVE_AS,
                                    file=name)) from None
-    parts = {}
+    parts: dict[str, list[bytes]] = {}
     for rel in document.part.rels.values():
         kind = rel.reltype.rsplit("/", 1)[-1]
         if not rel.is_external and kind in ("styles", "numbering", "comments", "header", "footer"):
@@ -525,7 +525,7 @@ def read_docx(raw: bytes, name: str) -> Draft:
             return etree.fromstring(blobs[0], parser) if blobs else None
         except etree.XMLSyntaxError:
             return None
-    comments = {}
+    comments: dict[str | None, str] = {}
     croot = root("comments")
     if croot is not None:
         for c in croot.iter(_w("comment")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..checks import parse_doc_number
 from ..model import format_date
@@ -32,7 +33,7 @@ class Found:
 
 @dataclass
 class Recognised:
-    fields: dict[str, object] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)    # field → text, or list of texts
     body: list[str] = field(default_factory=list)
     body_src: list[int] = field(default_factory=list)      # each body paragraph's first draft line
     body_span: tuple[int, int] | None = None
@@ -60,6 +61,7 @@ class _Reader:
         self.draft = draft
         self.out = Recognised()
         self.lines = [x for x in draft.lines if (x.stripped or x.table is not None) and not x.rule]
+        self.wrap: Wrap | None = None          # how the body's lines were wrapped (detect_wrap), once the head is read
 
     def drop(self, src: int, text: str, why: str) -> None:
         if text.strip():
@@ -594,7 +596,7 @@ class _Reader:
             label = _s(L[a]).replace(" ", "")
             m = ATTACH_LABEL.match(label)
             self.drop(L[a].src, label, "附件标签“附件N”（生成时印出）")
-            number = int(m.group("n")) if m.group("n") else k
+            number = int(m.group("n")) if m and m.group("n") else k
             j = a + 1
             title: list[str] = []
             while j < b and L[j].table is None and len(title) < 3:
@@ -632,7 +634,7 @@ class _Reader:
     def _paragraphs(self, lines: list[Line], attachment: bool = False, srcs: list[int] | None = None) -> list:
         """The lines as paragraphs (and tables); `srcs`, if given, receives each
         item's first draft line."""
-        wrap = self.wrap
+        wrap = self.wrap if self.wrap is not None else detect_wrap(lines)
         srcs = [] if srcs is None else srcs
         paras = join_lines(lines, wrap, self.out.unsure)
         out: list = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from .recognise import Recognised
+from .recognise import Found, Recognised
 from .source import Draft, Dropped
 
 # Reasons whose text is shown line by line: the clerk should see what went.
@@ -57,7 +57,7 @@ def build_report(draft: Draft, rec: Recognised, target: str | None) -> ImportRep
     rep.lines.append("认出的各部分：")
     order = ("份号", "密级", "保密期限", "紧急程度", "发文机关标志", "发文字号", "签发人", "标题", "主送机关")
     found = sorted(rec.found, key=lambda f: (f.first, f.field))
-    seen: dict[str, object] = OrderedDict()
+    seen: dict[str, Found] = OrderedDict()
     for f in found:                     # the last report of a field is its full value (签发人 grows)
         seen[f.field] = f
     head_parts = [f for f in seen.values() if f.field in order]

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import metadata, spec
-from ..layout.boxes import Image, Layout, Page, Rule, TextRun, VRule
+from ..fonts import FontBook
+from ..layout.boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
 from ..model import Document, format_date
 from ..pdfa import bookmarks
 from ..ttfsubset import subset
@@ -85,7 +86,7 @@ _PIECE_ELEMENT = {("印发机关", True): "印发日期"}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)        # no clock time in the package: same data, same bytes
 
 
-def render_ofd(lay: Layout, doc: Document, fonts) -> bytes:
+def render_ofd(lay: Layout, doc: Document, fonts: FontBook) -> bytes:
     """The OFD package as bytes."""
     return _Writer(lay, doc, fonts).package()
 
@@ -173,13 +174,13 @@ class _Res:
 class _Writer:
     lay: Layout
     doc: Document
-    fonts: object
+    fonts: FontBook
     next_id: int = 0
     font_res: dict[str, _Res] = field(default_factory=dict)      # face key → resource
     image_res: dict[Path, _Res] = field(default_factory=dict)
     # (part, element, 附件 number or None) → (page ID, object ID) of each object drawing it
     tags: dict[tuple[str, str, int | None], list[tuple[int, int]]] = field(default_factory=dict)
-    line_of: dict[int, tuple[object, int]] = field(default_factory=dict)   # id(run) → (its LaidLine, offset)
+    line_of: dict[int, tuple[LaidLine, int]] = field(default_factory=dict)   # id(run) → (its LaidLine, offset)
     page_attachment: dict[int, int] = field(default_factory=dict)          # id(page) → 附件 number on it
 
     def new_id(self) -> int:
@@ -238,9 +239,9 @@ class _Writer:
         """The run as drawn and tagged: (run, element, 附件 number) — split where
         its line has a tab stop, so a piece set apart (the 印发日期 flush right of
         the 印发机关) is an object of its own."""
-        line, offset = self.line_of.get(id(run), (None, 0))
-        if line is None:
+        if id(run) not in self.line_of:
             return [(run, run.element, None)]
+        line, offset = self.line_of[id(run)]
         attachment = line.origin.attachment
         cuts = sorted({t.index - offset for t in line.tabs if 0 < t.index - offset < len(run.text)})
         if not cuts:
@@ -258,7 +259,7 @@ class _Writer:
         text, xs = run.text, run.xs
         if _NOT_XML.search(text):
             keep = [k for k, ch in enumerate(text) if not _NOT_XML.match(ch)]
-            text, xs = "".join(text[k] for k in keep), [xs[k] for k in keep]
+            text, xs = "".join(text[k] for k in keep), tuple(xs[k] for k in keep)
         if not text:
             return None
         em = run.size * spec.PT
@@ -445,8 +446,9 @@ class _Writer:
         d = self.doc
         info = [f"<ofd:DocID>{doc_id}</ofd:DocID>", f"<ofd:Title>{escape(metadata.title(d))}</ofd:Title>",
                 f"<ofd:Author>{escape(metadata.author(d))}</ofd:Author>"]
-        if metadata.subject(d):
-            info.append(f"<ofd:Subject>{escape(metadata.subject(d))}</ofd:Subject>")
+        subject = metadata.subject(d)
+        if subject:
+            info.append(f"<ofd:Subject>{escape(subject)}</ofd:Subject>")
         if d.date is not None:
             info.append(f"<ofd:CreationDate>{d.date.isoformat()}</ofd:CreationDate>")
         words = metadata.keywords(d).split()

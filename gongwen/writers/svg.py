@@ -59,7 +59,7 @@ def _text_svg(run: TextRun) -> str:
         attrs += f' fill="{_rgb(run.color)}"'
     h = run.hscale or 1.0
     pieces: list[tuple[str, tuple[float, ...]]] = []
-    chars, xs = "", []
+    chars, xs = "", list[float]()
     for ch, x in zip(run.text, run.xs):
         if ord(ch) > 0xFFFF:
             if chars:
@@ -73,9 +73,9 @@ def _text_svg(run: TextRun) -> str:
         pieces.append((chars, tuple(xs)))
     out = []
     for text, xs_ in pieces:
-        x = " ".join(_num(v / h) for v in xs_)
+        at = " ".join(_num(v / h) for v in xs_)
         scale = f' transform="scale({_num(h)} 1)"' if abs(h - 1.0) > 1e-6 else ""
-        out.append(f'<text x="{x}" y="{_num(run.baseline)}" {attrs}{scale} '
+        out.append(f'<text x="{at}" y="{_num(run.baseline)}" {attrs}{scale} '
                    f'data-element={quoteattr(run.element)}>{escape(text)}</text>')
     return "".join(out)
 

@@ -161,7 +161,7 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
     there the paragraph starts its page by a page break, so Word and
     LibreOffice break where the layout did, not where the lines run out."""
     pages = {p.number: p for p in w.lay.pages}
-    last = (1, 0) if not has_header else None
+    last: tuple[int, int] | None = (1, 0) if not has_header else None
     prev: Para | None = None
     for para in flow:
         first = para.lines[0]
@@ -186,7 +186,7 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
             para.page_break = True
         if len({ln.page for ln in para.lines}) > 1:
             para.widow = True          # layout split it two lines and more a side, as widow control does
-        last = (para.lines[-1].page, para.lines[-1].line)
+        last = (para.lines[-1].page, para.lines[-1].line or 0)
         prev = para
 
 

@@ -102,9 +102,10 @@ def _model_runs(w: "Writer", lines: list[LaidLine]) -> list[etree._Element] | No
     break dropped one), cut where the layout split the paragraph."""
     o = lines[0].origin
     blocks = w.doc.body if o.attachment is None else w.doc.attachments[o.attachment - 1].content
-    if o.block is None or o.block >= len(blocks) or not isinstance(blocks[o.block], Paragraph):
+    block = blocks[o.block] if o.block is not None and o.block < len(blocks) else None
+    if not isinstance(block, Paragraph):
         return None
-    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in blocks[o.block].spans for ch in s.text]
+    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in block.spans for ch in s.text]
     same = [ln for ln in w.flow if ln.origin == o and ln.element == lines[0].element]
     skip = sum(len(ln.text.replace(" ", "")) for ln in same[:same.index(lines[0])])
     take = sum(len(ln.text.replace(" ", "")) for ln in lines)
@@ -277,5 +278,5 @@ def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) 
 def nearest(w: "Writer", flow: list[Para], page: int, y: float) -> Para | None:
     """The paragraph on `page` whose first line is nearest to y (mm)."""
     on_page = [p for p in flow if p.table is None and p.lines and p.page == page and p.lines[0].line is not None]
-    return min(on_page, key=lambda p: abs(w.lay.line_top(page, p.lines[0].line) + spec.LINE_PITCH / 2 - y),
+    return min(on_page, key=lambda p: abs(w.lay.line_top(page, p.lines[0].line or 0) + spec.LINE_PITCH / 2 - y),
                default=None)

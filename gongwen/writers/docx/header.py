@@ -49,7 +49,7 @@ def header(w: "Writer", title_top: int) -> list[etree._Element]:
     if joint:
         items = sorted(items + [(names[0].runs[0].baseline, None)], key=lambda t: t[0])
     placed: list[_Line | etree._Element] = []
-    cursor = TOP
+    cursor: int = TOP
     for _, group in items:
         cursor = _joint_mark(w, placed, lines, cursor) if group is None else _absolute(w, placed, group, cursor)
     rule = next((i for i in w.lay.pages[0].items if isinstance(i, Rule) and i.element == Element.HEADER_RULE), None)
@@ -155,5 +155,5 @@ def borderless_table(cols: list[int], indent: int, rows: list[list[list[etree._E
 
 def first_grid_line(w: "Writer") -> int:
     """Top (twips) of the title's grid line, where the 版头 ends."""
-    first = next((ln for ln in w.flow if ln.line is not None), None)
-    return TOP + ((first.line if first else 1) - 1) * PITCH
+    first = next((ln.line for ln in w.flow if ln.line is not None), None)
+    return TOP + ((first if first is not None else 1) - 1) * PITCH

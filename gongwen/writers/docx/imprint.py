@@ -46,7 +46,7 @@ def imprint_box(w: "Writer", number: int) -> etree._Element:
     # top and bottom, and a line it overlapped would be pushed on.
     top = max(twips(top_mm), TOP + (first_line - 1) * PITCH)
     height = twips(bottom_mm) - top
-    bands = list(zip(rules, rules[1:])) or [(None, None)]
+    bands: list[tuple[Rule | None, Rule | None]] = list(zip(rules, rules[1:])) or [(None, None)]
     cells, heights = [], []
     for i, (upper, lower) in enumerate(bands):
         last = i == len(bands) - 1
