@@ -39,7 +39,7 @@ from .errors import GongwenError, Problem
 from .files import atomic_write, sweep_temp_folders, sweep_temps, write_folder
 from .inputfiles import IMAGE_BYTES, PDF_BYTES, read_bounded
 from .likeness import likeness
-from .model import Attachment, Document, Paragraph, Seal, SignatureSeal, Table, format_date
+from .model import Attachment, Document, Paragraph, Seal, SignatureSeal, Table
 from .reader import read
 
 MANIFEST = "manifest.json"

@@ -24,7 +24,7 @@ from typing import Iterable
 from . import markup, spec
 from .errors import GongwenError, Problem
 from .fonts import MissingGlyph, default_book
-from .model import Document, Paragraph, Table, format_date
+from .model import Document, Paragraph, format_date
 from .reader import KNOWN_KEYS
 
 # 党政机关公文处理工作条例 (2012) art. 8: the fifteen 文种; 命令 is also written 令.

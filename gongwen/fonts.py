@@ -251,26 +251,6 @@ class Face:
         upem = rl.unitsPerEm
         return (x0 / upem, y0 / upem, x1 / upem, y1 / upem)
 
-    @property
-    def ink_centre(self) -> float:
-        """Median vertical centre of common ideographs' ink, in em above the baseline.
-
-        The nominal CJK em box spans +0.88 … −0.12 (centre 0.38) and Noto Serif
-        CJK centres its ideographs there; Fandol draws them about 0.08 em lower
-        (centre ≈ 0.30).  Layout may use this to centre ink in a grid cell."""
-        try:
-            return self.__ink_centre
-        except AttributeError:
-            centres = []
-            for ch in "国中的一是在不了有和人这上大为永":
-                if self.has_glyph(ch):
-                    box = self.glyph_bounds(ch)
-                    if box:
-                        centres.append((box[1] + box[3]) / 2)
-            centres.sort()
-            self.__ink_centre: float = centres[len(centres) // 2] if centres else spec.EM_ASCENT - 0.5
-            return self.__ink_centre
-
     # -- embedding -------------------------------------------------------
     def register(self) -> None:
         """Register with reportlab.pdfbase.pdfmetrics under ``key`` (idempotent)."""

@@ -9,7 +9,6 @@ import difflib
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import MANIFEST, STANDARD_NUMBER, load_manifest, unregistered, version_elements

@@ -126,11 +126,6 @@ def _archive(pdf, doc: Document, externals: list[Path]) -> bytes:
 UNNUMBERED = {"blank": "空白页", "imprint": "版记"}
 
 
-def page_labels(lay) -> list[str]:
-    """The label of each page: its number, or what it is when it is outside the numbering."""
-    return [_unnumbered(p) or str(p.number) for p in lay.pages]
-
-
 def _unnumbered(page) -> str | None:
     return UNNUMBERED.get(page.kind) if not page.show_number else None
 

@@ -313,7 +313,7 @@ def test_merged_copies_label_a_padding_page_as_blank(tmp_path):
     r = run_generate(str(letter), "--copies", "7-8", "--copies-merged", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
     (merged,) = tmp_path.iterdir()
-    # a 信函's first page prints no number but is page 1 (pdfa.page_labels)
+    # a 信函's first page prints no number but is page 1 (pdfa.label_ranges)
     assert PdfReader(merged).page_labels == ["000007-1", "000007-空白页", "000008-1", "000008-空白页"]
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..checks import parse_doc_number
 from ..model import format_date
-from .paragraphs import Para, Wrap, detect_wrap, join_lines, tidy
-from .patterns import (ATTACH_ITEM, ATTACH_LABEL, ATTACH_NOTE, CLOSING_PHRASES, COPIED_TO, COPY_NUMBER,
-                       DOC_KIND, DOC_NUMBER, LABEL_LINE, NOTE, PERSON, PRINTED, SEAL_ON_BEHALF, SECRET,
-                       SENT_TO_IN_IMPRINT, SIGNER, URGENCY, ends_sentence, is_heading_start, is_organ,
+from .paragraphs import Wrap, detect_wrap, join_lines, tidy
+from .patterns import (ATTACH_ITEM, ATTACH_LABEL, ATTACH_NOTE, CLOSING_PHRASES, COPIED_TO,
+                       DOC_KIND, DOC_NUMBER, LABEL_LINE, NOTE, PERSON, PRINTED, SEAL_ON_BEHALF,
+                       SENT_TO_IN_IMPRINT, SIGNER, ends_sentence, is_heading_start, is_organ,
                        ascii_digits, date_shaped, parse_date, split_date_tail, split_organs, width)
 from .source import Draft, Dropped, Line, TableData
 

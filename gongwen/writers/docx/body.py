@@ -16,7 +16,7 @@ from ...elements import Element
 from ...layout.boxes import Align, Image, LaidLine, Rule
 from ...model import Paragraph
 from ...layout.text import joined_for_word
-from .ooxml import Emu, el, emu, mm_of_twips, qn, text_run, twips
+from .ooxml import Emu, el, emu, mm_of_twips, text_run, twips
 from .properties import PITCH, STYLE, Para, hex_rgb, ind, merged_runs, rpr, run_of, tabbed, tabs
 
 if TYPE_CHECKING:
