@@ -454,19 +454,16 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
     before rendering (read_inputs); they are copied into the version.
     A plainly different document under the archived one's number is refused
     (likeness.py) unless `same_document` says it is a correction."""
-    root = Path(root)
-    source = Path(source)
+    root, source = Path(root), Path(source)
     inputs = read_inputs(doc) if inputs is None else inputs
     _unchanged_since_read(inputs, source)
     ident = identity(doc, source)
     stem = source.stem
     out_stem = output_stem(stem, preprinted)   # 套打 files never replace the normal ones
-    record: dict[str, Any] = {
-        "source": {"file": source.name, "sha256": sha256(data)},
-        "inputs": _input_records(inputs, source),
+    record: dict[str, Any] = {           # what identifies this generation (_same_data_version)
+        "source": {"file": source.name, "sha256": sha256(data)}, "inputs": _input_records(inputs, source),
         "options": {"preprinted": bool(preprinted)},
-        "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())},
-    }
+        "outputs": {ext: {"sha256": sha256(b), "bytes": len(b)} for ext, b in sorted(blobs.items())}}
     with _document_folder(root, ident) as (folder, held):
         _sweep(root, folder, held)
         manifest = load_manifest(folder)
@@ -485,11 +482,7 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
             if last is not None and not same_document:
                 _refuse_another_document(folder, last, manifest, doc, source, inputs, ident)
             version, new = _next_number(folder, manifest), True
-            added = [e for e in new_out if e not in match_out]
-            if same_data and added and all(match_out[e] == h for e, h in new_out.items() if e in match_out):
-                note = f"数据未变，这次另生成了 {'、'.join(e.upper() for e in added)}"
-            else:
-                note = "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
+            note = _why_new(same_data, match_out, new_out)
             files = _write_version(folder, version, stem, out_stem, source.suffix or ".yaml", data, blobs, doc,
                                    inputs)
             entry = {
@@ -506,25 +499,40 @@ def store(root: Path, doc: Document, source: Path, data: bytes, blobs: dict[str,
                             for ext, o in record["outputs"].items()},
                 "generator": _generator(),
             }
-            manifest = {"format": FORMAT, **ident, "标题": doc.title,
-                        "versions": manifest["versions"] + [entry]}
-            try:
-                atomic_write(folder / MANIFEST,
-                             (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-            except BaseException:
-                # not recorded: the version folder goes too, so nothing of this run is left (disk full …)
-                shutil.rmtree(folder / f"v{version}", ignore_errors=True)
-                raise
-        latest_failed = None
-        try:
-            latest, latest_note = _refresh_latest(root, out_stem, blobs), None
-        except OSError as e:
-            # the version is complete and recorded; only build/'s copies are stale: the version's files answer
-            latest, latest_note = list(files.values()), f"{root} 不可写，最新副本未更新"
-            if new:
-                latest_failed = _why(e)
+            _record_version(folder, {"format": FORMAT, **ident, "标题": doc.title,
+                                     "versions": manifest["versions"] + [entry]}, version)
+        latest, latest_note, latest_failed = _latest(root, out_stem, blobs, files, new)
     return Stored(folder.name, folder, version, new, latest, files, note,
                   reason_unused=bool(reason) and not new, latest_note=latest_note, latest_failed=latest_failed)
+
+
+def _latest(root: Path, out_stem: str, blobs: dict[str, bytes], files: dict[str, Path],
+            new: bool) -> tuple[list[Path], str | None, str | None]:
+    """build/'s latest copies refreshed: (where the latest files are, why build/'s
+    were not refreshed, why a new version's could not be)."""
+    try:
+        return _refresh_latest(root, out_stem, blobs), None, None
+    except OSError as e:
+        # the version is complete and recorded; only build/'s copies are stale: the version's files answer
+        return list(files.values()), f"{root} 不可写，最新副本未更新", _why(e) if new else None
+
+
+def _why_new(same_data: bool, before: dict[str, str], now: dict[str, str]) -> str | None:
+    """Why a new version was made from data already archived (None: the data changed)."""
+    added = [e for e in now if e not in before]
+    if same_data and added and all(before[e] == h for e, h in now.items() if e in before):
+        return f"数据未变，这次另生成了 {'、'.join(e.upper() for e in added)}"
+    return "数据未变，但生成的文件不同（字体或程序版本变了）" if same_data else None
+
+
+def _record_version(folder: Path, manifest: dict, version: int) -> None:
+    """Write the manifest that records version `version`, whose folder is written."""
+    try:
+        atomic_write(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    except BaseException:
+        # not recorded: the version folder goes too, so nothing of this run is left (disk full …)
+        shutil.rmtree(folder / f"v{version}", ignore_errors=True)
+        raise
 
 
 def _why(e: OSError) -> str:

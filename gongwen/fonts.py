@@ -301,37 +301,10 @@ def cff_to_glyf(font, max_err: float = 1.0, post_format: float = 3.0) -> None:
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
     del font["CFF "]
-
-    hmtx = font["hmtx"]
-    for name in order:
-        g = glyf.glyphs[name]
-        adv = hmtx[name][0]
-        hmtx[name] = (adv, g.xMin if g.numberOfContours else 0)
-    if "vmtx" in font:
-        vmtx = font["vmtx"]
-        for name in order:
-            g = glyf.glyphs[name]
-            if not g.numberOfContours:
-                continue
-            adv, tsb = vmtx[name]
-            if vorg is not None:
-                origin = vorg.VOriginRecords.get(name, vorg.defaultVertOriginY)
-                tsb = origin - g.yMax
-            vmtx[name] = (adv, tsb)
+    _side_bearings(font, glyf, order, vorg)
     if vorg is not None:
         del font["VORG"]
-
-    maxp = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    maxp.numGlyphs = len(order)
-    maxp.maxZones = 1
-    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxPoints", "maxContours",
-                 "maxCompositePoints", "maxCompositeContours", "maxComponentElements",
-                 "maxComponentDepth"):
-        setattr(maxp, attr, 0)
-    font["maxp"] = maxp                      # the rest is recalculated on save
-
+    font["maxp"] = _maxp(len(order))         # the rest is recalculated on save
     post = font["post"]
     post.formatType = post_format
     post.extraNames = []
@@ -339,6 +312,43 @@ def cff_to_glyf(font, max_err: float = 1.0, post_format: float = 3.0) -> None:
     post.glyphOrder = order
     font["head"].glyphDataFormat = 0
     font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _side_bearings(font, glyf, order: list[str], vorg) -> None:
+    """hmtx left side bearings from the new outlines; vmtx top side bearings
+    from VORG's vertical origins where the font has them."""
+    hmtx = font["hmtx"]
+    for name in order:
+        g = glyf.glyphs[name]
+        adv = hmtx[name][0]
+        hmtx[name] = (adv, g.xMin if g.numberOfContours else 0)
+    if "vmtx" not in font:
+        return
+    vmtx = font["vmtx"]
+    for name in order:
+        g = glyf.glyphs[name]
+        if not g.numberOfContours:
+            continue
+        adv, tsb = vmtx[name]
+        if vorg is not None:
+            origin = vorg.VOriginRecords.get(name, vorg.defaultVertOriginY)
+            tsb = origin - g.yMax
+        vmtx[name] = (adv, tsb)
+
+
+def _maxp(glyphs: int):
+    """A version 1.0 maxp table for `glyphs` TrueType glyphs, its maxima to be recalculated."""
+    from fontTools.ttLib import newTable  # lazy: fontTools only to convert or subset a font
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.numGlyphs = glyphs
+    maxp.maxZones = 1
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxPoints", "maxContours",
+                 "maxCompositePoints", "maxCompositeContours", "maxComponentElements",
+                 "maxComponentDepth"):
+        setattr(maxp, attr, 0)
+    return maxp
 
 
 def _norm(name: str) -> str:
@@ -808,10 +818,7 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
     name gets ``suffix`` so that different subsets embedded in one PDF never
     share a BaseFont name."""
     import struct
-    from fontTools.fontBuilder import FontBuilder  # lazy: fontTools only to convert or subset a font
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # lazy: fontTools only to convert or subset a font
 
     src = TTFont(str(path), fontNumber=index, lazy=True)
     try:
@@ -821,64 +828,88 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
         reader = src.reader
         upem = struct.unpack_from(">H", reader["head"], 18)[0]
         hhea = reader["hhea"]
-        n_hmetrics = struct.unpack_from(">H", hhea, 34)[0]
-        hmtx = reader["hmtx"]
-
-        def advance(gid: int) -> int:
-            return struct.unpack_from(">H", hmtx, 4 * min(gid, n_hmetrics - 1))[0]
-
-        cubic = "glyf" not in src                  # CFF/CFF2: counter-clockwise cubics
-        if "CFF " in src:
-            top = src["CFF "].cff.topDictIndex[0]
-            charstrings = top.CharStrings
-            order = src.getGlyphOrder()
-
-            def draw(gid: int, pen) -> None:
-                charstrings[order[gid]].draw(pen)
-        else:                       # a TrueType source: decompose composite glyphs
-            # lazy: fontTools only to convert or subset a font
-            from fontTools.pens.recordingPen import DecomposingRecordingPen
-            glyph_set = src.getGlyphSet()
-            order = src.getGlyphOrder()
-
-            def draw(gid: int, pen) -> None:
-                rec = DecomposingRecordingPen(glyph_set)
-                glyph_set[order[gid]].draw(rec)
-                rec.replay(pen)
-
-        names = [".notdef"]
-        glyphs = {}
-        metrics = {}
         gid_name: dict[int, str] = {0: ".notdef"}
         for cp, gid in wanted.items():
             if gid not in gid_name:
                 gid_name[gid] = f"g{gid}"
-                names.append(gid_name[gid])
-        for gid, name in gid_name.items():
-            pen = TTGlyphPen(None)
-            draw(gid, Cu2QuPen(pen, 1.0, reverse_direction=cubic))
-            glyph = pen.glyph(dropImpliedOnCurves=True)
-            glyphs[name] = glyph
-            glyph.recalcBounds(None)
-            metrics[name] = (advance(gid), glyph.xMin if glyph.numberOfContours else 0)
-
+        glyphs, metrics = _subset_outlines(src, gid_name)
+        strings, ps = _subset_names(src, suffix)
         os2 = src["OS/2"]
-        name_src = src["name"]
-        strings = {}
-        for nid in (0, 1, 2, 3, 4, 5, 6, 13, 14):
-            text = name_src.getDebugName(nid)
-            if text:
-                strings[nid] = text
-        ps = strings.get(6, "Fallback")
-        if suffix:
-            strings[6] = f"{ps[:50]}-{suffix}"
         h = struct.unpack_from(">hhh", hhea, 4)
     finally:
         src.close()
+    return _subset_font(upem, gid_name, {cp: gid_name[gid] for cp, gid in wanted.items()}, glyphs, metrics, h,
+                        strings, ps, os2)
+
+
+def _subset_outlines(src, gid_name: dict[int, str]) -> tuple[dict, dict[str, tuple[int, int]]]:
+    """The glyphs of `gid_name` as quadratic TrueType glyphs, and their (advance, lsb)."""
+    import struct
+    from fontTools.pens.cu2quPen import Cu2QuPen  # lazy: fontTools only to convert or subset a font
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    hmtx = src.reader["hmtx"]
+    n_hmetrics = struct.unpack_from(">H", src.reader["hhea"], 34)[0]
+    cubic = "glyf" not in src                  # CFF/CFF2: counter-clockwise cubics
+    draw = _glyph_drawer(src)
+    glyphs = {}
+    metrics = {}
+    for gid, name in gid_name.items():
+        pen = TTGlyphPen(None)
+        draw(gid, Cu2QuPen(pen, 1.0, reverse_direction=cubic))
+        glyph = pen.glyph(dropImpliedOnCurves=True)
+        glyphs[name] = glyph
+        glyph.recalcBounds(None)
+        advance = struct.unpack_from(">H", hmtx, 4 * min(gid, n_hmetrics - 1))[0]
+        metrics[name] = (advance, glyph.xMin if glyph.numberOfContours else 0)
+    return glyphs, metrics
+
+
+def _glyph_drawer(src) -> Callable[[int, object], None]:
+    """draw(gid, pen): the source's outline of a glyph; a TrueType source's
+    composite glyphs decomposed."""
+    order = src.getGlyphOrder()
+    if "CFF " in src:
+        charstrings = src["CFF "].cff.topDictIndex[0].CharStrings
+
+        def draw(gid: int, pen) -> None:
+            charstrings[order[gid]].draw(pen)
+        return draw
+    # lazy: fontTools only to convert or subset a font
+    from fontTools.pens.recordingPen import DecomposingRecordingPen
+    glyph_set = src.getGlyphSet()
+
+    def draw_decomposed(gid: int, pen) -> None:
+        rec = DecomposingRecordingPen(glyph_set)
+        glyph_set[order[gid]].draw(rec)
+        rec.replay(pen)
+    return draw_decomposed
+
+
+def _subset_names(src, suffix: str) -> tuple[dict[int, str], str]:
+    """The source's name strings the subset keeps, by name ID, its PostScript
+    name (6) with `suffix`; and that name as the source has it."""
+    name_src = src["name"]
+    strings = {}
+    for nid in (0, 1, 2, 3, 4, 5, 6, 13, 14):
+        text = name_src.getDebugName(nid)
+        if text:
+            strings[nid] = text
+    ps = strings.get(6, "Fallback")
+    if suffix:
+        strings[6] = f"{ps[:50]}-{suffix}"
+    return strings, ps
+
+
+def _subset_font(upem: int, gid_name: dict[int, str], cmap: dict[int, str], glyphs: dict,
+                 metrics: dict[str, tuple[int, int]], h: tuple[int, int, int], strings: dict[int, str], ps: str,
+                 os2) -> bytes:
+    """The subset as TrueType bytes, built with FontBuilder (no time stamps)."""
+    from fontTools.fontBuilder import FontBuilder  # lazy: fontTools only to convert or subset a font
 
     fb = FontBuilder(upem, isTTF=True)
-    fb.setupGlyphOrder(names)
-    fb.setupCharacterMap({cp: gid_name[gid] for cp, gid in wanted.items()})
+    fb.setupGlyphOrder(list(gid_name.values()))
+    fb.setupCharacterMap(cmap)
     fb.setupGlyf(glyphs)
     fb.setupHorizontalMetrics(metrics)
     fb.setupHorizontalHeader(ascent=h[0], descent=h[1], lineGap=h[2])
@@ -886,8 +917,7 @@ def build_subset(path: Path, index: int, chars: Iterable[str], suffix: str = "")
         "copyright": strings.get(0, ""), "familyName": strings.get(1, ps),
         "styleName": strings.get(2, "Regular"), "uniqueFontIdentifier": strings.get(3, ps),
         "fullName": strings.get(4, ps), "version": strings.get(5, "Version 1.0"),
-        "psName": strings[6] if 6 in strings else ps,
-        "licenseDescription": strings.get(13, ""), "licenseInfoURL": strings.get(14, ""),
+        "psName": strings.get(6, ps), "licenseDescription": strings.get(13, ""), "licenseInfoURL": strings.get(14, ""),
     }, mac=False)
     fb.setupOS2(
         version=min(os2.version, 4), usWeightClass=os2.usWeightClass, usWidthClass=os2.usWidthClass,

@@ -176,7 +176,14 @@ class Document:
     def printed_text(self) -> Iterator["PrintedText"]:
         """(field, font role, text, index) of everything the layout prints, labels
         (签发人：, 抄送：, 附件：) included; index: the n-th item of a list field."""
-        X, F, H, K, S = spec.XIAOBIAOSONG, spec.FANGSONG, spec.HEITI, spec.KAITI, spec.SONGTI
+        yield from self._header_text()
+        yield from self._main_text()
+        yield from self._closing_text()
+        yield PrintedText("页码", spec.SONGTI, "—0123456789 ")
+
+    def _header_text(self) -> Iterator["PrintedText"]:
+        """The 版头's texts (printed_text)."""
+        X, F, H, K = spec.XIAOBIAOSONG, spec.FANGSONG, spec.HEITI, spec.KAITI
         P = PrintedText
         for i, name in enumerate(self.organ_mark, 1):
             yield P("发文机关标志", X, name, i)
@@ -198,6 +205,11 @@ class Document:
             yield P("签发人", F, "签发人：")
             for i, name in enumerate(self.signers, 1):
                 yield P("签发人", K, name, i)
+
+    def _main_text(self) -> Iterator["PrintedText"]:
+        """The 主体's texts up to the 附件说明 (printed_text)."""
+        X, F, H = spec.XIAOBIAOSONG, spec.FANGSONG, spec.HEITI
+        P = PrintedText
         for t in (self.title_lines or (self.title,)):
             yield P("标题", X, t)
         if self.addressees:
@@ -222,6 +234,11 @@ class Document:
         for a in self.attachments:
             yield P("附件", F, a.name, a.number)
             yield P("附件", X, a.name, a.number)
+
+    def _closing_text(self) -> Iterator["PrintedText"]:
+        """The 署名, dates, 附注 and 版记's texts (printed_text)."""
+        F = spec.FANGSONG
+        P = PrintedText
         for i, name in enumerate(self.issuers, 1):
             yield P("发文机关署名", F, name, i)
         if self.proxy_seal:
@@ -238,7 +255,6 @@ class Document:
             yield P("印发机关", F, self.printer)
         if self.print_date:
             yield P("印发日期", F, format_date(self.print_date) + "印发")
-        yield P("页码", S, "—0123456789 ")
 
     def all_text(self) -> str:
         """Every character the document prints (for font coverage up front)."""

@@ -231,54 +231,26 @@ def build(data: Located, path: Path | None, *, confine: Path | None = None) -> D
     ctx = _Ctx(path, data, confine)
     _check_keys(ctx)
     _load_variables(ctx)
-    base_dir = path.parent if path else Path.cwd()
-
-    mark = ctx.text_list("发文机关标志")
-    joint = isinstance(data.get("发文机关标志"), list) and len(mark) > 1
-    if joint:
-        organ_mark = tuple(m[:-2] if m.endswith("文件") and len(m) > 2 else m for m in mark)
-        suffix = "文件"
-    else:
-        organ_mark, suffix = mark[:1], ""
-    title = ctx.text("标题") or ""
-    title_lines = tuple(l.strip() for l in title.splitlines() if l.strip())
+    base_dir = path.parent if path else Path.cwd()   # where the files it names are
+    organ_mark, suffix, joint = _organ_mark(ctx)
+    title_lines = tuple(l.strip() for l in (ctx.text("标题") or "").splitlines() if l.strip())
     addressees = ctx.text("主送机关")
     if addressees:
-        addressees = " ".join(addressees.split())
-        addressees = re.sub(r"[:：]*$", "", addressees) + "："
-
+        addressees = re.sub(r"[:：]*$", "", " ".join(addressees.split())) + "："
     body = _body(ctx, "正文")
     attachments = _attachments(ctx, base_dir)
     seal = _seal(ctx, base_dir)
-
     fmt = _format(ctx)
-    issuers = ctx.text_list("发文机关署名")
-    # 纪要 carry no 署名 (§9.4) and 命令 sign with the 签名章: no default from the mark.
-    if not issuers and organ_mark and fmt not in ("纪要", "命令"):
-        issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]) or organ_mark[0],)
-
+    issuers = _issuers(ctx, organ_mark, joint, fmt)
     _seal_count(ctx, issuers)
-
-    copy_number = ctx.text("份号")
-    if copy_number and copy_number.isascii() and copy_number.isdigit() and len(copy_number) < spec.COPY_NUMBER_DIGITS:
-        copy_number = copy_number.zfill(spec.COPY_NUMBER_DIGITS)
-
-    secrecy = ctx.text("密级")
-    secrecy_term = ctx.text("保密期限")
-    if secrecy and "★" in secrecy:          # 机密★1年 written in one field, as it is printed
-        level, _, term = secrecy.partition("★")
-        secrecy = level.strip() or None
-        if term.strip() and not secrecy_term:
-            secrecy_term = term.strip()
-
+    copy_number = _copy_number(ctx)
+    secrecy, secrecy_term = _secrecy(ctx)
     date = ctx.date("成文日期")
     printer = ctx.text("印发机关")
     print_date = ctx.date("印发日期")
     if printer and print_date is None and "印发日期" not in data:
-        print_date = date
-    note = ctx.text("附注")
-    if note:
-        note = re.sub(r"^[（(]|[）)]$", "", note)
+        print_date = date                   # printed the day it is dated, unless the data says otherwise
+    note = re.sub(r"^[（(]|[）)]$", "", ctx.text("附注") or "")
     attendance = tuple((label, names) for label in ATTENDANCE
                        if (names := "、".join(ctx.text_list(label))))
 
@@ -315,6 +287,43 @@ def build(data: Located, path: Path | None, *, confine: Path | None = None) -> D
     if ctx.problems:
         raise GongwenError(sorted(ctx.problems, key=lambda p: p.line or 0))
     return doc
+
+
+def _issuers(ctx: _Ctx, organ_mark: tuple[str, ...], joint: bool, fmt: str | None) -> tuple[str, ...]:
+    """The 发文机关署名; where none is written, the organs of the mark."""
+    issuers = ctx.text_list("发文机关署名")
+    # 纪要 carry no 署名 (§9.4) and 命令 sign with the 签名章: no default from the mark.
+    if not issuers and organ_mark and fmt not in ("纪要", "命令"):
+        issuers = organ_mark if joint else (re.sub(r"文件$", "", organ_mark[0]) or organ_mark[0],)
+    return issuers
+
+
+def _copy_number(ctx: _Ctx) -> str | None:
+    """The 份号, a short number written with its leading zeros (7 → 000007)."""
+    copy_number = ctx.text("份号")
+    if copy_number and copy_number.isascii() and copy_number.isdigit() and len(copy_number) < spec.COPY_NUMBER_DIGITS:
+        copy_number = copy_number.zfill(spec.COPY_NUMBER_DIGITS)
+    return copy_number
+
+
+def _organ_mark(ctx: _Ctx) -> tuple[tuple[str, ...], str, bool]:
+    """(the organs of the 发文机关标志, its 文件 suffix, whether it is a joint mark)."""
+    mark = ctx.text_list("发文机关标志")
+    if isinstance(ctx.data.get("发文机关标志"), list) and len(mark) > 1:
+        return tuple(m[:-2] if m.endswith("文件") and len(m) > 2 else m for m in mark), "文件", True
+    return mark[:1], "", False
+
+
+def _secrecy(ctx: _Ctx) -> tuple[str | None, str | None]:
+    """(密级, 保密期限), from their own fields or from 机密★1年 written in one."""
+    secrecy = ctx.text("密级")
+    secrecy_term = ctx.text("保密期限")
+    if secrecy and "★" in secrecy:          # 机密★1年 written in one field, as it is printed
+        level, _, term = secrecy.partition("★")
+        secrecy = level.strip() or None
+        if term.strip() and not secrecy_term:
+            secrecy_term = term.strip()
+    return secrecy, secrecy_term
 
 
 def _check_sizes(ctx: _Ctx, doc: Document) -> None:

@@ -33,44 +33,77 @@ def subset(data, tables: Mapping[str, Mapping[str, int]], char_to_glyph: Mapping
     """A TrueType font holding .notdef and the glyphs of `chars` (those the font
     maps; invisible characters it lacks are left out), mapped from their code
     points.  Deterministic: same font and characters, same bytes."""
-    def table(tag: str) -> bytes:
-        t = tables.get(tag)
-        if t is None:
-            raise SubsetError(f"font has no {tag!r} table")
-        return bytes(data[t["offset"]:t["offset"] + t["length"]])
-
     if "glyf" not in tables:
         raise SubsetError("font has no TrueType outlines (glyf)")
-    head = bytearray(table("head"))
-    long_loca = struct.unpack_from(">h", head, 50)[0] == 1
-    loca_off = tables["loca"]["offset"]
-    glyf_off = tables["glyf"]["offset"]
-    hhea = bytearray(table("hhea"))
-    n_hmetrics = struct.unpack_from(">H", hhea, 34)[0]
-    hmtx_off = tables["hmtx"]["offset"]
-    maxp = bytearray(table("maxp"))
-
-    def glyph_span(gid: int) -> tuple[int, int]:
-        if long_loca:
-            a, b = struct.unpack_from(">II", data, loca_off + 4 * gid)
-        else:
-            a, b = (2 * v for v in struct.unpack_from(">HH", data, loca_off + 2 * gid))
-        return glyf_off + a, b - a
-
-    def metrics(gid: int) -> tuple[int, int]:
-        if gid < n_hmetrics:
-            return struct.unpack_from(">Hh", data, hmtx_off + 4 * gid)
-        adv = struct.unpack_from(">H", data, hmtx_off + 4 * (n_hmetrics - 1))[0]
-        lsb = struct.unpack_from(">h", data, hmtx_off + 4 * n_hmetrics + 2 * (gid - n_hmetrics))[0]
-        return adv, lsb
-
+    src = _Source(data, tables)
+    head = bytearray(src.table("head"))
+    hhea = bytearray(src.table("hhea"))
+    maxp = bytearray(src.table("maxp"))
     cmap = {}
     for ch in sorted(set(chars), key=ord):
         gid = char_to_glyph.get(ord(ch), 0)
         if gid:
             cmap[ord(ch)] = gid
+    order, new_id, records = _glyph_order(src, cmap.values())
+    glyf, loca = _glyf_and_loca(order, new_id, records)
+    n = len(order)
 
-    # Glyph order: .notdef, then each character's glyph, components after their composite.
+    struct.pack_into(">h", head, 50, 1)                       # indexToLocFormat: long
+    struct.pack_into(">I", head, 8, 0)                        # checkSumAdjustment, set below
+    struct.pack_into(">H", hhea, 34, n)
+    struct.pack_into(">H", maxp, 4, n)
+    hmtx = b"".join(struct.pack(">Hh", *src.metrics(gid)) for gid in order)
+    post_src = src.table("post") if "post" in tables else b"\0" * 32
+    post = struct.pack(">I", 0x00030000) + post_src[4:16] + b"\0" * 16
+
+    out = {
+        "head": bytes(head), "hhea": bytes(hhea), "maxp": bytes(maxp), "hmtx": hmtx,
+        "loca": struct.pack(f">{n + 1}I", *loca), "glyf": bytes(glyf),
+        "cmap": _cmap({cp: new_id[g] for cp, g in cmap.items()}), "post": post,
+    }
+    for tag in _COPIED:
+        if tag in tables:
+            out[tag] = src.table(tag)
+    return _assemble(out)
+
+
+class _Source:
+    """The tables of the font being cut, read in place."""
+
+    def __init__(self, data, tables: Mapping[str, Mapping[str, int]]):
+        self.data, self.tables = data, tables
+        self.long_loca = struct.unpack_from(">h", self.table("head"), 50)[0] == 1
+        self.loca_off = tables["loca"]["offset"]
+        self.glyf_off = tables["glyf"]["offset"]
+        self.n_hmetrics = struct.unpack_from(">H", self.table("hhea"), 34)[0]
+        self.hmtx_off = tables["hmtx"]["offset"]
+
+    def table(self, tag: str) -> bytes:
+        t = self.tables.get(tag)
+        if t is None:
+            raise SubsetError(f"font has no {tag!r} table")
+        return bytes(self.data[t["offset"]:t["offset"] + t["length"]])
+
+    def glyph(self, gid: int) -> bytes:
+        """The glyf record of a glyph."""
+        if self.long_loca:
+            a, b = struct.unpack_from(">II", self.data, self.loca_off + 4 * gid)
+        else:
+            a, b = (2 * v for v in struct.unpack_from(">HH", self.data, self.loca_off + 2 * gid))
+        return bytes(self.data[self.glyf_off + a:self.glyf_off + b])
+
+    def metrics(self, gid: int) -> tuple[int, int]:
+        """(advance, left side bearing) of a glyph."""
+        if gid < self.n_hmetrics:
+            return struct.unpack_from(">Hh", self.data, self.hmtx_off + 4 * gid)
+        adv = struct.unpack_from(">H", self.data, self.hmtx_off + 4 * (self.n_hmetrics - 1))[0]
+        lsb = struct.unpack_from(">h", self.data, self.hmtx_off + 4 * self.n_hmetrics + 2 * (gid - self.n_hmetrics))[0]
+        return adv, lsb
+
+
+def _glyph_order(src: _Source, gids: Iterable[int]) -> tuple[list[int], dict[int, int], dict[int, bytes]]:
+    """Glyph order: .notdef, then each character's glyph, components after
+    their composite; each old glyph id's new one; each glyph's record."""
     order: list[int] = []
     new_id: dict[int, int] = {}
     records: dict[int, bytes] = {}
@@ -80,17 +113,20 @@ def subset(data, tables: Mapping[str, Mapping[str, int]], char_to_glyph: Mapping
             return
         new_id[gid] = len(order)
         order.append(gid)
-        start, length = glyph_span(gid)
-        rec = bytes(data[start:start + length])
-        records[gid] = rec
-        if length >= 10 and struct.unpack_from(">h", rec, 0)[0] < 0:
+        rec = records[gid] = src.glyph(gid)
+        if len(rec) >= 10 and struct.unpack_from(">h", rec, 0)[0] < 0:
             for comp in _components(rec):
                 take(comp[1])
 
     take(0)
-    for gid in cmap.values():
+    for gid in gids:
         take(gid)
+    return order, new_id, records
 
+
+def _glyf_and_loca(order: list[int], new_id: dict[int, int], records: dict[int, bytes]) -> tuple[bytearray, list[int]]:
+    """The new glyf table (composites pointing at their components' new ids,
+    records 4-byte aligned) and its long loca offsets."""
     glyf = bytearray()
     loca = [0]
     for gid in order:
@@ -103,25 +139,7 @@ def subset(data, tables: Mapping[str, Mapping[str, int]], char_to_glyph: Mapping
         glyf += rec
         glyf += b"\0" * (-len(glyf) % 4)
         loca.append(len(glyf))
-    n = len(order)
-
-    struct.pack_into(">h", head, 50, 1)                       # indexToLocFormat: long
-    struct.pack_into(">I", head, 8, 0)                        # checkSumAdjustment, set below
-    struct.pack_into(">H", hhea, 34, n)
-    struct.pack_into(">H", maxp, 4, n)
-    hmtx = b"".join(struct.pack(">Hh", *metrics(gid)) for gid in order)
-    post_src = table("post") if "post" in tables else b"\0" * 32
-    post = struct.pack(">I", 0x00030000) + post_src[4:16] + b"\0" * 16
-
-    out = {
-        "head": bytes(head), "hhea": bytes(hhea), "maxp": bytes(maxp), "hmtx": hmtx,
-        "loca": struct.pack(f">{n + 1}I", *loca), "glyf": bytes(glyf),
-        "cmap": _cmap({cp: new_id[g] for cp, g in cmap.items()}), "post": post,
-    }
-    for tag in _COPIED:
-        if tag in tables:
-            out[tag] = table(tag)
-    return _assemble(out)
+    return glyf, loca
 
 
 def _components(rec) -> list[tuple[int, int]]:

@@ -349,8 +349,12 @@ def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) ->
     """(what is wrong, what to write, the line to point at[, field]) for a YAML syntax error."""
     problem = (e.problem or "").strip()
     context = (e.context or "").strip()
-    src_lines = text.splitlines()
+    return _slip(e, text.splitlines(), line, problem, context) or _by_message(problem, context, line)
 
+
+def _slip(e: yaml.MarkedYAMLError, src_lines: list[str], line: int | None, problem: str, context: str) -> tuple | None:
+    """The explanation of a slip seen in the lines themselves (a Tab, a quote
+    not closed, a colon without its space, a text line indented too little …)."""
     def src(n):
         return src_lines[n - 1] if n and 0 < n <= len(src_lines) else ""
 
@@ -401,6 +405,11 @@ def _explain_yaml_error(e: yaml.MarkedYAMLError, text: str, line: int | None) ->
                   or "expected ','" in problem):
             return (f"内容以“{m.group(1)}”开头，YAML 会把它当作列表或映射。",
                     "整段内容加引号，例如 `发文字号: \"[2023]3号\"`", n)
+    return None
+
+
+def _by_message(problem: str, context: str, line: int | None) -> tuple:
+    """The explanation of a YAML error by what the parser said."""
     if "expected a single document" in context:
         return ("文件里有多份 YAML 文档（用 --- 隔开）。",
                 "一个文件只写一份公文；删除 --- 及其后的内容，或分成两个文件", line)
@@ -465,49 +474,9 @@ def _build(node, loader, path, budget, depth, lines):
                                    line=_pos(node).line, file=path))
     _refuse_tag(node, path)
     if isinstance(node, yaml.MappingNode):
-        out = Located()
-        out.pos = _pos(node)
-        for k, v in node.value:
-            if isinstance(k, yaml.ScalarNode) and k.tag.endswith(":merge"):
-                raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
-            key = _build(k, loader, path, budget, depth + 1, lines)
-            if isinstance(key, (dict, list)):
-                raise GongwenError(Problem("字段名不能是列表或映射。", "写成 `字段: 内容`",
-                                           line=_pos(k).line, file=path))
-            if key == "<<":      # merge keys are a YAML nicety a notice never needs
-                raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
-            try:
-                dup = key in out
-            except TypeError:                      # unhashable (cannot happen after the check above)
-                dup = False
-            if dup:
-                raise GongwenError(Problem(f"字段“{key}”写了两次。", "删除重复的一处",
-                                           line=_pos(k).line, column=_pos(k).column, file=path, field=str(key)))
-            out[key] = _build(v, loader, path, budget, depth + 1, lines)
-            out.key_pos[key] = _pos(k)
-            vp = _pos(v)
-            if isinstance(v, yaml.ScalarNode) and v.style in ("|", ">"):
-                vp = Pos(vp.line + 1, _block_indent(lines, vp.line + 1))
-            out.value_pos[key] = vp
-            raw = _raw(v, out[key])
-            if raw is not None:
-                out.raw[key] = raw
-            folding = _folding(v, out[key], lines, k.start_mark)
-            if folding is not None:
-                out.folding[key] = folding
-        return out
+        return _build_mapping(node, loader, path, budget, depth, lines)
     if isinstance(node, yaml.SequenceNode):
-        out = LocatedList()
-        out.pos = _pos(node)
-        for item in node.value:
-            value = _build(item, loader, path, budget, depth + 1, lines)
-            out.append(value)
-            out.item_pos.append(_pos(item))
-            out.item_raw.append(_raw(item, value))
-            folding = _folding(item, value, lines, None)
-            if folding is not None:
-                out.item_folding[len(out) - 1] = folding
-        return out
+        return _build_sequence(node, loader, path, budget, depth, lines)
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError):
@@ -517,6 +486,57 @@ def _build(node, loader, path, budget, depth, lines):
             return raw          # 2023-02-30: the reader reports it with the field's name
         raise GongwenError(Problem(f"无法读取的值“{str(raw)[:40]}”。", "整段内容加引号",
                                    line=_pos(node).line, column=_pos(node).column, file=path))
+
+
+def _build_mapping(node, loader, path, budget, depth, lines) -> Located:
+    """A mapping: keys checked (no merge key, no list as a key, none twice), each key's
+    and value's position, raw text and folding kept."""
+    out = Located()
+    out.pos = _pos(node)
+    for k, v in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.tag.endswith(":merge"):
+            raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
+        key = _build(k, loader, path, budget, depth + 1, lines)
+        if isinstance(key, (dict, list)):
+            raise GongwenError(Problem("字段名不能是列表或映射。", "写成 `字段: 内容`",
+                                       line=_pos(k).line, file=path))
+        if key == "<<":      # merge keys are a YAML nicety a notice never needs
+            raise GongwenError(Problem("不支持 YAML 合并键 “<<”。", "直接写出各字段", line=_pos(k).line, file=path))
+        try:
+            dup = key in out
+        except TypeError:                      # unhashable (cannot happen after the check above)
+            dup = False
+        if dup:
+            raise GongwenError(Problem(f"字段“{key}”写了两次。", "删除重复的一处",
+                                       line=_pos(k).line, column=_pos(k).column, file=path, field=str(key)))
+        out[key] = _build(v, loader, path, budget, depth + 1, lines)
+        out.key_pos[key] = _pos(k)
+        vp = _pos(v)
+        if isinstance(v, yaml.ScalarNode) and v.style in ("|", ">"):
+            vp = Pos(vp.line + 1, _block_indent(lines, vp.line + 1))
+        out.value_pos[key] = vp
+        raw = _raw(v, out[key])
+        if raw is not None:
+            out.raw[key] = raw
+        folding = _folding(v, out[key], lines, k.start_mark)
+        if folding is not None:
+            out.folding[key] = folding
+    return out
+
+
+def _build_sequence(node, loader, path, budget, depth, lines) -> LocatedList:
+    """A list, with each item's position, raw text and folding."""
+    out = LocatedList()
+    out.pos = _pos(node)
+    for item in node.value:
+        value = _build(item, loader, path, budget, depth + 1, lines)
+        out.append(value)
+        out.item_pos.append(_pos(item))
+        out.item_raw.append(_raw(item, value))
+        folding = _folding(item, value, lines, None)
+        if folding is not None:
+            out.item_folding[len(out) - 1] = folding
+    return out
 
 
 def _folding(node, value, lines: list[str], key_mark) -> Folding | None:

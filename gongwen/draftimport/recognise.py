@@ -112,27 +112,35 @@ class _Reader:
                 mark_done = True
                 i += 1
                 continue
-            if not mark_done:
-                if bare.endswith("文件") and not any(c in bare for c in "。，；：") and width(bare) <= 60 \
-                        and "关于" not in bare:
-                    names = [o for o, _ in organs]
-                    head = bare[:-2]
-                    pieces = split_organs(s[:s.rfind("件") - 1]) if head else []
-                    names += pieces if len(pieces) > 1 else ([head] if head else [])
-                    first = organs[0][1] if organs else line.src
-                    self._mark(names, first, line.src, with_word=True, src_line=line)
-                    mark_done, organs = True, []
-                    i += 1
-                    continue
-                if is_organ(bare) and len(organs) < 6 and not (line.align == "center" and line.bold and
-                                                              not organs and self._looks_like_title_next(i)):
-                    organs.append((bare, line.src))
-                    i += 1
-                    continue
-            break
+            took = None if mark_done else self._mark_so_far(i, s, bare, organs)
+            if took == "mark":
+                mark_done, organs = True, []
+            if not took:
+                break
+            i += 1
         if organs:      # organ lines without 文件 or 发文字号 after them: the title's first lines
             i -= len(organs)
         return self._title_and_addressees(i)
+
+    def _mark_so_far(self, i: int, s: str, bare: str, organs: list[tuple[str, int]]) -> str | None:
+        """Line i while the mark is not read yet: one ending in 文件 ends the mark
+        (with the organ lines before it: "mark"); an organ's line is kept in
+        `organs` ("organ"); None: neither (the head's items end here)."""
+        line = self.lines[i]
+        if bare.endswith("文件") and not any(c in bare for c in "。，；：") and width(bare) <= 60 \
+                and "关于" not in bare:
+            names = [o for o, _ in organs]
+            head = bare[:-2]
+            pieces = split_organs(s[:s.rfind("件") - 1]) if head else []
+            names += pieces if len(pieces) > 1 else ([head] if head else [])
+            first = organs[0][1] if organs else line.src
+            self._mark(names, first, line.src, with_word=True, src_line=line)
+            return "mark"
+        if is_organ(bare) and len(organs) < 6 and not (line.align == "center" and line.bold and
+                                                      not organs and self._looks_like_title_next(i)):
+            organs.append((bare, line.src))
+            return "organ"
+        return None
 
     def _joint_mark_goes_on(self, i: int) -> bool:
         """An organ line in the mark's large type followed, in that same type, by
