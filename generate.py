@@ -9,7 +9,14 @@ if sys.version_info < (3, 11):     # said before any import that would fail in o
                      "安装见 docs/使用说明.md。\n" % sys.version_info[:2])
     sys.exit(2)
 
-from gongwen.cli import main  # noqa: E402
+try:
+    from gongwen.cli import main  # noqa: E402
+except ModuleNotFoundError as e:   # a Python without the requirements installed (not .venv's)
+    from gongwen.errors import WRONG_PYTHON, missing_requirement
+    if not missing_requirement(e):
+        raise
+    sys.stderr.write(WRONG_PYTHON.format(module=e.name) + "\n")
+    sys.exit(2)
 
 if __name__ == "__main__":
     sys.exit(main())

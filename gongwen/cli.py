@@ -21,7 +21,7 @@ from .batch import batch, copies, copy_numbers, safe_stem
 from .checks import check_document
 from .controls import printable
 from .draftimport.command import DRAFT_SUFFIXES, add_arguments, generate_from_draft, run_import
-from .errors import GongwenError, Problem, print_failure
+from .errors import WRONG_PYTHON, GongwenError, Problem, missing_requirement, print_failure
 from .newdoc import KINDS, skeleton
 from .pipeline import DEFAULT_FORMATS, build, formats_arg, generate
 from .reader import read
@@ -366,20 +366,12 @@ def _guarded(command: Command, parser: argparse.ArgumentParser, args: argparse.N
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except ModuleNotFoundError as e:
-        if (e.name or "").split(".")[0] in _REQUIRED:
+        if missing_requirement(e):
             print(WRONG_PYTHON.format(module=e.name), file=sys.stderr)
             return 2
         return _internal(e, command)
     except Exception as e:  # a bug of ours: one line for the clerk, the trace on request
         return _internal(e, command)
-
-
-# The import names of requirements.txt: missing means this Python is not the .venv's.
-_REQUIRED = {"reportlab", "jinja2", "yaml", "pypdf", "fontTools", "pikepdf", "PIL", "rl_accel", "docx", "lxml"}
-WRONG_PYTHON = ("这个 Python 缺少运行所需的包（{module}）。请用 .venv 里的 Python 运行"
-                "（.venv/bin/python generate.py …，Windows：.venv\\Scripts\\python generate.py …）；"
-                "还没有 .venv 时先安装：python3 -m venv .venv，再 .venv/bin/pip install -r requirements.txt"
-                "（见 docs/使用说明.md）。")
 
 
 def _internal(e: BaseException, command: Command) -> int:

@@ -60,3 +60,16 @@ def print_failure(problems: list[Problem], stream=None, nothing_written: bool = 
     print("\n".join(p.format() for p in problems), file=stream)
     if nothing_written:
         print("未生成任何文件。", file=stream)
+
+
+# The import names of requirements.txt: missing means this Python is not the .venv's.
+REQUIRED = {"reportlab", "jinja2", "yaml", "pypdf", "fontTools", "pikepdf", "PIL", "rl_accel", "docx", "lxml"}
+WRONG_PYTHON = ("这个 Python 缺少运行所需的包（{module}）。请用 .venv 里的 Python 运行"
+                "（.venv/bin/python generate.py …，Windows：.venv\\Scripts\\python generate.py …）；"
+                "还没有 .venv 时先安装：python3 -m venv .venv，再 .venv/bin/pip install -r requirements.txt"
+                "（见 docs/使用说明.md）。")
+
+
+def missing_requirement(e: ModuleNotFoundError) -> bool:
+    """Whether the module missing is one of requirements.txt's (not a bug of ours)."""
+    return (e.name or "").split(".")[0] in REQUIRED
