@@ -27,8 +27,7 @@ IMPRINT_MAX_PAGES = 10
 @dataclass
 class Imprint:
     lines: list[LaidLine]           # per grid line, top to bottom (page and line set by layout)
-    rules: list[Rule]               # rules, top to bottom
-    height_lines: int               # grid lines it occupies at the bottom of the page
+    height_lines: int               # grid lines it occupies, over all its pages
     # per page of the 版记, first to last: its lines and rules (one page unless it is taller than a page)
     pages: list[tuple[list[LaidLine], list[Rule]]] = field(default_factory=list)
 
@@ -100,7 +99,7 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
     while end > 0:
         chunks.insert(0, (max(0, end - per), end))
         end = chunks[0][0]
-    all_lines, all_rules, pages = [], [], []
+    all_lines, pages = [], []
     for start, end in chunks:
         first = per - (end - start) + 1            # grid line of the page's first item
         lines, rules = [], []
@@ -122,8 +121,7 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
                               spec.IMPRINT_OUTER_RULE))
         pages.append((lines, rules))
         all_lines += lines
-        all_rules += rules
-    return Imprint(all_lines, all_rules, len(rows), pages)
+    return Imprint(all_lines, len(rows), pages)
 
 
 def check_size(doc: Document, addressees: str | None) -> None:
