@@ -340,6 +340,7 @@ def _run(job: Job) -> Outcome:
         if _STATE["kind"] == "copies":
             return _run_copy(job, out, settings)
         doc = _STATE["template"].document(job.variables or {})
+        fontbook().forget_fallbacks()     # a row's rare characters stay out of the next row's fallback subset
         problems = check_document(doc)
         errors = [p for p in problems if p.severity == "error" or settings.strict]
         if errors:

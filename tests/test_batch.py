@@ -329,3 +329,23 @@ def test_example_template_title_follows_the_year_column(tmp_path):
     with pdfplumber.open(next(out.glob("*.pdf"))) as pdf:
         text = unspace(pdf.pages[0].extract_text())
     assert "关于报送2024年度知识产权工作总结的通知" in text and "2023年度" not in text, text
+
+
+def test_a_row_is_the_file_generating_it_alone_gives(tmp_path):
+    """Rows share a worker's font book: a rare character of one row (here 𠮷 and 𠀾, only in
+    the Noto CJK fallback) must not enter the next row's fallback subset, or a row's PDF
+    would differ from the one `generate.py` makes of that row alone."""
+    template = write_yaml(tmp_path, MINI, "t.yaml")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("单位,文号,日期\n𠮷祥村,6,2023-05-04\n𠀾村,7,2023-05-05\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = run_generate("batch", str(template), str(rows), "--name", "单位", "--out", str(out), "--jobs", "1")
+    assert r.returncode == 0, r.stderr
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    single = alone / "𠀾村.yaml"
+    single.write_text(MINI.replace("{{ 单位 }}", "𠀾村").replace("{{ 文号 }}", "7")
+                      .replace("{{ 日期 }}", "2023-05-05"), encoding="utf-8")
+    r = run_generate(str(single), "--out", str(alone))
+    assert r.returncode == 0, r.stderr
+    assert digest(out / "𠀾村.pdf") == digest(alone / "𠀾村.pdf")
