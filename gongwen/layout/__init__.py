@@ -27,8 +27,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     header = layout_header(doc, fonts, preprinted)
     titles = title_lines(doc, fonts)
     first_line = line_containing(header.body_top) + 1 + header.gap_lines
-    if doc.signers:
-        _signers_fit(doc, first_line, len(titles))
+    _signers_fit(doc, first_line, len(titles))
     letter = doc.format == "信函"
     imprint = layout_imprint(doc, fonts, letter, None)
     # the 版记 goes on an even page (a letter's on any): a signature page closing up its lines leaves it room
@@ -71,46 +70,10 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     by_flow = list(pages)                      # flow page index → Page, before 附件 PDFs go in
     _insert_external(doc, flow, pages, lines)
 
-    imprint_page = None
     blank: list[int] = []
     if letter:
         pages[0].show_number = False          # §9.2: no page number on a letter's first page
-    if imprint:
-        last = len(pages)
-        used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
-        # a seal reaching below the date (flow.reserved) is part of the signature block: the 版记 stays clear of it
-        used = max([used] + [ln for i, ln in flow.reserved.items() if by_flow[i] is pages[-1]])
-        # Its first (or only) part fits under the text of the last page (measured on the page's own
-        # lines: a signature page may have closed them up, flow.paginate) …
-        fits = pages[-1].line_top(used + 1) <= spec.line_top(spec.LINES_PER_PAGE - len(imprint.pages[0][0]) + 1) \
-            + 1e-6 and not pages[-1].rotated_items and pages[-1].kind != "external"
-        # … and it goes there when its last part then falls on an even page (the back of a sheet);
-        # a letter's needs only room.
-        more = len(imprint.pages) - 1
-        if ((last + more) % 2 == 0 or letter) and fits:
-            targets = [pages[-1]]
-            numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT
-            for _ in range(more):
-                targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
-                pages.append(targets[-1])
-        else:
-            # pages of its own (more than one when it is taller than a page, imprint.IMPRINT_MAX_PAGES),
-            # the last even: a blank odd page first if need be
-            if (last + len(imprint.pages)) % 2:
-                pages.append(Page(last + 1, show_number=False, kind="blank"))
-                blank.append(last + 1)
-            # §7.5: unnumbered only behind a blank page (see spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT)
-            numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT and not blank
-            targets = []
-            for _ in imprint.pages:
-                targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
-                pages.append(targets[-1])
-        for k, target in enumerate(targets):
-            target.items += imprint.items(k)
-            for ln in imprint.pages[k][0]:
-                ln.page = target.number
-        imprint_page = targets[0].number
-        lines += imprint.lines
+    imprint_page = _place_imprint(imprint, flow, pages, by_flow, blank, letter, lines) if imprint else None
 
     for page in pages:
         if page.show_number:
@@ -120,12 +83,55 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     return lay
 
 
+def _place_imprint(imprint, flow, pages: list[Page], by_flow: list[Page], blank: list[int], letter: bool,
+                   lines: list[LaidLine]) -> int:
+    """Put the 版记's pages after the text (§7.4): its first part under the text
+    of the last page when it fits and the 版记's last page is then even, else on
+    pages of its own, a blank page first if need be.  Its lines join `lines`;
+    returns its first page."""
+    last = len(pages)
+    used = max((p.line for p in flow.placed if by_flow[p.page] is pages[-1]), default=0)
+    # a seal reaching below the date (flow.reserved) is part of the signature block: the 版记 stays clear of it
+    used = max([used] + [ln for i, ln in flow.reserved.items() if by_flow[i] is pages[-1]])
+    # Its first (or only) part fits under the text of the last page (measured on the page's own
+    # lines: a signature page may have closed them up, flow.paginate) …
+    fits = pages[-1].line_top(used + 1) <= spec.line_top(spec.LINES_PER_PAGE - len(imprint.pages[0][0]) + 1) \
+        + 1e-6 and not pages[-1].rotated_items and pages[-1].kind != "external"
+    # … and it goes there when its last part then falls on an even page (the back of a sheet);
+    # a letter's needs only room.
+    more = len(imprint.pages) - 1
+    if ((last + more) % 2 == 0 or letter) and fits:
+        targets = [pages[-1]]
+        numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT
+        for _ in range(more):
+            targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
+            pages.append(targets[-1])
+    else:
+        # pages of its own (more than one when it is taller than a page, imprint.IMPRINT_MAX_PAGES),
+        # the last even: a blank odd page first if need be
+        if (last + len(imprint.pages)) % 2:
+            pages.append(Page(last + 1, show_number=False, kind="blank"))
+            blank.append(last + 1)
+        # §7.5: unnumbered only behind a blank page (see spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT)
+        numbered = spec.IMPRINT_PAGE_NUMBERED_AFTER_TEXT and not blank
+        targets = []
+        for _ in imprint.pages:
+            targets.append(Page(len(pages) + 1, show_number=numbered, kind="imprint"))
+            pages.append(targets[-1])
+    for k, target in enumerate(targets):
+        target.items += imprint.items(k)
+        for ln in imprint.pages[k][0]:
+            ln.page = target.number
+    lines += imprint.lines
+    return targets[0].number
+
+
 def _signers_fit(doc: Document, first_line: int, title_lines: int) -> None:
     """The 发文字号 stands level with the last line of 签发人 and the red rule
     4 mm under it (§7.2.6): so many names that page 1 cannot hold the 标题 and a
     line of text under them are refused."""
     over = first_line + title_lines + 1 - spec.LINES_PER_PAGE
-    if over <= 0:
+    if over <= 0 or not doc.signers:
         return
     per = spec.SIGNERS_PER_LINE
     rows = -(-len(doc.signers) // per)

@@ -202,6 +202,51 @@ def order_header(doc: Document, fonts: Fonts, preprinted: bool) -> Header:
     return Header(items, lines, bottom, bottom, spec.ORDER_TEXT_GAP_LINES)
 
 
+def _signers(doc: Document, fonts: Fonts, first_cell: float, items: list[Item], lines: list[LaidLine]) -> float:
+    """签发人 from the 发文字号's line down, 右空一字 (§7.2.6); returns the top of the
+    last line's cell, where the 发文字号 stands."""
+    label = [Span("签发人：", spec.FANGSONG)]
+    lab_g = shape(label, fonts, BODY, grid_tracking(BODY))
+    name_gs = [shape([Span(n, spec.KAITI)], fonts, BODY, grid_tracking(BODY)) for n in doc.signers]
+    # §7.2.6: "一般每行排两个姓名，回行时与上一行第一个签发人姓名对齐" — names in
+    # columns, SIGNERS_PER_LINE a line, the block 右空一字.
+    per = spec.SIGNERS_PER_LINE
+    rows = [list(range(i, min(i + per, len(name_gs)))) for i in range(0, len(name_gs), per)]
+    gap = spec.SIGNER_NAME_GAP_CHARS * spec.CHAR_PITCH
+    cols = [max(line_width(name_gs[r[c]]) for r in rows if c < len(r)) for c in range(len(rows[0]))]
+    right = spec.TYPE_RIGHT - spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
+    x_names = right - sum(cols) - gap * (len(cols) - 1)
+    col_x = [x_names + sum(cols[:c]) + gap * c for c in range(len(cols))]
+    x_label = x_names - line_width(lab_g)
+    # the 发文字号 (左空一字) and the 签发人 (右空一字) share the last line, a 字 apart at least (§7.2.4)
+    start = spec.TYPE_LEFT
+    if doc.doc_number:
+        start += (spec.SIGNER_RIGHT_INDENT_CHARS + 1) * spec.CHAR_PITCH + line_width(
+            shape([Span(doc.doc_number, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY)))
+    if x_label < start - 1e-6:
+        most = int((right - start - line_width(lab_g) - gap * (len(cols) - 1) + 1e-6) // spec.CHAR_PITCH)
+        beside = f"和发文字号“{doc.doc_number}”（左空一字）" if doc.doc_number else ""
+        raise too_long(doc, "签发人", f"签发人“{shown('、'.join(doc.signers))}”排不下：签发人（右空一字）{beside}"
+                       f"排在同一行（GB/T 9704 §7.2.4、§7.2.6），每行 {len(cols)} 个姓名，一行的姓名合计最多 {max(0, most)} 个字。",
+                       "签发人只写姓名")
+    for k, row in enumerate(rows):
+        cell = first_cell + k * spec.LINE_PITCH
+        base = spec.baseline_in_cell(cell, BODY)
+        rs = runs(lab_g, natural(lab_g), x_label, base, BODY, Element.SIGNER) if k == 0 else []
+        tabs, chars = [], len(lab_g) if k == 0 else 0
+        for c, i in enumerate(row):
+            tabs.append(Tab(chars, TabKind.LEFT, col_x[c]))
+            rs += runs(name_gs[i], natural(name_gs[i]), col_x[c], base, BODY, Element.SIGNER)
+            chars += len(name_gs[i])
+        items += rs
+        if k == 0:
+            tabs = [Tab(0, TabKind.LEFT, x_label)] + tabs[1:]
+        text_ = ("签发人：" if k == 0 else "") + "".join(doc.signers[i] for i in row)
+        lines.append(LaidLine(Element.SIGNER, text_, 1, None, origin=Origin(item=row[0] + 1),
+                              runs=tuple(rs), tabs=tuple(tabs)))
+    return first_cell + (len(rows) - 1) * spec.LINE_PITCH
+
+
 def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> Header:
     items: list[Item] = []
     lines: list[LaidLine] = []
@@ -220,46 +265,7 @@ def document_header(doc: Document, fonts: Fonts, preprinted: bool = False) -> He
     first_cell = mark_bottom + spec.MARK_GAP_LINES * spec.LINE_PITCH
     last_cell = first_cell
     if doc.signers:
-        label = [Span("签发人：", spec.FANGSONG)]
-        lab_g = shape(label, fonts, BODY, grid_tracking(BODY))
-        name_gs = [shape([Span(n, spec.KAITI)], fonts, BODY, grid_tracking(BODY)) for n in doc.signers]
-        # §7.2.6: "一般每行排两个姓名，回行时与上一行第一个签发人姓名对齐" — names in
-        # columns, SIGNERS_PER_LINE a line, the block 右空一字.
-        per = spec.SIGNERS_PER_LINE
-        rows = [list(range(i, min(i + per, len(name_gs)))) for i in range(0, len(name_gs), per)]
-        gap = spec.SIGNER_NAME_GAP_CHARS * spec.CHAR_PITCH
-        cols = [max(line_width(name_gs[r[c]]) for r in rows if c < len(r)) for c in range(len(rows[0]))]
-        right = spec.TYPE_RIGHT - spec.SIGNER_RIGHT_INDENT_CHARS * spec.CHAR_PITCH
-        x_names = right - sum(cols) - gap * (len(cols) - 1)
-        col_x = [x_names + sum(cols[:c]) + gap * c for c in range(len(cols))]
-        x_label = x_names - line_width(lab_g)
-        # the 发文字号 (左空一字) and the 签发人 (右空一字) share the last line, a 字 apart at least (§7.2.4)
-        start = spec.TYPE_LEFT
-        if doc.doc_number:
-            start += (spec.SIGNER_RIGHT_INDENT_CHARS + 1) * spec.CHAR_PITCH + line_width(
-                shape([Span(doc.doc_number, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY)))
-        if x_label < start - 1e-6:
-            most = int((right - start - line_width(lab_g) - gap * (len(cols) - 1) + 1e-6) // spec.CHAR_PITCH)
-            beside = f"和发文字号“{doc.doc_number}”（左空一字）" if doc.doc_number else ""
-            raise too_long(doc, "签发人", f"签发人“{shown('、'.join(doc.signers))}”排不下：签发人（右空一字）{beside}"
-                           f"排在同一行（GB/T 9704 §7.2.4、§7.2.6），每行 {len(cols)} 个姓名，一行的姓名合计最多 {max(0, most)} 个字。",
-                           "签发人只写姓名")
-        for k, row in enumerate(rows):
-            cell = first_cell + k * spec.LINE_PITCH
-            base = spec.baseline_in_cell(cell, BODY)
-            rs = runs(lab_g, natural(lab_g), x_label, base, BODY, Element.SIGNER) if k == 0 else []
-            tabs, chars = [], len(lab_g) if k == 0 else 0
-            for c, i in enumerate(row):
-                tabs.append(Tab(chars, TabKind.LEFT, col_x[c]))
-                rs += runs(name_gs[i], natural(name_gs[i]), col_x[c], base, BODY, Element.SIGNER)
-                chars += len(name_gs[i])
-            items += rs
-            if k == 0:
-                tabs = [Tab(0, TabKind.LEFT, x_label)] + tabs[1:]
-            text_ = ("签发人：" if k == 0 else "") + "".join(doc.signers[i] for i in row)
-            lines.append(LaidLine(Element.SIGNER, text_, 1, None, origin=Origin(item=row[0] + 1),
-                                  runs=tuple(rs), tabs=tuple(tabs)))
-            last_cell = cell
+        last_cell = _signers(doc, fonts, first_cell, items, lines)
     if doc.doc_number:
         spans = [Span(doc.doc_number, spec.FANGSONG)]
         g = shape(spans, fonts, BODY, grid_tracking(BODY))

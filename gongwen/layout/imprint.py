@@ -70,36 +70,49 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
             group += labelled(Element.COPY_TO, "抄送：", "，".join(doc.cc) + "。")
         groups.append(group)
     if doc.printer and not letter:
-        group = []
-        org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
-        glyphs, xs = org, [left + x for x in natural(org)]
-        tabs: tuple[Tab, ...] = ()
-        if doc.print_date:
-            d = shape([Span(format_date(doc.print_date) + "印发", spec.FANGSONG)], fonts, SIZE, trk)
-            tabs = (Tab(len(glyphs), TabKind.RIGHT, right),)      # 印发日期 flush right
-            glyphs = glyphs + d
-            xs = xs + [right - line_width(d) + x for x in natural(d)]
-        # §7.4: one line, 印发机关 左空一字 and 印发日期 右空一字, at least a 字 apart
-        room = right - left - (line_width(d) + ch if doc.print_date else 0.0)
-        if line_width(org) > room + 1e-6:
-            most = int((room + 1e-6) // ch)
-            beside = f"，与印发日期“{format_date(doc.print_date)}印发”（右空一字）同排一行" if doc.print_date else ""
-            raise too_long(doc, "印发机关", f"印发机关“{shown(doc.printer)}”有 {len(doc.printer)} 个字，排不进版记的一行："
-                           f"印发机关左空一字{beside}，排在末条分隔线之上（GB/T 9704 §7.4），这一行最多排 {most} 个字的印发机关。",
-                           f"写印发机关的规范名称，不超过 {most} 个字（一般是发文机关的办公厅（室）或文秘部门）")
-        group.append((Element.PRINTER, glyphs, xs, {"tabs": tabs}))
-        groups.append(group)
-
+        groups.append([_printer_line(doc, fonts, left, right)])
     rows = [(gi, *row) for gi, group in enumerate(groups) for row in group]
+    if len(rows) > IMPRINT_MAX_PAGES * spec.LINES_PER_PAGE:
+        raise _too_tall(doc, addressees, f"要排 {-(-len(rows) // spec.LINES_PER_PAGE)} 页（{len(rows)} 行）")
+    pages = _pages(rows, letter, (left, right))
+    return Imprint([ln for lines, _ in pages for ln in lines], len(rows), pages)
+
+
+def _printer_line(doc: Document, fonts: Fonts, left: float, right: float) -> tuple[str, list, list[float], dict]:
+    """印发机关 左空一字 and 印发日期 右空一字 on one line (§7.4), a 字 apart at least."""
+    ch = spec.char_width(SIZE)
+    trk = grid_tracking(SIZE)
+    org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
+    glyphs, xs = org, [left + x for x in natural(org)]
+    tabs: tuple[Tab, ...] = ()
+    room = right - left
+    if doc.print_date:
+        d = shape([Span(format_date(doc.print_date) + "印发", spec.FANGSONG)], fonts, SIZE, trk)
+        tabs = (Tab(len(glyphs), TabKind.RIGHT, right),)      # 印发日期 flush right
+        glyphs = glyphs + d
+        xs = xs + [right - line_width(d) + x for x in natural(d)]
+        room -= line_width(d) + ch
+    if line_width(org) > room + 1e-6:
+        most = int((room + 1e-6) // ch)
+        beside = f"，与印发日期“{format_date(doc.print_date)}印发”（右空一字）同排一行" if doc.print_date else ""
+        raise too_long(doc, "印发机关", f"印发机关“{shown(doc.printer)}”有 {len(doc.printer)} 个字，排不进版记的一行："
+                       f"印发机关左空一字{beside}，排在末条分隔线之上（GB/T 9704 §7.4），这一行最多排 {most} 个字的印发机关。",
+                       f"写印发机关的规范名称，不超过 {most} 个字（一般是发文机关的办公厅（室）或文秘部门）")
+    return Element.PRINTER, glyphs, xs, {"tabs": tabs}
+
+
+def _pages(rows: list, letter: bool, frame: tuple[float, float]) -> list[tuple[list[LaidLine], list[Rule]]]:
+    """The rows (group, element, glyphs, xs, how) on the grid, bottom-aligned
+    over as many pages as they need: the last page full, the first what is
+    left at its foot; each page's part between its outer rules, a thin rule
+    where one group gives way to the next (see IMPRINT_MAX_PAGES)."""
     per = spec.LINES_PER_PAGE
-    if len(rows) > IMPRINT_MAX_PAGES * per:
-        raise _too_tall(doc, addressees, f"要排 {-(-len(rows) // per)} 页（{len(rows)} 行）")
     chunks: list[tuple[int, int]] = []          # bottom-up: the last page full, the first what is left
     end = len(rows)
     while end > 0:
         chunks.insert(0, (max(0, end - per), end))
         end = chunks[0][0]
-    all_lines, pages = [], []
+    pages = []
     for start, end in chunks:
         first = per - (end - start) + 1            # grid line of the page's first item
         lines, rules = [], []
@@ -114,14 +127,13 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
             base = spec.baseline_in_cell(spec.line_top(k), SIZE)
             drawn = runs(glyphs, xs, 0.0, base, SIZE, element)
             lines.append(LaidLine(element, "".join(g.ch for g in glyphs), 0, k, runs=tuple(drawn),
-                                  frame=(left, right), **how))
+                                  frame=frame, **how))
         # The last rule's bottom edge lies on the bottom of the 版心.
         if not letter:
             rules.append(Rule(spec.TYPE_LEFT, spec.TYPE_RIGHT, spec.TYPE_BOTTOM - spec.IMPRINT_OUTER_RULE / 2,
                               spec.IMPRINT_OUTER_RULE))
         pages.append((lines, rules))
-        all_lines += lines
-    return Imprint(all_lines, len(rows), pages)
+    return pages
 
 
 def check_size(doc: Document, addressees: str | None) -> None:
