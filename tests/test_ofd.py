@@ -144,7 +144,8 @@ def glyphs(obj: ET.Element) -> list[tuple[str, float, float]]:
 
 def pdf_page_count(path: Path) -> int:
     import pypdf
-    return len(pypdf.PdfReader(str(path)).pages)
+    with pypdf.PdfReader(str(path)) as reader:          # closed here: an open file left to the GC warns later
+        return len(reader.pages)
 
 
 # -- structure ---------------------------------------------------------------------------
@@ -161,7 +162,8 @@ def test_package_structure(docs, name):
               "Keywords", "Creator", "CreatorVersion", "CustomDatas"]
     assert order == sorted(order, key=schema.index)             # CT_DocInfo's sequence
     import pypdf                                                # the metadata the PDF carries
-    meta = pypdf.PdfReader(str(docs[name]["pdf"])).metadata
+    with pypdf.PdfReader(str(docs[name]["pdf"])) as reader:
+        meta = reader.metadata
     for ours, theirs in (("Title", "/Title"), ("Author", "/Author"), ("Subject", "/Subject")):
         assert (info.findtext(f"{O}{ours}") or None) == meta.get(theirs), ours
     assert info.findtext(f"{O}CreationDate").replace("-", "") == meta["/CreationDate"][2:10]
@@ -233,23 +235,23 @@ def test_glyphs_where_the_pdf_has_them(docs, name):
     supplementary-plane character counting as one glyph, as in the PDF."""
     import pdfplumber
     pkg = Package(docs[name]["ofd"])
-    pdf = pdfplumber.open(docs[name]["pdf"])
-    assert len(pkg.pages) == len(pdf.pages)
-    worst = 0.0
-    for i, page in enumerate(pdf.pages):
-        ours = [g for obj in pkg.content(i).iter(f"{O}TextObject") for g in glyphs(obj) if g[0].strip()]
-        theirs = [(c["text"], c["matrix"][4] / MM, (PAGE_H - c["matrix"][5]) / MM)
-                  for c in page.chars if c["text"].strip()]
-        key = lambda g: (round(g[2], 1), g[1])                   # reading order: baseline, then x
-        ours.sort(key=key)
-        theirs.sort(key=key)
-        assert [g[0] for g in ours] == [g[0] for g in theirs]
-        for a, b in zip(ours, theirs):
-            worst = max(worst, abs(a[1] - b[1]), abs(a[2] - b[2]))
-    assert worst < 0.005, worst
-    if name == "rare":
-        rare = [g for obj in pkg.content(0).iter(f"{O}TextObject") for g in glyphs(obj) if g[0] == "𠮷"]
-        assert len(rare) == 3                                   # the title's one, the body's two
+    with pdfplumber.open(docs[name]["pdf"]) as pdf:
+        assert len(pkg.pages) == len(pdf.pages)
+        worst = 0.0
+        for i, page in enumerate(pdf.pages):
+            ours = [g for obj in pkg.content(i).iter(f"{O}TextObject") for g in glyphs(obj) if g[0].strip()]
+            theirs = [(c["text"], c["matrix"][4] / MM, (PAGE_H - c["matrix"][5]) / MM)
+                      for c in page.chars if c["text"].strip()]
+            key = lambda g: (round(g[2], 1), g[1])                   # reading order: baseline, then x
+            ours.sort(key=key)
+            theirs.sort(key=key)
+            assert [g[0] for g in ours] == [g[0] for g in theirs]
+            for a, b in zip(ours, theirs):
+                worst = max(worst, abs(a[1] - b[1]), abs(a[2] - b[2]))
+        assert worst < 0.005, worst
+        if name == "rare":
+            rare = [g for obj in pkg.content(0).iter(f"{O}TextObject") for g in glyphs(obj) if g[0] == "𠮷"]
+            assert len(rare) == 3                                   # the title's one, the body's two
 
 
 def test_a_rare_character_comes_from_the_fallback_font_with_its_own_cmap(docs):
