@@ -41,6 +41,11 @@ def big(n: int, seal: str = "true") -> str:
     return t.replace("抄送机关:", ATTACHMENTS + "抄送机关:")
 
 
+def one_page(n: int) -> str:
+    """n one-line paragraphs and a sealed signature: page 1's lines under the 版头 close up."""
+    return BASE + "正文: |\n" + "".join(f"  第{i}项工作按期完成。\n" for i in range(n)) + "成文日期: 2024-03-05\n印章: true\n"
+
+
 def short_imprint(n: int) -> str:
     """n one-line paragraphs, an unsealed signature, a one-line 版记."""
     return (BASE + "正文: |\n" + "".join(f"  第{i}项工作按期完成。\n" for i in range(n))
@@ -120,7 +125,8 @@ def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
     sources = {"joint": (ROOT / "data" / "joint-notice-2024.yaml").read_text(encoding="utf-8"),
                "closed": big(19, images),           # closes up to the last bound (0.757 of the pitch)
                "carried": big(20, images),          # cannot: two lines go over
-               "imprint": short_imprint(29)}         # the 版记 under the signature on page 2, closer lines
+               "imprint": short_imprint(29),         # the 版记 under the signature on page 2, closer lines
+               "first": one_page(6)}                 # page 1 closes up under its 版头
     out = {}
     for name, text in sources.items():
         src = write_yaml(d, text, f"{name}.yaml")
@@ -158,7 +164,7 @@ def test_joint_notice_signs_on_page_two(files):
     assert any("2024年4月8日" in t.replace(" ", "") for _, t, _ in pdf[1])
 
 
-@pytest.mark.parametrize("name", ["joint", "closed", "carried", "imprint"])
+@pytest.mark.parametrize("name", ["joint", "closed", "carried", "imprint", "first"])
 def test_docx_keeps_the_pdf_lines_and_pages(files, name):
     """LibreOffice's rendering of the DOCX: the same lines on the same pages,
     baselines within 1 mm (the closer lines too), seals where the PDF has them."""
@@ -209,3 +215,16 @@ def test_the_imprint_shares_the_closer_page(files):
     for kind in ("pdf", "lo"):
         lines = pages_lines(files["imprint"][kind])
         assert len(lines) == 2 and any(t.endswith("印发") for _, t, _ in lines[1]), kind
+
+
+def test_page_one_closes_up_under_its_header(files):
+    """On page 1 only the lines from the 标题 down close up; the 版头 stays."""
+    L = files["first"]["layout"]
+    page = L.pages[0]
+    assert len(L.pages) == 1 and spec.SIGNATURE_PAGE_MIN_PITCH <= page.pitch < spec.LINE_PITCH
+    title = next(ln for ln in L.lines if ln.element == "标题")
+    assert page.pitch_from == title.line
+    number = next(ln for ln in L.lines if ln.element == "发文字号")
+    main = build(read_string(one_page(5), ROOT / "doc.yaml"))       # one line less: the grid
+    assert main.pages[0].pitch == spec.LINE_PITCH
+    assert number.runs[0].baseline == next(ln for ln in main.lines if ln.element == "发文字号").runs[0].baseline

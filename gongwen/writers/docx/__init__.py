@@ -165,15 +165,14 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
     prev: Para | None = None
     for para in flow:
         first = para.lines[0]
+        page = pages.get(first.page)
+        if page is not None and first.line is not None and page.pitch != spec.LINE_PITCH \
+                and first.line >= page.pitch_from:
+            para.line = twips(page.pitch)      # a signature page's closer lines (flow.paginate): exact, off the grid
         if last is not None and first.line is not None:
-            para.before = ((first.line - 1) if first.page != last[0] else max(0, first.line - last[1] - 1)) * PITCH
-            page = pages.get(first.page)
-            if page is not None and page.pitch != spec.LINE_PITCH and first.line >= page.pitch_from:
-                # a signature page's closer lines (spec.SIGNATURE_PAGE_MIN_PITCH): exact, off the grid
-                para.line = twips(page.pitch)
-                above = max(0, (first.line - 1 if first.page != last[0] else first.line - last[1] - 1))
-                closer = min(above, first.line - page.pitch_from)
-                para.before = (above - closer) * PITCH + closer * para.line
+            above = (first.line - 1) if first.page != last[0] else max(0, first.line - last[1] - 1)
+            closer = min(above, first.line - page.pitch_from) if para.line and page is not None else 0
+            para.before = (above - closer) * PITCH + closer * (para.line or 0)
         if prev is not None and first.page > prev.lines[-1].page:
             para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
                                        if n in pages and pages[n].kind == "external")
