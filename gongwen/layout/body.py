@@ -92,6 +92,27 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
     pad = spec.TABLE_CELL_PADDING_CHARS * CH
     shaped = [[shape([Span(c, spec.HEITI if i == 0 else spec.FANGSONG)], fonts, BODY, trk) for c in row]
               for i, row in enumerate(grid)]
+    widths, levels = _column_widths(shaped, grid, W, pad)
+    edges = [left]
+    for w in widths:
+        edges.append(edges[-1] + w)
+    edges[-1] = left + W
+    blocks: list[Block] = []
+    header_rows: list[Row] = []
+    for i, row in enumerate(shaped):
+        rows = _table_rows(i, row, widths, levels, edges, pad, left, W, origin)
+        if i == 0:
+            header_rows = rows
+        # the header never stands alone at the foot of a page
+        blocks.append(Block(rows, keep_together=True, keep_with_next=i == 0 and len(shaped) > 1,
+                            repeat=header_rows if i else [], landscape=t.landscape))
+    return blocks
+
+
+def _column_widths(shaped: list[list], grid: list[list[str]], W: float,  # noqa: N803
+                   pad: float) -> tuple[list[float], list[int]]:
+    """Each column's width (the frame's width W shared) and the break level its cells need."""
+    n = len(grid[0])
     natural_w = [max(line_width(row[j]) for row in shaped) + 2 * pad for j in range(n)]
     # Columns are sized by their unbreakable content first: each column starts
     # with its cells whole (spec.TABLE_BREAK_LEVELS, level 0) and, while the
@@ -129,43 +150,38 @@ def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: fl
         spare -= sum(lack)
         extra = [max(0.0, natural_w[j] - whole[j]) for j in range(n)]
         widths = [whole[j] + (spare * extra[j] / sum(extra) if sum(extra) else spare / n) for j in range(n)]
-    edges = [left]
-    for w in widths:
-        edges.append(edges[-1] + w)
-    edges[-1] = left + W
-    blocks: list[Block] = []
-    header_rows: list[Row] = []
-    for i, row in enumerate(shaped):
-        cell_lines = [_cell_lines(g, widths[j] - 2 * pad, levels[j], i == 0) if g else []
-                      for j, g in enumerate(row)]
-        height = max(1, *(len(c) for c in cell_lines))
-        rows = []
-        for k in range(height):
-            glyphs, xs, cells = [], [], []
-            for j, lines in enumerate(cell_lines):
-                if k < len(lines):
-                    ln = lines[k]
-                    x0 = edges[j] + pad
-                    if i == 0:                      # header cells centred
-                        x0 += (widths[j] - 2 * pad - line_width(ln.glyphs)) / 2
-                    glyphs += ln.glyphs
-                    xs += [x0 + x for x in ln.xs]
-                    cells += [j] * len(ln.glyphs)
-            rows.append(Row(Element.TABLE_HEAD if i == 0 else Element.TABLE, glyphs, xs,
-                            origin=Origin(origin.attachment, origin.block, row=i), first=k == 0,
-                            last=k == height - 1, align=Align.CENTRE if i == 0 else Align.LEFT,
-                            cells=tuple(cells), edges=tuple(edges), frame=(left, left + W)))
-        h = height * spec.LINE_PITCH
-        b = spec.TABLE_BORDER
-        rows[0].decor = ([Rule(left, left + W, 0.0, b, element="表格"),
-                          Rule(left, left + W, h, b, element="表格")]
-                         + [VRule(x, 0.0, h, b) for x in edges])
-        if i == 0:
-            header_rows = rows
-        # the header never stands alone at the foot of a page
-        blocks.append(Block(rows, keep_together=True, keep_with_next=i == 0 and len(shaped) > 1,
-                            repeat=header_rows if i else [], landscape=t.landscape))
-    return blocks
+    return widths, levels
+
+
+def _table_rows(i: int, row: list, widths: list[float], levels: list[int], edges: list[float], pad: float,
+                left: float, W: float, origin: Origin) -> list[Row]:  # noqa: N803
+    """Table row i (0: the header) as grid lines: its cells wrapped in their columns,
+    the borders drawn with its first line."""
+    cell_lines = [_cell_lines(g, widths[j] - 2 * pad, levels[j], i == 0) if g else []
+                  for j, g in enumerate(row)]
+    height = max(1, *(len(c) for c in cell_lines))
+    rows = []
+    for k in range(height):
+        glyphs, xs, cells = [], [], []
+        for j, lines in enumerate(cell_lines):
+            if k < len(lines):
+                ln = lines[k]
+                x0 = edges[j] + pad
+                if i == 0:                      # header cells centred
+                    x0 += (widths[j] - 2 * pad - line_width(ln.glyphs)) / 2
+                glyphs += ln.glyphs
+                xs += [x0 + x for x in ln.xs]
+                cells += [j] * len(ln.glyphs)
+        rows.append(Row(Element.TABLE_HEAD if i == 0 else Element.TABLE, glyphs, xs,
+                        origin=Origin(origin.attachment, origin.block, row=i), first=k == 0,
+                        last=k == height - 1, align=Align.CENTRE if i == 0 else Align.LEFT,
+                        cells=tuple(cells), edges=tuple(edges), frame=(left, left + W)))
+    h = height * spec.LINE_PITCH
+    b = spec.TABLE_BORDER
+    rows[0].decor = ([Rule(left, left + W, 0.0, b, element="表格"),
+                      Rule(left, left + W, h, b, element="表格")]
+                     + [VRule(x, 0.0, h, b) for x in edges])
+    return rows
 
 
 def _soft_pieces(c, runs: bool = False) -> list[list]:
