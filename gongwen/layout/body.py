@@ -52,7 +52,7 @@ def _broken_title(text: str, fonts: Fonts, names: tuple[str, ...] = ()) -> tuple
 def _centred_rows(fonts: Fonts, lines: tuple[str, ...], element: str, size: float, role: str,
                   origin: Origin = Origin()) -> list[Row]:
     """Lines centred in the 版心, one paragraph (a title: its breaks kept)."""
-    rows = []
+    rows: list[Row] = []
     for text in lines:
         g = shape([Span(text, role)], fonts, size)
         # a data-given line too long is wrapped
@@ -487,7 +487,10 @@ def _joint_sealed_names(names: list, last_centre: float, line_pitch: float = spe
     row_lines = -(-(spec.SEAL_DIAMETER + spec.JOINT_SEAL_GAP) // line_pitch)   # grid lines a row of seals needs
     rows: list[Row] = []
     for gi, group in enumerate(groups):
-        glyphs, xs, anchors, tabs = [], [], [], []
+        glyphs: list = []
+        xs: list[float] = []
+        anchors: list = []
+        tabs: list[Tab] = []
         for k, g in enumerate(group):
             centre = last_centre - (len(group) - 1 - k) * pitch
             x = centre - line_width(g) / 2
@@ -565,7 +568,7 @@ def signature_seal_block(doc: Document, fonts: Fonts) -> Block | None:
         glyphs, xs = glyphs + name, xs + [seal_x + x for x in natural(name)]
     rows = [Row(Element.SIGNATURE_SEAL, glyphs, xs, tabs=tuple(tabs))]
     if doc.date:
-        rows.append(Row(Element.GAP, [], []))
+        rows += [Row(Element.GAP, [], []) for _ in range(spec.SIGNATURE_SEAL_DATE_GAP_LINES)]   # the date one empty line below
         date = shape([Span(format_date(doc.date), spec.FANGSONG)], fonts, BODY, trk)
         rows.append(Row(Element.DATE, date, [right - line_width(date) + x for x in natural(date)], align=Align.RIGHT))
     return Block(rows, gap_before=spec.SIGNATURE_SEAL_GAP_LINES, min_gap_before=1, signature=True)

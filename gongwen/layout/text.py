@@ -40,6 +40,7 @@ EPS = 1e-6
 class Face(Protocol):
     key: str
     def advance(self, ch: str) -> float: ...
+    def glyph_bounds(self, ch: str) -> tuple[float, float, float, float] | None: ...
 
 
 class Fonts(Protocol):
@@ -100,7 +101,7 @@ def _shape(spans: Iterable[Span], fonts: Fonts, size_pt: float, tracking: float)
     """The glyphs, and whether every one came from a face that never changes
     (not a fallback subset, which grows with the document's rare characters)."""
     em = size_pt * spec.PT
-    out = []
+    out: list[Glyph] = []
     cache = _face_cache(fonts)
     stable = cache is not None
     for span in spans:
@@ -429,7 +430,7 @@ def name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
             name = name[:-2]
         forms.add(name)
         forms.update(name[k + 1:] for k in range(1, len(name) - 3) if name[k] in _PLACE_SUFFIX)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for form in sorted((f for f in forms if len(f) >= 3), key=len, reverse=True):
         start = text.find(form)
         while start >= 0:
@@ -504,10 +505,10 @@ def _pair_spans(text: str) -> list[tuple[int, int]]:
 def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict[int, float]:
     """Cost of a break before each position where one is allowed."""
     n = len(text)
-    forbidden = set()
+    forbidden: set[int] = set()
     for m in _HARD_GROUPS.finditer(text):
         forbidden.update(range(m.start() + 1, m.end()))
-    in_book = set()
+    in_book: set[int] = set()
     for m in _BOOK_TITLE.finditer(text):
         span = range(m.start() + 1, m.end())
         (forbidden if m.end() - m.start() <= max_chars else in_book).update(span)
@@ -515,7 +516,7 @@ def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict
     # a word of it allows); neither are "X行业" terms.
     organ = name_spans(text, names)
     name_ends = {b for _, b in organ}
-    in_name = set()
+    in_name: set[int] = set()
     for a, b in organ + _industry_spans(text, organ) + _pair_spans(text):
         (forbidden if b - a <= max_chars else in_name).update(range(a + 1, b))
     # other organs, found by their form, are words: broken only where nothing else will do
@@ -595,7 +596,7 @@ def break_title(text: str, max_chars: float, widths: list[float] | None = None,
 SHAPE_TOLERANCE = 0.5      # 字: lines this close count as equally long (no valley)
 
 
-def _best_split(units: list[float], lines: int, max_chars: int, cost_at: dict[int, float]):
+def _best_split(units: list[float], lines: int, max_chars: float, cost_at: dict[int, float]):
     """Cheapest cut of a title (units[i]: width in 字 of its first i characters)
     into `lines` lines whose widths rise, then fall: break costs plus the
     squared deviation of each line from the mean.  Dynamic programming over
