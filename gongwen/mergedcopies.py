@@ -32,6 +32,10 @@ from array import array
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from .files import atomic_write_all
+from .pdfa import finish_copies, label_entries
+from .writers.pdf import render_pdf_copies
+
 FANOUT = 64                # kids of a page tree node
 LABELS_PER_LEAF = 512      # (page index, label) pairs in a leaf of the page-label tree
 HEADER = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"     # PDF/A-1: a comment of four bytes over 127 after the header
@@ -41,11 +45,8 @@ def write_merged(path: Path, lay, doc, fonts, numbers: list[str],
                  progress: Callable[[int, int], None] | None = None) -> int:
     """Write the merged print file of `lay` (padded to an even page count) for
     every 份号 in `numbers` to `path` (atomically); returns the page count."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
 
-    from .pdfa import finish_copies
-    from .pipeline import atomic_write_all
-    from .writers.pdf import render_pdf_copies
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryFile(dir=path.parent) as spool:     # on the output's disk: a full disk is that one
@@ -131,7 +132,7 @@ def _text_string(s: str) -> bytes:
 
 def _entries(d, *leave_out: str) -> bytes:
     """A dictionary's entries (other objects by reference) as PDF syntax, without the keys named."""
-    import pikepdf
+    import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
     kept = pikepdf.Dictionary({k: d[k] for k in d.keys() if k not in leave_out})
     text = kept.unparse(resolved=True)
     assert text.startswith(b"<<") and text.endswith(b">>")
@@ -152,9 +153,8 @@ class _Plan:
     """Object numbers of everything the print file holds, fixed before the first byte."""
 
     def __init__(self, template, lay, numbers: list[str], first_ops: bytes):
-        import pikepdf
+        import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
 
-        from .pdfa import label_entries
         self.template = template
         self.numbers = numbers
         self.n = n = len(lay.pages)
@@ -239,7 +239,7 @@ class _Plan:
             self._write(_Writer(f, self.copies_base, xref), ops_of_each_copy)
 
     def _write(self, w: _Writer, ops_of_each_copy) -> None:
-        import pikepdf
+        import pikepdf  # lazy: pikepdf (~43 ms) only where a PDF is finished or read
         w.raw(HEADER)
         for obj in self.template.objects:
             num, gen = obj.objgen

@@ -38,6 +38,7 @@ def bind(port: int | None) -> socket.socket:
 
 def serve(folder: Path, port: int | None = None, open_browser: bool = True,
           build: Path | None = None) -> int:
+    # lazy: uvicorn, and app.py's Starlette, only for `serve` (every other command imports this package)
     import uvicorn
     from .app import create_app
     from .service import Folder

@@ -9,13 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..errors import GongwenError
+from ..newdoc import KINDS
+from ..yamlsource import decode
 from . import service
 from .service import Folder, Refused
+from .yamledit import apply_edits
 
 MAX_BODY = 5 * 1024 * 1024
 STATIC = Path(__file__).resolve().parent / "static"
@@ -105,7 +110,6 @@ def create_app(folder: Folder, port: int) -> Starlette:
                             headers={"Cache-Control": "no-store"})
 
     async def api_info(request: Request):
-        from ..newdoc import KINDS
         return JSONResponse({"folder": str(folder.root), "build": str(folder.build), "kinds": list(KINDS),
                              "files": folder.data_files(), "import": _import_available()})
 
@@ -117,11 +121,9 @@ def create_app(folder: Folder, port: int) -> Starlette:
         raw = path.read_bytes()
         if len(raw) > MAX_BODY:
             raise Refused(413, "文件过大，最多 5 MB。")
-        from ..yamlsource import decode
         try:
             text = decode(raw, path)
         except Exception as e:
-            from ..errors import GongwenError
             if isinstance(e, GongwenError):
                 raise Refused(422, e.problems[0].message, e.problems[0].hint)
             raise
@@ -137,8 +139,6 @@ def create_app(folder: Folder, port: int) -> Starlette:
 
     async def api_edit(request: Request):
         """{yaml, edits: {key: value}} → {yaml} with those keys rewritten, and the render of it."""
-        from .yamledit import apply_edits
-        from ..errors import GongwenError
         data = await _json(request)
         text, edits = data.get("yaml", ""), data.get("edits") or {}
         if not isinstance(text, str) or not isinstance(edits, dict):
@@ -237,20 +237,17 @@ def create_app(folder: Folder, port: int) -> Starlette:
         log.exception("内部错误：%s %s", request.method, request.url.path)
         return _error(500, internal_error_message(exc))
 
-    app = Starlette(routes=routes, exception_handlers={Refused: refused, Exception: crashed})
+    handlers: dict[Any, Any] = {Refused: refused, Exception: crashed}     # Starlette types a handler by Exception
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.add_middleware(Guard, port=port)
     return app
 
 
 async def _threaded(fn, *args):
     """Rendering is CPU work: off the event loop, so the server keeps answering."""
-    from starlette.concurrency import run_in_threadpool
     return await run_in_threadpool(fn, *args)
 
 
 def _import_available() -> bool:
-    try:
-        from .. import draftimport  # noqa: F401
-    except ImportError:
-        return False
+    """Draft import is always there: python-docx and lxml are requirements (requirements.txt)."""
     return True

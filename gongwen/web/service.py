@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import archive, history as versions_of
+from ..checks import check_document
+from ..draftimport import import_draft as draft_to_yaml
+from ..draftimport.command import DRAFT_SUFFIXES
 from ..errors import GongwenError, Problem
+from ..files import atomic_write, write_error
+from ..newdoc import skeleton
+from ..pipeline import build, fontbook, generate, render as render_all
+from ..reader import build as build_document
+from ..writers.svg import faces_used, render_svg
+from ..yamlsource import decode, load
+from .yamledit import plain_fields
 
 DATA_SUFFIXES = (".yaml", ".yml")
 RENDER_LOCK = threading.Lock()
@@ -79,7 +90,7 @@ class Folder:
         return path.resolve()
 
     def data_files(self, limit: int = 500) -> list[str]:
-        out = []
+        out: list[str] = []
         for p in sorted(self.root.rglob("*")):
             if len(out) >= limit:
                 break
@@ -109,17 +120,12 @@ def check(folder: Folder, text: bytes, source: Path) -> Checked:
     """Read and check as `generate.py check` does; problems rather than exceptions.
     Each document starts without the rare characters of the ones before it, so
     its fallback subset — and the PDF's bytes — are what a fresh CLI run makes."""
-    from ..checks import check_document
-    from ..pipeline import fontbook
-    from ..reader import build
-    from ..yamlsource import decode, load
-    from .yamledit import plain_fields
     fontbook().forget_fallbacks()
     fields = None
     try:
         data = load(decode(text, source), source)     # reader.read's steps, the YAML parsed once
         fields = plain_fields(data)                   # for the form too
-        doc = build(data, source, confine=folder.root)
+        doc = build_document(data, source, confine=folder.root)
     except GongwenError as e:
         return Checked(None, e.problems, fields)
     except RecursionError:
@@ -133,8 +139,6 @@ def check(folder: Folder, text: bytes, source: Path) -> Checked:
 def render(folder: Folder, text: bytes, name: str | None,
            image_href, external_href) -> dict[str, Any]:
     """POST /api/render: page count, problems and the preview (one SVG per page)."""
-    from ..pipeline import build
-    from ..writers.svg import faces_used, render_svg
     source = folder.data_path(name)
     with RENDER_LOCK:
         c = check(folder, text, source)
@@ -160,7 +164,6 @@ def render(folder: Folder, text: bytes, name: str | None,
 def outputs(folder: Folder, text: bytes, name: str | None, fmt: str) -> tuple[bytes | None, list[Problem]]:
     """The PDF or DOCX exactly as `generate.py FILE --out DIR` writes it, or the
     errors that stop it (the CLI refuses the same data)."""
-    from ..pipeline import render as render_all
     source = folder.data_path(name)
     with RENDER_LOCK:
         c = check(folder, text, source)
@@ -176,7 +179,6 @@ def outputs(folder: Folder, text: bytes, name: str | None, fmt: str) -> tuple[by
 def save(folder: Folder, text: bytes, name: str, reason: str | None) -> dict[str, Any]:
     """保存: the data file into FOLDER (always — the clerk's work is never lost),
     then a new version in the archive exactly as `generate.py FILE --reason …`."""
-    from ..pipeline import atomic_write, generate, write_error
     source = folder.data_path(name)
     if not name:
         raise Refused(400, "请先给文件起个名字。", "例如 通知-2024-1.yaml")
@@ -200,6 +202,7 @@ def save(folder: Folder, text: bytes, name: str, reason: str | None) -> dict[str
             out["messages"].append("有错误，未存档新版本（数据文件已保存）。")
             return out
     stored = result.archived
+    assert stored is not None                  # generate(archive=True) always archives or raises
     where = stored.folder / f"v{stored.version}"
     shown = _shown(folder, where)
     out.update(archived=True, version=stored.version, new=stored.new,
@@ -222,7 +225,6 @@ def _shown(folder: Folder, path: Path) -> str:
 
 
 def history(folder: Folder, name: str) -> dict[str, Any]:
-    from .. import archive, history as versions_of
     source = folder.data_path(name)
     if not source.is_file():
         return {"versions": [], "lines": [f"“{name}”还没有保存到文件夹里：保存后这里列出它的版本。"]}
@@ -239,7 +241,6 @@ def history(folder: Folder, name: str) -> dict[str, Any]:
 
 
 def diff(folder: Folder, name: str, a: str | None, b: str | None) -> dict[str, Any]:
-    from .. import archive, history as versions_of
     source = folder.data_path(name, must_exist=True)
     with RENDER_LOCK:
         try:
@@ -255,8 +256,6 @@ def import_draft(folder: Folder, raw: bytes, name: str | None) -> dict[str, Any]
     written: the clerk checks the form and then saves).  `name` is the draft's
     file name as the computer had it — it says what the bytes are and names the
     data file; it is never a path."""
-    from ..draftimport import import_draft as run
-    from ..draftimport.command import DRAFT_SUFFIXES
     name = (name or "").strip()
     if not name:
         raise Refused(400, "没有草稿的文件名。", "在地址里写 ?name=草稿.docx（文件名说明它是 Word 文档还是文字稿）")
@@ -268,7 +267,7 @@ def import_draft(folder: Folder, raw: bytes, name: str | None) -> dict[str, Any]
                       "在 Word 或 WPS 里另存为 .docx，或把文字粘贴进 .txt 再导入")
     target = _free_name(folder, Path(name).stem or "导入的草稿")
     try:                          # pure: no font book, no archive — the previews need not wait
-        yaml_text, report = run(raw, name, target=target)
+        yaml_text, report = draft_to_yaml(raw, name, target=target)
     except GongwenError as e:
         return {"ok": False, "error": e.problems[0].message, "hint": e.problems[0].hint,
                 "problems": [problem_json(p) for p in e.problems]}
@@ -290,7 +289,6 @@ def _free_name(folder: Folder, stem: str) -> str:
 
 
 def new_document(kind: str, organ: str) -> str:
-    from ..newdoc import skeleton
     try:
         return skeleton(kind, organ or "××")
     except GongwenError as e:
@@ -306,7 +304,6 @@ def font_bytes(key: str) -> bytes:
     data = _WEB_FONTS.get(key)
     if data is not None:
         return data
-    from ..pipeline import fontbook
     try:
         face = fontbook().by_key(key)
     except KeyError:
@@ -329,7 +326,7 @@ def font_bytes(key: str) -> bytes:
 def external_png(folder: Folder, name: str, index: int) -> bytes:
     """An 附件 PDF's page as a PNG for the preview (pypdfium2)."""
     import io
-    import pypdfium2
+    import pypdfium2  # lazy: pdfium only to show an 附件 PDF's page on the web page
     path = folder.file_path(name)
     with RENDER_LOCK:
         pdf = pypdfium2.PdfDocument(str(path))

@@ -32,8 +32,8 @@ def _plain(value: Any, raw: str | None = None) -> Any:
         raws = value.raw if isinstance(value, Located) else {}
         return {str(k): _plain(v, raws.get(k)) for k, v in value.items()}
     if isinstance(value, list):
-        raws = getattr(value, "item_raw", None) or [None] * len(value)
-        return [_plain(v, r) for v, r in zip(value, raws)]
+        item_raws = getattr(value, "item_raw", None) or [None] * len(value)
+        return [_plain(v, r) for v, r in zip(value, item_raws)]
     if isinstance(value, (bool, str)) or value is None:
         return value
     if raw is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import spec
 from ..layout.boxes import Image, Layout, Rule, TextRun, VRule
+from ..layout.header import copy_number_runs
 from ..model import Document, format_date
 
 MM = 1 / spec.PT   # points per mm
@@ -15,7 +16,7 @@ MM = 1 / spec.PT   # points per mm
 def _canvas(lay: Layout, doc: Document, fonts, extra_runs=()):
     """A ReportLab canvas with the layout's faces registered and the document's
     metadata set; returns (canvas, buffer, faces by key)."""
-    from reportlab import rl_config
+    from reportlab import rl_config  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfgen.canvas import Canvas
 
     rl_config.invariant = 1          # no clock time inside the file: same data, same bytes
@@ -144,11 +145,12 @@ def _hard_masked(path: Path):
     masks (alpha channels), not hard ones.  Pixels less than half opaque become
     a key colour the opaque pixels do not use, and that colour is masked out.
     Images without transparency are drawn as they are."""
-    from PIL import Image as PILImage, ImageChops
+    from PIL import Image as PILImage, ImageChops  # lazy: Pillow only for a seal or 签名章 image
     from reportlab.lib.utils import ImageReader
 
-    with PILImage.open(path) as img:
-        img.load()
+    with PILImage.open(path) as opened:
+        opened.load()
+        img: PILImage.Image = opened
         if img.mode == "P" and "transparency" in img.info:
             img = img.convert("RGBA")
         if img.mode not in ("RGBA", "LA", "PA"):
@@ -174,7 +176,6 @@ def render_pdf_copies(lay: Layout, doc: Document, fonts, numbers, number_ops=Non
     in the subsets: a print file of any count repeats these pages with only
     those operators changed (mergedcopies.py), and never holds more than one
     copy's.  `lay` must carry a 份号 (its runs are replaced per copy)."""
-    from ..layout.header import copy_number_runs
 
     def is_number(item) -> bool:
         return isinstance(item, TextRun) and item.element == "份号"
