@@ -8,14 +8,15 @@ from pathlib import Path
 from .. import spec
 from ..layout.boxes import Image, Layout, Rule, TextRun, VRule
 from ..layout.header import copy_number_runs
-from ..model import Document, format_date
+from ..model import Document
 
 MM = 1 / spec.PT   # points per mm
 
 
 def _canvas(lay: Layout, doc: Document, fonts, extra_runs=()):
-    """A ReportLab canvas with the layout's faces registered and the document's
-    metadata set; returns (canvas, buffer, faces by key)."""
+    """A ReportLab canvas with the layout's faces registered; returns (canvas,
+    buffer, faces by key).  The document information is pdfa.py's (from
+    metadata.py, with the XMP packet), set when it finishes the file."""
     from reportlab import rl_config  # lazy: ReportLab (~35 ms) only where a PDF is drawn or a face parsed
     from reportlab.pdfgen.canvas import Canvas
 
@@ -32,12 +33,6 @@ def _canvas(lay: Layout, doc: Document, fonts, extra_runs=()):
     kw = {"initialFontName": initial, "initialFontSize": spec.BODY_SIZE} if initial else {}
     c = Canvas(buf, pagesize=(spec.PAGE_WIDTH * MM, spec.PAGE_HEIGHT * MM), pageCompression=1,
                invariant=1, **kw)
-    c.setTitle(doc.title)
-    c.setAuthor("、".join(doc.issuers) or "、".join(doc.organ_mark))
-    c.setSubject(doc.doc_number or "")
-    c.setKeywords(" ".join(x for x in (doc.doc_number, format_date(doc.date) if doc.date else None) if x))
-    c.setCreator("gongwen (GB/T 9704-2012)")
-    c.setProducer("gongwen")
     return c, buf, faces
 
 
