@@ -342,19 +342,7 @@ def signature_block(doc: Document, fonts: Fonts, pitch: float = spec.LINE_PITCH)
     proxy = shape([Span(f"（{doc.proxy_seal}）", spec.FANGSONG)], fonts, BODY, trk) if doc.proxy_seal else []
     wn = max((line_width(g) for g in names), default=0.0)
     wd = line_width(date)
-    # one line each (§7.3.5): a 署名 右空二字 unsealed, within the 版心 sealed; the 代章 within the 版心
-    room = W - (0.0 if doc.seal is not None else spec.SIGNATURE_RIGHT_INDENT_UNSEALED * CH)
-    for name, g in zip(doc.issuers, names):
-        if line_width(g) > room + 1e-6:
-            most = int((room + 1e-6) // CH)
-            raise too_long(doc, "发文机关署名", f"发文机关署名“{shown(name)}”有 {len(name)} 个字，一个署名排一行"
-                           f"（{'加盖印章' if doc.seal is not None else '不加盖印章时右空二字'}），最多排 {most} 个字。",
-                           f"写发文机关的全称或规范化简称，不超过 {most} 个字")
-    if proxy and line_width(proxy) > W + 1e-6:
-        most = int((W + 1e-6) // CH) - 2
-        raise too_long(doc, "代章", f"代章“{shown(doc.proxy_seal)}”有 {len(doc.proxy_seal)} 个字，代章加括号排在署名下的一行，"
-                       f"在版心之内最多排 {most} 个字（括号另占两个字）。",
-                       f"只写代章机关的规范化简称和“代章”，不超过 {most} 个字，如“区市场监管局代章”")
+    _signature_fits(doc, names, proxy)
     if doc.seal is not None:
         date_x = spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wd
         centre = date_x + wd / 2 if date else spec.TYPE_RIGHT - spec.DATE_RIGHT_INDENT_SEALED * CH - wn / 2
@@ -385,13 +373,7 @@ def signature_block(doc: Document, fonts: Fonts, pitch: float = spec.LINE_PITCH)
     if date:
         rows.append(Row(Element.DATE, date, [date_x + v for v in natural(date)], align=Align.RIGHT))
     if doc.note:
-        note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
-        lines = break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False)
-        if doc.seal is not None:
-            rows += [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0], pitch))]
-        for i, ln in enumerate(lines):
-            rows.append(Row(Element.NOTE, ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs], first=i == 0,
-                            last=ln.last, wrap=spec.TYPE_LEFT))
+        rows += _note_rows(doc, fonts, trk, rows, pitch)
     # The seal (an image, or the one stamped by hand on `印章: true`) reaches
     # below the date: those grid lines belong to the block too, so pagination
     # keeps them on its page and in the 版心, and nothing — the 版记 — stands there.
@@ -404,6 +386,34 @@ def signature_block(doc: Document, fonts: Fonts, pitch: float = spec.LINE_PITCH)
             _seal_rows_fit(doc, rows)
     return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach,
                  at_pitch=lambda p: signature_block(doc, fonts, p))
+
+
+def _signature_fits(doc: Document, names: list, proxy: list) -> None:
+    """Each 署名 and the 代章 on one line (§7.3.5): a 署名 右空二字 unsealed, within the
+    版心 sealed; the 代章 within the 版心.  Too long: the clerk is told the most."""
+    room = W - (0.0 if doc.seal is not None else spec.SIGNATURE_RIGHT_INDENT_UNSEALED * CH)
+    for name, g in zip(doc.issuers, names):
+        if line_width(g) > room + 1e-6:
+            most = int((room + 1e-6) // CH)
+            raise too_long(doc, "发文机关署名", f"发文机关署名“{shown(name)}”有 {len(name)} 个字，一个署名排一行"
+                           f"（{'加盖印章' if doc.seal is not None else '不加盖印章时右空二字'}），最多排 {most} 个字。",
+                           f"写发文机关的全称或规范化简称，不超过 {most} 个字")
+    if proxy and line_width(proxy) > W + 1e-6:
+        most = int((W + 1e-6) // CH) - 2
+        raise too_long(doc, "代章", f"代章“{shown(doc.proxy_seal or '')}”有 {len(doc.proxy_seal or '')} 个字，代章加括号排在署名下的一行，"
+                       f"在版心之内最多排 {most} 个字（括号另占两个字）。",
+                       f"只写代章机关的规范化简称和“代章”，不超过 {most} 个字，如“区市场监管局代章”")
+
+
+def _note_rows(doc: Document, fonts: Fonts, trk: float, rows: list[Row], pitch: float) -> list[Row]:
+    """The 附注's lines under the signature's `rows` (below the seal when sealed)."""
+    note = shape([Span(f"（{doc.note}）", spec.FANGSONG)], fonts, BODY, trk)
+    lines = break_lines(note, W, spec.NOTE_INDENT_CHARS * CH, justify=False)
+    out = [Row("空行", [], []) for _ in range(_lines_under_seal(rows, lines[0], pitch))] if doc.seal is not None else []
+    for i, ln in enumerate(lines):
+        out.append(Row(Element.NOTE, ln.glyphs, [spec.TYPE_LEFT + x for x in ln.xs], first=i == 0,
+                       last=ln.last, wrap=spec.TYPE_LEFT))
+    return out
 
 
 def _seal_rows_fit(doc: Document, rows: list[Row]) -> None:

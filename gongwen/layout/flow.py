@@ -276,8 +276,9 @@ def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int
         made = [b.at_pitch(pitch) if b.at_pitch else b for b in group]
         if any(b is None for b in made):
             return None
-        if line - 1 + _group_need(made, gap) <= n:
-            blocks[bi:bi + len(group)] = made
+        made_all = [b for b in made if b is not None]
+        if line - 1 + _group_need(made_all, gap) <= n:
+            blocks[bi:bi + len(group)] = made_all
             flow.pitch[page] = (pitch, first)
             return n
     return None

@@ -82,7 +82,8 @@ def _printer_line(doc: Document, fonts: Fonts, left: float, right: float) -> tup
     """印发机关 左空一字 and 印发日期 右空一字 on one line (§7.4), a 字 apart at least."""
     ch = spec.char_width(SIZE)
     trk = grid_tracking(SIZE)
-    org = shape([Span(doc.printer, spec.FANGSONG)], fonts, SIZE, trk)
+    printer = doc.printer or ""                # called only when there is one
+    org = shape([Span(printer, spec.FANGSONG)], fonts, SIZE, trk)
     glyphs, xs = org, [left + x for x in natural(org)]
     tabs: tuple[Tab, ...] = ()
     room = right - left
@@ -95,7 +96,7 @@ def _printer_line(doc: Document, fonts: Fonts, left: float, right: float) -> tup
     if line_width(org) > room + 1e-6:
         most = int((room + 1e-6) // ch)
         beside = f"，与印发日期“{format_date(doc.print_date)}印发”（右空一字）同排一行" if doc.print_date else ""
-        raise too_long(doc, "印发机关", f"印发机关“{shown(doc.printer)}”有 {len(doc.printer)} 个字，排不进版记的一行："
+        raise too_long(doc, "印发机关", f"印发机关“{shown(printer)}”有 {len(printer)} 个字，排不进版记的一行："
                        f"印发机关左空一字{beside}，排在末条分隔线之上（GB/T 9704 §7.4），这一行最多排 {most} 个字的印发机关。",
                        f"写印发机关的规范名称，不超过 {most} 个字（一般是发文机关的办公厅（室）或文秘部门）")
     return Element.PRINTER, glyphs, xs, {"tabs": tabs}
