@@ -93,18 +93,25 @@ def _q(request: Request, key: str) -> str | None:
 
 
 def create_app(folder: Folder, port: int) -> Starlette:
-    def image_href(path: Path) -> str:
-        return "/api/file?path=" + urllib.parse.quote(_rel(path))
+    routes = [*_document_routes(folder), *_render_routes(folder), *_archive_routes(folder),
+              Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static")]
+    handlers: dict[Any, Any] = {Refused: _refused, Exception: _crashed}     # Starlette types a handler by Exception
+    app = Starlette(routes=routes, exception_handlers=handlers)
+    app.add_middleware(Guard, port=port)
+    return app
 
-    def external_href(path: Path, index: int) -> str:
-        return f"/api/external?path={urllib.parse.quote(_rel(path))}&index={index}"
 
-    def _rel(path: Path) -> str:
-        try:
-            return Path(path).resolve().relative_to(folder.root).as_posix()
-        except ValueError:
-            return str(path)
+async def _refused(request: Request, exc: Refused):
+    return _error(exc.status, exc.message, exc.hint)
 
+
+async def _crashed(request: Request, exc: Exception):
+    log.exception("内部错误：%s %s", request.method, request.url.path)
+    return _error(500, internal_error_message(exc))
+
+
+def _document_routes(folder: Folder) -> list[Route]:
+    """The page, the folder's data files, a file opened, a skeleton."""
     async def index(request: Request):
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
                             headers={"Cache-Control": "no-store"})
@@ -131,6 +138,24 @@ def create_app(folder: Folder, port: int) -> Starlette:
 
     async def api_new(request: Request):
         return JSONResponse({"yaml": service.new_document(_q(request, "kind") or "", _q(request, "organ") or "")})
+
+    return [Route("/", index), Route("/api/info", api_info), Route("/api/files", api_files),
+            Route("/api/open", api_open), Route("/api/new", api_new)]
+
+
+def _render_routes(folder: Folder) -> list[Route]:
+    """The preview (of the text, or of the form's edits applied) and the PDF/DOCX downloads."""
+    def image_href(path: Path) -> str:
+        return "/api/file?path=" + urllib.parse.quote(_rel(path))
+
+    def external_href(path: Path, index: int) -> str:
+        return f"/api/external?path={urllib.parse.quote(_rel(path))}&index={index}"
+
+    def _rel(path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(folder.root).as_posix()
+        except ValueError:
+            return str(path)
 
     async def api_render(request: Request):
         body = await _body(request)
@@ -168,6 +193,14 @@ def create_app(folder: Folder, port: int) -> Starlette:
                 "Content-Disposition": f"attachment; filename=\"document.{fmt}\"; filename*=UTF-8''{quoted}"})
         return handler
 
+    return [Route("/api/render", api_render, methods=["POST"]), Route("/api/edit", api_edit, methods=["POST"]),
+            Route("/api/pdf", _download("pdf"), methods=["POST"]),
+            Route("/api/docx", _download("docx"), methods=["POST"])]
+
+
+def _archive_routes(folder: Folder) -> list[Route]:
+    """Saving and archiving, history and diff, the seal images, 附件 pages and fonts the
+    preview shows, draft import."""
     async def api_save(request: Request):
         body = await _body(request)
         name = _q(request, "name")
@@ -210,37 +243,9 @@ def create_app(folder: Folder, port: int) -> Starlette:
         result = await _threaded(service.import_draft, folder, body, _q(request, "name"))
         return JSONResponse(result, status_code=200 if result["ok"] else 422)
 
-    routes = [
-        Route("/", index),
-        Route("/api/info", api_info),
-        Route("/api/files", api_files),
-        Route("/api/open", api_open),
-        Route("/api/new", api_new),
-        Route("/api/render", api_render, methods=["POST"]),
-        Route("/api/edit", api_edit, methods=["POST"]),
-        Route("/api/pdf", _download("pdf"), methods=["POST"]),
-        Route("/api/docx", _download("docx"), methods=["POST"]),
-        Route("/api/save", api_save, methods=["POST"]),
-        Route("/api/history", api_history),
-        Route("/api/diff", api_diff),
-        Route("/api/file", api_file),
-        Route("/api/external", api_external),
-        Route("/api/import", api_import, methods=["POST"]),
-        Route("/fonts/{key}", font),
-        Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
-    ]
-
-    async def refused(request: Request, exc: Refused):
-        return _error(exc.status, exc.message, exc.hint)
-
-    async def crashed(request: Request, exc: Exception):
-        log.exception("内部错误：%s %s", request.method, request.url.path)
-        return _error(500, internal_error_message(exc))
-
-    handlers: dict[Any, Any] = {Refused: refused, Exception: crashed}     # Starlette types a handler by Exception
-    app = Starlette(routes=routes, exception_handlers=handlers)
-    app.add_middleware(Guard, port=port)
-    return app
+    return [Route("/api/save", api_save, methods=["POST"]), Route("/api/history", api_history),
+            Route("/api/diff", api_diff), Route("/api/file", api_file), Route("/api/external", api_external),
+            Route("/api/import", api_import, methods=["POST"]), Route("/fonts/{key}", font)]
 
 
 async def _threaded(fn, *args):
