@@ -90,106 +90,127 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
     with `imprint_any_page`): a signature page that closes up its lines makes
     room for it there first."""
     flow = Flow()
-    page, line = 0, first_line
-    n_lines = spec.LINES_PER_PAGE
-
-    def new_page(landscape: bool = False):
-        nonlocal page, line, n_lines
-        page += 1
-        line = 1
-        flow.pages = page + 1
-        n_lines = spec.LANDSCAPE_LINES if landscape else spec.LINES_PER_PAGE
-        if landscape:
-            flow.landscape.add(page)
-
+    cur = _Cursor(flow, first_line)
     for bi, block in enumerate(blocks):
-        if block.landscape != (page in flow.landscape):      # turning the page starts a new one
-            new_page(block.landscape)
-        if block.new_page and (line > 1 or any(p.page == page for p in flow.placed)):
-            new_page()
-        gap = block.gap_before if line > 1 else 0
-        room = n_lines - line + 1
+        if block.landscape != (cur.page in flow.landscape):      # turning the page starts a new one
+            cur.new_page(block.landscape)
+        if block.new_page and (cur.line > 1 or any(p.page == cur.page for p in flow.placed)):
+            cur.new_page()
+        gap = block.gap_before if cur.line > 1 else 0
+        room = cur.n_lines - cur.line + 1
         group = _signature_group(blocks, bi)
         if group and not (block.signature and bi and blocks[bi - 1].with_signature):   # checked with its 附件说明
             # the signature (and the 附件说明 above it) must fit under text on
             # this page, its gap shrunk if need be; or the page's lines close
             # up (§7.3.5.4); or text goes over with it
             need = _group_need(group, gap)
-            closer = None
-            if need > room:
-                first = first_line if page == 0 else 1
-                half_empty = _left_empty(flow, page, blocks, n_lines) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
-                # an even last page: the 版记 under the signature there, or else text carried rather than
-                # a page of closer lines with a blank page behind it (unless carrying leaves a page half empty)
-                imprint_here = imprint_lines and bi + len(group) == len(blocks) and (page % 2 == 1 or imprint_any_page)
-                if imprint_here:
-                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH,
-                                           spec.line_top(spec.LINES_PER_PAGE - imprint_lines + 1))
-                if not closer and (not imprint_here or half_empty):
-                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH)
-                if not closer and half_empty:
-                    # carrying would leave this page half empty: closer lines still, to the last bound
-                    closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first,
-                                           spec.SIGNATURE_PAGE_LAST_PITCH)
+            closer = _closer_for(flow, blocks, bi, group, cur, first_line, imprint_lines, imprint_any_page) \
+                if need > room else None
             if closer:
-                n_lines = closer                   # the group fits under the text on closer lines
-                room = n_lines - line + 1
+                cur.n_lines = closer                   # the group fits under the text on closer lines
+                room = cur.n_lines - cur.line + 1
                 block = blocks[bi]
             elif need > room:
-                _carry_text_lines(flow, page, blocks)
-                new_page()
-                line = 1 + max((p.line for p in flow.placed if p.page == page), default=0)
-                gap = block.gap_before if line > 1 else 0
-                room = n_lines - line + 1
+                _carry_text_lines(flow, cur.page, blocks)
+                cur.new_page()
+                cur.line = 1 + max((p.line for p in flow.placed if p.page == cur.page), default=0)
+                gap = block.gap_before if cur.line > 1 else 0
+                room = cur.n_lines - cur.line + 1
         if block.keep_together or block.signature:
             need = len(block.rows) + block.reach
             if block.keep_with_next:              # a table header keeps its first row
                 need += _follow(blocks, bi)
-            if gap + need > room and block.min_gap_before is not None and line > 1:
+            if gap + need > room and block.min_gap_before is not None and cur.line > 1:
                 gap = max(block.min_gap_before, room - need)
             if gap + need > room and not block.signature:
-                if need <= n_lines:
-                    new_page(block.landscape)
+                if need <= cur.n_lines:
+                    cur.new_page(block.landscape)
                     gap = 0
                     for row in block.repeat:           # a table's header heads every page
-                        flow.placed.append(Placed(row, page, line, bi))
-                        line += 1
-        elif line > 1 and gap + _lead(blocks, bi) > room and _lead(blocks, bi) <= n_lines:
+                        flow.placed.append(Placed(row, cur.page, cur.line, bi))
+                        cur.line += 1
+        elif cur.line > 1 and gap + _lead(blocks, bi) > room and _lead(blocks, bi) <= cur.n_lines:
             # a heading (and the headings under it) never ends a page, a
             # paragraph's first line never stands alone at its foot
-            new_page(block.landscape)
+            cur.new_page(block.landscape)
             gap = 0
-        line += gap
+        cur.line += gap
         if block.keep_together or block.signature:
-            for row in block.rows:
-                if line > n_lines:
-                    new_page(block.landscape)
-                flow.placed.append(Placed(row, page, line, bi))
-                line += 1
-            if block.reach:
-                flow.reserved[page] = line - 1 + block.reach
+            _place_whole(flow, cur, block, bi)
             continue
-        i = 0
-        while i < len(block.rows):
-            if line > n_lines:
-                new_page(block.landscape)
-            rest = len(block.rows) - i
-            take = min(rest, n_lines - line + 1)
-            if take < rest:
-                # a paragraph broken by the page: two lines at least on either side
-                # (the page gives a line rather than leave one alone)
-                take = min(take, rest - MIN_SPLIT_LINES)
-                if take < MIN_SPLIT_LINES and line > 1:
-                    new_page(block.landscape)
-                    continue
-                take = max(take, 1)
-            for row in block.rows[i:i + take]:
-                flow.placed.append(Placed(row, page, line, bi))
-                line += 1
-            i += take
-            if i < len(block.rows):
-                line = n_lines + 1
+        _place_split(flow, cur, block, bi)
     return flow
+
+
+class _Cursor:
+    """Where pagination is: the page (0-based), the next grid line on it, the lines it has."""
+
+    def __init__(self, flow: Flow, first_line: int):
+        self.flow, self.page, self.line, self.n_lines = flow, 0, first_line, spec.LINES_PER_PAGE
+
+    def new_page(self, landscape: bool = False) -> None:
+        self.page += 1
+        self.line = 1
+        self.flow.pages = self.page + 1
+        self.n_lines = spec.LANDSCAPE_LINES if landscape else spec.LINES_PER_PAGE
+        if landscape:
+            self.flow.landscape.add(self.page)
+
+
+def _closer_for(flow: Flow, blocks: list[Block], bi: int, group: list[Block], cur: _Cursor, first_line: int,
+                imprint_lines: int, imprint_any_page: bool) -> int | None:
+    """The signature group does not fit under the text: the lines this page has
+    when they close up for it (§7.3.5.4), or None (text goes over with it)."""
+    page, line, n_lines = cur.page, cur.line, cur.n_lines
+    first = first_line if page == 0 else 1
+    half_empty = _left_empty(flow, page, blocks, n_lines) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
+    # an even last page: the 版记 under the signature there, or else text carried rather than
+    # a page of closer lines with a blank page behind it (unless carrying leaves a page half empty)
+    imprint_here = imprint_lines and bi + len(group) == len(blocks) and (page % 2 == 1 or imprint_any_page)
+    closer = None
+    if imprint_here:
+        closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH,
+                               spec.line_top(spec.LINES_PER_PAGE - imprint_lines + 1))
+    if not closer and (not imprint_here or half_empty):
+        closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH)
+    if not closer and half_empty:
+        # carrying would leave this page half empty: closer lines still, to the last bound
+        closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_LAST_PITCH)
+    return closer
+
+
+def _place_whole(flow: Flow, cur: _Cursor, block: Block, bi: int) -> None:
+    """A block kept together, row after row; the grid lines its seal reaches below it reserved."""
+    for row in block.rows:
+        if cur.line > cur.n_lines:
+            cur.new_page(block.landscape)
+        flow.placed.append(Placed(row, cur.page, cur.line, bi))
+        cur.line += 1
+    if block.reach:
+        flow.reserved[cur.page] = cur.line - 1 + block.reach
+
+
+def _place_split(flow: Flow, cur: _Cursor, block: Block, bi: int) -> None:
+    """A paragraph's rows, broken by the page two lines at least on either side
+    (the page gives a line rather than leave one alone)."""
+    i = 0
+    while i < len(block.rows):
+        if cur.line > cur.n_lines:
+            cur.new_page(block.landscape)
+        rest = len(block.rows) - i
+        take = min(rest, cur.n_lines - cur.line + 1)
+        if take < rest:
+            take = min(take, rest - MIN_SPLIT_LINES)
+            if take < MIN_SPLIT_LINES and cur.line > 1:
+                cur.new_page(block.landscape)
+                continue
+            take = max(take, 1)
+        for row in block.rows[i:i + take]:
+            flow.placed.append(Placed(row, cur.page, cur.line, bi))
+            cur.line += 1
+        i += take
+        if i < len(block.rows):
+            cur.line = cur.n_lines + 1
 
 
 def _lead(blocks: list[Block], bi: int) -> int:
