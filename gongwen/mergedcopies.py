@@ -266,10 +266,10 @@ class _Plan:
                       % (self.node_number(1, p // FANOUT), contents, self.page_heads[i]))
             w.stream(self.content_number(k), b"/Filter /FlateDecode", zlib.compress(prefix + ops + suffix))
             label = _text_string
-            for i, style, start, text in self.labels:
-                entry = [b"/P " + label(self.numbers[k] + "-" + (text or ""))]
+            for i, style, start, name in self.labels:
+                entry = [b"/P " + label(self.numbers[k] + "-" + (name or ""))]
                 if style:
-                    entry += [b"/S /" + style.encode(), b"/St %d" % start]
+                    entry += [b"/S /" + style.encode(), b"/St %d" % (start or 0)]   # a style comes with its start
                 pending.append(b"%d << %s >>" % (first + i, b" ".join(entry)))
                 if len(pending) == LABELS_PER_LEAF:
                     self._label_leaf(w, pending, leaf_limits)
