@@ -44,6 +44,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -187,6 +188,27 @@ def measure_memory(results: dict, tmp: Path, env: dict, quick: bool) -> None:
         rows.append({"name": name, "label": label, "median": wall, "cpu": cpu, "rss_mb": peak})
         print(f"  {name}: {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {peak:.0f} MB", file=sys.stderr, flush=True)
     results["memory"] = rows
+
+
+def measure_batch_scale(results: dict, tmp: Path, env: dict, quick: bool) -> None:
+    """A batch of 1 000 and 10 000 rows (issue 17 item 6), PDF+DOCX, one cold run each:
+    the rate, and the peak resident set of any of its processes (flat if rows are not kept)."""
+    rows = []
+    for count in (1_000, 2_000 if quick else 10_000):
+        out = tmp / f"scale{count}"
+        args = ["batch", str(TEMPLATE), str(make_rows(count, tmp)), "--out", str(out), "--quiet"]
+        wall, peak, err, cpu, status = run_measured(args, env)
+        if status != 0:
+            raise SystemExit(f"bench: batch of {count} rows failed ({status}):\n{err[-2000:]}")
+        made = len(list(out.glob("*.pdf")))
+        if made != count:
+            raise SystemExit(f"bench: batch of {count} rows wrote {made} PDFs")
+        label = f"{f'{count:,}'.replace(',', ' ')} notices, batch, PDF+DOCX ({wall and count / wall:.0f}/s)"
+        rows.append({"name": f"batch_{count}", "label": label, "median": wall, "cpu": cpu, "rss_mb": peak})
+        print(f"  batch {count}: {wall:.1f} s = {count / wall:.0f}/s, CPU {cpu:.1f} s, peak RSS {peak:.0f} MB",
+              file=sys.stderr, flush=True)
+        shutil.rmtree(out)
+    results["memory"] = results.get("memory", []) + rows
 
 
 def memory_rows(results: dict) -> list[tuple]:
@@ -423,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="only import (issue 13) and OFD (issue 15), with the seed interleaved as the load's gauge")
     p.add_argument("--memory", action="store_true",
                    help="only the peak-memory cases (issue 18: merged copies up to 100 000, hostile inputs)")
+    p.add_argument("--batch-scale", action="store_true",
+                   help="only batches of 1 000 and 10 000 rows: rate and peak memory (issue 17 item 6)")
     p.add_argument("--web", action="store_true",
                    help="only the web page's warm preview (bench/web.py: POST /api/render, median and p95; issue 14)")
     args = p.parse_args(argv)
@@ -437,10 +461,10 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"load_before": loadavg(), "machine": info}
     print(f"bench: {info['nproc']} cores, {info['cpu']}, Python {info['python']}; "
           f"load {results['load_before']}", file=sys.stderr)
-    if args.memory:
+    if args.memory or args.batch_scale:
         with tempfile.TemporaryDirectory(prefix="gongwen-bench-") as tmp:
             run([str(SEED), "--out", str(Path(tmp) / "seed")], env)          # bytecode, font cache
-            measure_memory(results, Path(tmp), env, args.quick)
+            (measure_batch_scale if args.batch_scale else measure_memory)(results, Path(tmp), env, args.quick)
         results["load_after"] = loadavg()
         rows = memory_rows(results)
         if args.markdown:
@@ -452,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(out))
         print(f"\nmachine: {info['nproc']} cores ({info['cpu']}), {info['implementation']} {info['python']}; "
               f"load average before/after: {results['load_before']} / {results['load_after']}")
-        print(f"command: python bench/run.py --memory{' --quick' if args.quick else ''}"
+        print(f"command: python bench/run.py {'--batch-scale' if args.batch_scale else '--memory'}"
+              f"{' --quick' if args.quick else ''}"
               f"{' --markdown' if args.markdown else ''}")
         if args.json:
             args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
