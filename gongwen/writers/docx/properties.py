@@ -193,7 +193,7 @@ def tabbed(lines: list[LaidLine], frame_left: float, position: int | None = None
     end = frame_left
     for ln in sorted(lines, key=lambda ln: ln.x):
         for k, (tab, rs) in enumerate(pieces(ln)):
-            if tab is None and k == 0 and ln.align == "right" and len(lines) > 1:
+            if tab is None and k == 0 and ln.align == "right":
                 tab = Tab(0, TabKind.RIGHT, ln.end)
             elif tab is None and k == 0 and ln.x - end > 0.01:
                 tab = Tab(0, TabKind.LEFT, ln.x)
