@@ -2,24 +2,17 @@
 
 It reads the Layout — every line with its element, model object, alignment,
 indents, tab stops and runs as placed — and decides no geometry of its own;
-the package is written as element trees by hand (no template): no theme, no
-random ids, no clock time, so the same data gives the same bytes.
+the package is written as element trees by hand (no template, no random ids,
+no clock time), so the same data gives the same bytes.  tests/test_docx.py
+renders it in LibreOffice and compares it with the PDF line by line.
 
-How the GB/T 9704 layout is carried over (checked in LibreOffice by
-tests/test_docx.py, which renders the DOCX and compares it line by line):
-
-* 版心 and line grid: A4, margins 37/28/26/35 mm, a document grid of 22 lines
-  (pitch 580 twips); body paragraphs snap to it.
+* 版心 and line grid: a document grid of 22 lines (pitch 580 twips); body
+  paragraphs snap to it.
 * 28 characters a line: a character spacing of −0.25 pt in the 3号 styles
   (−0.2 pt for 4号).  A character grid cannot do it: LibreOffice snaps every
   CJK character to whole cells, and a 16 pt character in a 15.79 pt cell takes two.
-* A paragraph the layout split across pages is two paragraphs here, so Word and
-  LibreOffice carry the lines the layout carried (§7.3.5.4) and a seal stays
-  with its 署名, to whose paragraph it is anchored.
-* 版头 lines, page numbers and the 版记 are placed absolutely (header.py,
-  imprint.py); landscape pages (§8) and the 版记's own page are sections.
-* Every paragraph has the style of its element (properties.STYLES), every style
-  and run names its fonts explicitly (spec.OFFICIAL_FONT).
+* 版头 lines, page numbers and the 版记 are placed absolutely; landscape pages
+  (§8) and the 版记's own page are sections.
 """
 from __future__ import annotations
 
@@ -31,7 +24,7 @@ from ...layout.boxes import Layout
 from ...model import Document
 from . import body, header, imprint, package
 from .ooxml import Package, el, qn, root, twips
-from .properties import PITCH, Para, paragraph, ppr, spacing
+from .properties import PITCH, Para, paragraph, spacing
 
 E = Element
 SIGNATURE = (E.ISSUER, E.PROXY_SEAL, E.DATE, E.SIGNATURE_SEAL, E.NOTE)
@@ -43,7 +36,6 @@ class Writer:
         self.pkg = Package()
         self.docpr = 0
         self.floats: list[etree._Element] = []         # 版头 lines fixed on the page (text boxes)
-        self.flow = []
         taken = {id(ln) for ln in header.header_lines(self) + imprint.imprint_lines(self)}
         self.flow = [ln for ln in lay.lines if id(ln) not in taken]
         self.landscape_pages = {p.number for p in lay.pages if p.rotated_items}
@@ -52,14 +44,10 @@ class Writer:
         self.docpr += 1
         return self.docpr
 
-    def text_box(self, content: list[etree._Element], x: float, y: float, width: float, height: float,
-                 name: str) -> etree._Element:
-        return body.text_box(self, content, x, y, width, height, name)
-
     def build(self) -> bytes:
         flow = body.paragraphs(self)
         has_header = bool(header.header_lines(self)) or any(ln.line is not None for ln in self.flow)
-        blocks = header.header(self, header.first_grid_line(self)) if has_header else []
+        blocks = header.header(self) if has_header else []
         _spacing_and_breaks(self, flow, has_header)
         _keep_signature(flow)
         body.drawings(self, flow, blocks[0] if blocks else None)
@@ -91,15 +79,13 @@ class Writer:
 
         def sect(k: int) -> etree._Element:
             """The properties of the section that ends with flow[k]."""
-            if turned[k]:
-                return ls_sect
-            return body_sect if not any(turned[:k]) else later_sect
+            return ls_sect if turned[k] else later_sect if any(turned[:k]) else body_sect
         out = [_blocks(p) for p in flow]
         for k in range(len(flow) - 1):
             if turned[k] != turned[k + 1]:
                 _end_section(out[k], flow[k], sect(k), self)
         final = sect(len(flow) - 1) if flow else body_sect
-        on = imprint.imprint_pages(self) if lay.imprint_page is not None else []
+        on = sorted({ln.page for ln in imprint.imprint_lines(self)}) if lay.imprint_page is not None else []
         if on and lay.pages[on[0] - 1].kind != "imprint" and flow:
             box = imprint.imprint_box(self, on.pop(0))
             if flow[-1].table is not None:     # the body may not end with a table: a paragraph holds the box
@@ -117,8 +103,7 @@ class Writer:
             out.append([paragraph(E.IMPRINT, imprint.imprint_box(self, n), page_break=True if lay.blank_pages or k else None)
                         for k, n in enumerate(on)])
             numbered = lay.pages[on[0] - 1].show_number
-            final = package.sect_pr(top, odd if numbered else none, even if numbered else none, None,
-                                    new_page=True)
+            final = package.sect_pr(top, *((odd, even) if numbered else (none, none)), None, new_page=True)
         return [b for blocks in out for b in blocks] + [final]
 
 
@@ -132,10 +117,8 @@ def _blocks(p: Para) -> list[etree._Element]:
             out.append(paragraph(p.element, *p.anchors, props=[sp], snap=False, page_break=p.page_break))
         return out + [p.table]
     props = [spacing(before=p.before or None, line=p.line) if p.before or p.line else None, *p.props]
-    out.append(el("w:p", ppr(p.element, *props, keep_next=p.keep_next, page_break=p.page_break, jc=p.jc,
-                             widow=p.widow, snap=False if p.line else None),
-                  *p.content, *p.anchors))
-    return out
+    return out + [paragraph(p.element, *p.content, *p.anchors, props=props, keep_next=p.keep_next,
+                            page_break=p.page_break, jc=p.jc, widow=p.widow, snap=False if p.line else None)]
 
 
 def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._Element, w: Writer) -> None:
@@ -147,19 +130,17 @@ def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._E
         return
     if para is not None and para.table is not None:
         last = para.lines[-1]
-        if last.line == (spec.LANDSCAPE_LINES if last.page in w.landscape_pages else spec.LINES_PER_PAGE):
+        if last.line == _lines_on(w, last.page):
             height = para.table.findall(".//" + qn("w:trHeight"))[-1]
             height.set(qn("w:val"), str(int(height.get(qn("w:val"))) - 20))
     blocks.append(paragraph(E.BLANK_PAGE, props=[spacing(before=0, after=0, line=20), sect], snap=False))
 
 
 def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
-    """Empty grid lines above each paragraph, the pages of appended 附件 PDFs, a
-    new page for each 附件 (a landscape section starts one by itself), and the
-    page breaks the layout made before the foot of a page (a heading kept with
-    its text, a paragraph's lines kept two together, a 出席 entry kept whole):
-    there the paragraph starts its page by a page break, so Word and
-    LibreOffice break where the layout did, not where the lines run out."""
+    """Empty grid lines above each paragraph, empty pages for appended 附件 PDFs, a
+    page break before each 附件 (a landscape section starts a page by itself) and
+    wherever the layout broke before the foot of a page (a heading kept with its
+    text, lines kept two together, a 出席 entry kept whole), not where the lines run out."""
     pages = {p.number: p for p in w.lay.pages}
     last: tuple[int, int] | None = (1, 0) if not has_header else None
     prev: Para | None = None

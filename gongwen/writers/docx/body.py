@@ -1,8 +1,6 @@
 """The 主体 (§7.3) in the DOCX: the layout's lines grouped into paragraphs by
-the model object they came from — a paragraph the layout split across pages
-split the same way, so Word and LibreOffice carry the lines the layout
-carried — tables with the layout's columns, and the drawings anchored to the
-paragraphs they belong with."""
+the model object they came from, tables with the layout's columns, and the
+drawings anchored to the paragraphs they belong with."""
 from __future__ import annotations
 
 import itertools
@@ -17,7 +15,8 @@ from ...layout.boxes import Align, Image, LaidLine, Rule
 from ...model import Paragraph
 from ...layout.text import joined_for_word
 from .ooxml import Emu, el, emu, mm_of_twips, text_run, twips
-from .properties import PITCH, STYLE, Para, hex_rgb, ind, merged_runs, rpr, run_of, tabbed, tabs
+from .properties import (PITCH, SIDES, STYLE, Para, by_first, hex_rgb, ind, merged_runs, rpr, run_of, tab_props,
+                         table_xml, tabbed)
 
 if TYPE_CHECKING:
     from . import Writer
@@ -61,13 +60,10 @@ def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
     el_ = first.element
     st = STYLE[el_]
     if el_ in BREAK_JOINED:
-        content: list[etree._Element] = []
-        for k, ln in enumerate(lines):
-            content += ([el("w:r", el("w:br"))] if k else []) + [run_of(r) for r in ln.runs]
-        return Para(el_, lines, content)
+        return Para(el_, lines, broken([[run_of(r) for r in ln.runs] for ln in lines]))
     if first.tabs:
         content, stops = tabbed(lines, first.frame[0])
-        return Para(el_, lines, content, [tabs(stops), ind(left=0, right=0, first=0)], jc="left")
+        return Para(el_, lines, content, tab_props(stops), jc="left")
     if first.align is Align.RIGHT and len(lines) == 1:
         right = max(0, twips(first.frame[1] - first.end))
         return Para(el_, lines, [run_of(r) for r in first.runs], [ind(left=0, right=right)], jc="right")
@@ -81,6 +77,11 @@ def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
     if first.first and o.level and not o.run_in:
         p.keep_next = True                          # a heading is never a page's last line
     return p
+
+
+def broken(lines: list[list[etree._Element]]) -> list[etree._Element]:
+    """The runs of several lines, each line ended by a line break."""
+    return [r for k, runs in enumerate(lines) for r in ([el("w:r", el("w:br"))] if k else []) + runs]
 
 
 def _indent(lines: list[LaidLine], style_chars: int) -> etree._Element | None:
@@ -122,31 +123,16 @@ def _model_runs(w: "Writer", lines: list[LaidLine]) -> list[etree._Element] | No
 def table(w: "Writer", lines: list[LaidLine]) -> Para:
     """A 表格 as a Word table: the layout's column edges, one table row per row of
     cells, the header row marked to repeat (Word repeats it on each page)."""
-    rows: list[list[LaidLine]] = []
-    seen_body = False
-    for ln in lines:
-        if ln.origin.row == 0 and seen_body:
-            continue                               # the header repeated atop a page
-        seen_body = seen_body or ln.origin.row != 0
-        if ln.first or not rows:
-            rows.append([])
-        rows[-1].append(ln)
+    body_from = next((k for k, ln in enumerate(lines) if ln.origin.row != 0), len(lines))
+    # the header repeated atop a page is left out
+    rows = by_first([ln for k, ln in enumerate(lines) if k < body_from or ln.origin.row != 0])
     edges = lines[0].edges
     widths = [twips(b) - twips(a) for a, b in zip(edges, edges[1:])]
     bsz = max(2, round(spec.TABLE_BORDER / spec.PT * 8))
     # the padding inside a cell, less the border Word and LibreOffice draw inside it
     pad = twips(spec.TABLE_CELL_PADDING_CHARS * spec.CHAR_PITCH) - round(bsz / 8 * 20)
-    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
-    tbl = el("w:tbl", el("w:tblPr", el("w:tblW", w=sum(widths), type="dxa"),
-                         el("w:tblInd", w=twips(edges[0] - lines[0].frame[0]), type="dxa"),
-                         el("w:tblBorders", *(el(f"w:{s}", val="single", sz=bsz, space=0, color="000000")
-                                              for s in sides)),
-                         el("w:tblLayout", type="fixed"),
-                         el("w:tblCellMar", *(el(f"w:{s}", w=pad if s in ("left", "right") else 0, type="dxa")
-                                              for s in ("top", "left", "bottom", "right"))),
-                         el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
-                            noHBand=1, noVBand=1)),
-             el("w:tblGrid", *(el("w:gridCol", w=x) for x in widths)))
+    borders = [el(f"w:{s}", val="single", sz=bsz, space=0, color="000000") for s in SIDES]
+    tbl = table_xml(widths, twips(edges[0] - lines[0].frame[0]), borders, pad)
     for tr in rows:
         tbl.append(_table_row(tr, widths, bsz))
     return Para(lines[0].element, lines, [], table=tbl)
@@ -174,9 +160,7 @@ def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Elemen
                         el("w:tblHeader") if head else None))
     for col, width in enumerate(widths):
         # the layout's lines, each ended by a line break: a cell breaks by words
-        content: list[etree._Element] = []
-        for k, t in enumerate(cells[col]):
-            content += ([el("w:r", el("w:br"))] if k else []) + [text_run(t, rpr(roles[col]))]
+        content = broken([[text_run(t, rpr(roles[col]))] for t in cells[col]])
         para = el("w:p", el("w:pPr", el("w:pStyle", val=STYLE[tr[0].element].sid),
                             el("w:jc", val="center" if head else "left")), *content)
         row.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa")), para))
@@ -199,9 +183,9 @@ def _anchor(w: "Writer", name: str, x: float, y: float, cx: Emu, cy: Emu, conten
             overlap: bool = True) -> etree._Element:
     """A drawing anchored at (x, y) mm on the page (or y from its paragraph's top)."""
     n = w.next_docpr()
-    pos_h, pos_v = el("wp:positionH", el("wp:posOffset"), attrs={"relativeFrom": "page"}), \
-        el("wp:positionV", el("wp:posOffset"), attrs={"relativeFrom": "paragraph" if from_paragraph else "page"})
-    pos_h[0].text, pos_v[0].text = str(emu(x)), str(emu(y))
+    pos_h = el("wp:positionH", el("wp:posOffset", text=str(emu(x))), attrs={"relativeFrom": "page"})
+    pos_v = el("wp:positionV", el("wp:posOffset", text=str(emu(y))),
+               attrs={"relativeFrom": "paragraph" if from_paragraph else "page"})
     frame = el("wp:cNvGraphicFramePr", el("a:graphicFrameLocks", attrs={"noChangeAspect": 1}) if uri == PIC_URI
                else None)
     anchor = el("wp:anchor", el("wp:simplePos", attrs={"x": 0, "y": 0}), pos_h, pos_v,

@@ -12,9 +12,10 @@ from lxml import etree
 from ... import spec
 from ...elements import Element, Part, part_of
 from ...layout.boxes import Align, LaidLine, Rule
+from .body import text_box
 from .ooxml import eighths, el, mm_of_twips, twips
-from .properties import (PITCH, TEXT_W, TOP, border, exact_line, hex_rgb, ind, paragraph, run_of, spacing, tabbed,
-                         tabs)
+from .properties import (PITCH, SIDES, TEXT_W, TOP, border, exact_line, hex_rgb, paragraph, run_of, spacing,
+                         tab_props, table_xml, tabbed)
 
 if TYPE_CHECKING:
     from . import Writer
@@ -36,8 +37,8 @@ def header_lines(w: "Writer") -> list[LaidLine]:
     return [ln for ln in w.lay.lines if ln.page == 1 and part_of(ln.element) is Part.HEADER]
 
 
-def header(w: "Writer", title_top: int) -> list[etree._Element]:
-    """The 版头's blocks, ending TITLE_GAP_LINES above the title's grid line (`title_top`)."""
+def header(w: "Writer") -> list[etree._Element]:
+    """The 版头's blocks, ending where the grid line of the flow's first line starts."""
     lines = header_lines(w)
     names = [ln for ln in lines if ln.element == Element.ORGAN_MARK and ln.origin.item is not None]
     joint = len(names) > 1
@@ -64,7 +65,8 @@ def header(w: "Writer", title_top: int) -> list[etree._Element]:
         last.props.append(el("w:pBdr", border("bottom", rule.thickness, hex_rgb(rule.color), space)))
         cursor += space * 20 + round(eighths(rule.thickness) / 8 * 20)
     if placed and isinstance(placed[-1], _Line):
-        placed[-1].after = title_top - cursor
+        first = next((ln.line for ln in w.flow if ln.line is not None), 1)
+        placed[-1].after = TOP + (first - 1) * PITCH - cursor
     return _blocks(w, placed, lines)
 
 
@@ -88,18 +90,18 @@ def _absolute(w: "Writer", placed: list, group: list[LaidLine], cursor: int) -> 
     """Lines on one baseline at their absolute place: exact height 1.1 em from its em top."""
     element = next((ln.element for ln in group if ln.element == Element.DOC_NUMBER), group[0].element)
     size = max(r.size for ln in group for r in ln.runs)
-    em_top = twips(group[0].runs[0].baseline - spec.EM_ASCENT * size * spec.PT)
+    em_top = _em_top(group[0], size)
     line = exact_line(size)
     if len(group) == 1 and group[0].align is Align.CENTRE:
         content, props, jc = [run_of(r) for r in group[0].runs], [], "center"
     else:
         content, stops = tabbed(group, spec.TYPE_LEFT)
-        props, jc = [tabs(stops), ind(left=0, right=0, first=0)], "left"
+        props, jc = tab_props(stops), "left"
     if em_top < cursor - 20:
         # above the 版心 (信函's mark) or overlapping the line above: a text box on the page
         para = paragraph(element, *content, props=[spacing(before=0, after=0, line=line), *props], jc=jc)
-        w.floats.append(w.text_box([para], spec.TYPE_LEFT, mm_of_twips(em_top), spec.TYPE_AREA_WIDTH,
-                                   mm_of_twips(line), element))
+        w.floats.append(text_box(w, [para], spec.TYPE_LEFT, mm_of_twips(em_top), spec.TYPE_AREA_WIDTH,
+                                 mm_of_twips(line), element))
         return cursor
     placed.append(_Line(element, content, em_top - cursor, line, props, jc))
     return max(cursor, em_top) + line
@@ -112,19 +114,8 @@ def _joint_mark(w: "Writer", placed: list, lines: list[LaidLine], cursor: int) -
     names = [ln for ln in marks if ln.origin.item is not None]
     suffix = next((ln for ln in marks if ln.origin.item is None), None)
     line = exact_line(names[0].size)
+    cells = [_stacked(names, cursor, line)] + ([_stacked([suffix], cursor, line)] if suffix else [])
     left_x = min(ln.x for ln in names)
-    paras, c = [], cursor
-    for n in names:
-        em_top = twips(n.runs[0].baseline - spec.EM_ASCENT * n.size * spec.PT)
-        paras.append(paragraph(Element.ORGAN_MARK, *(run_of(r) for r in n.runs),
-                               props=[spacing(before=em_top - c, line=line)], jc="left"))
-        c = max(c, em_top) + line
-    cells = [(paras, c)]
-    if suffix is not None:
-        em_top = twips(suffix.runs[0].baseline - spec.EM_ASCENT * suffix.size * spec.PT)
-        cells.append(([paragraph(Element.ORGAN_MARK, *(run_of(r) for r in suffix.runs),
-                                 props=[spacing(before=em_top - cursor, line=line)], jc="left")],
-                      max(cursor, em_top) + line))
     indent = twips(left_x - spec.TYPE_LEFT)
     col1 = twips((suffix.x if suffix else spec.TYPE_RIGHT) - left_x)
     cols = [col1] + ([TEXT_W - indent - col1] if suffix else [])
@@ -132,16 +123,25 @@ def _joint_mark(w: "Writer", placed: list, lines: list[LaidLine], cursor: int) -
     return max(b for _, b in cells)
 
 
+def _stacked(lines: list[LaidLine], cursor: int, line: int) -> tuple[list[etree._Element], int]:
+    """A cell's lines, each at its em top, and the cursor below them."""
+    paras = []
+    for ln in lines:
+        em_top = _em_top(ln, ln.size)
+        paras.append(paragraph(Element.ORGAN_MARK, *(run_of(r) for r in ln.runs),
+                               props=[spacing(before=em_top - cursor, line=line)], jc="left"))
+        cursor = max(cursor, em_top) + line
+    return paras, cursor
+
+
+def _em_top(ln: LaidLine, size: float) -> int:
+    return twips(ln.runs[0].baseline - spec.EM_ASCENT * size * spec.PT)
+
+
 def borderless_table(cols: list[int], indent: int, rows: list[list[list[etree._Element]]],
                      heights: list[tuple[int, list]] | None = None) -> etree._Element:
     """A fixed table without borders or cell margins: rows of cells of paragraphs."""
-    nil = [el(f"w:{s}", val="nil") for s in ("top", "left", "bottom", "right", "insideH", "insideV")]
-    zero = [el(f"w:{s}", w=0, type="dxa") for s in ("top", "left", "bottom", "right")]
-    tbl = el("w:tbl", el("w:tblPr", el("w:tblW", w=sum(cols), type="dxa"), el("w:tblInd", w=indent, type="dxa"),
-                         el("w:tblBorders", *nil), el("w:tblLayout", type="fixed"), el("w:tblCellMar", *zero),
-                         el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
-                            noHBand=1, noVBand=1)),
-             el("w:tblGrid", *(el("w:gridCol", w=c) for c in cols)))
+    tbl = table_xml(cols, indent, [el(f"w:{s}", val="nil") for s in SIDES])
     for i, cells in enumerate(rows):
         height, borders = heights[i] if heights else (None, [])
         trpr = el("w:trPr", el("w:trHeight", val=height, hRule="exact")) if height is not None else None
@@ -151,9 +151,3 @@ def borderless_table(cols: list[int], indent: int, rows: list[list[list[etree._E
             tr.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa"), tcb), *content))
         tbl.append(tr)
     return tbl
-
-
-def first_grid_line(w: "Writer") -> int:
-    """Top (twips) of the title's grid line, where the 版头 ends."""
-    first = next((ln.line for ln in w.flow if ln.line is not None), None)
-    return TOP + ((first if first is not None else 1) - 1) * PITCH

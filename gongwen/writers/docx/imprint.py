@@ -14,8 +14,8 @@ from ...layout.boxes import LaidLine, Rule
 from .body import text_box
 from .header import borderless_table
 from .ooxml import eighths, mm_of_twips, twips
-from .properties import (EXACT_ASCENT, PITCH, TEXT_W, TOP, border, hex_rgb, ind, merged_runs, paragraph, spacing,
-                         tabbed, tabs)
+from .properties import (EXACT_ASCENT, PITCH, TEXT_W, TOP, border, by_first, hex_rgb, ind, merged_runs, paragraph,
+                         spacing, tab_props, tabbed)
 
 if TYPE_CHECKING:
     from . import Writer
@@ -24,11 +24,6 @@ if TYPE_CHECKING:
 def imprint_lines(w: "Writer", page: int | None = None) -> list[LaidLine]:
     """The 版记's lines: all of them, or those on one page (a 版记 taller than a page has several)."""
     return [ln for ln in w.lay.lines if part_of(ln.element) is Part.IMPRINT and (page is None or ln.page == page)]
-
-
-def imprint_pages(w: "Writer") -> list[int]:
-    """The pages the 版记 stands on, in order."""
-    return sorted({ln.page for ln in imprint_lines(w)})
 
 
 def imprint_box(w: "Writer", number: int) -> etree._Element:
@@ -51,14 +46,12 @@ def imprint_box(w: "Writer", number: int) -> etree._Element:
     for i, (upper, lower) in enumerate(bands):
         last = i == len(bands) - 1
         if upper is None or lower is None:
-            band, cell_top, row_end = lines, top, top + height
+            band, cell_top, row_end, borders = lines, top, top + height, []
         else:
             band = [ln for ln in lines if upper.y < ln.runs[0].baseline < lower.y]
             cell_top = twips(upper.y) if i else top
             # the last row stops a border's width short: its bottom border is drawn below it
             row_end = twips(lower.y) if not last else top + height - round(eighths(lower.thickness) / 8 * 20)
-        borders = []
-        if upper is not None and lower is not None:
             borders = [border("top", upper.thickness, hex_rgb(upper.color))]
             if last:
                 borders.append(border("bottom", lower.thickness, hex_rgb(lower.color)))
@@ -73,25 +66,16 @@ def imprint_box(w: "Writer", number: int) -> etree._Element:
 
 def _band(lines: list[LaidLine], cell_top: int) -> list[etree._Element]:
     """The paragraphs of one band: each item (抄送, 印发机关 …) on its grid line."""
-    items: list[list[LaidLine]] = []
-    for ln in lines:
-        if ln.first or not items:
-            items.append([])
-        items[-1].append(ln)
     out, cursor = [], cell_top
-    for item in items:
+    for item in by_first(lines):
         line_top = twips(spec.line_top(item[0].line or 1))
         before = max(0, line_top - cursor)
         raise_hp = round((cursor + before + EXACT_ASCENT * PITCH - twips(item[0].runs[0].baseline)) / 10)
         content, props = _item(item, raise_hp)
         out.append(paragraph(item[0].element, *content, props=[spacing(before=before, after=0, line=PITCH), *props],
-                             jc=_jc(item)))
+                             jc="both" if len(item) > 1 else "left"))
         cursor += before + PITCH * len(item)
     return out or [paragraph(Element.IMPRINT)]
-
-
-def _jc(item: list[LaidLine]) -> str:
-    return "both" if len(item) > 1 else "left"
 
 
 def _item(item: list[LaidLine], raise_hp: int) -> tuple[list[etree._Element], list]:
@@ -100,7 +84,7 @@ def _item(item: list[LaidLine], raise_hp: int) -> tuple[list[etree._Element], li
     first = item[0]
     if first.tabs:
         content, stops = tabbed([first], spec.TYPE_LEFT, raise_hp)
-        return content, [tabs(stops), ind(left=0, right=0, first=0)]
+        return content, tab_props(stops)
     if len(item) == 1:
         return merged_runs(list(first.runs), raise_hp), [ind(left=twips(first.x - spec.TYPE_LEFT), right=0)]
     wrap = first.wrap if first.wrap is not None else first.x

@@ -3,12 +3,12 @@ their children in schema order, and a zip container whose bytes depend only
 on its content (fixed entry order and timestamps, no random ids)."""
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from typing import NewType
 
 from lxml import etree
+
+from ..zipped import fixed_zip
 
 # Units.  OOXML measures page geometry in twips (1/20 pt), borders in 1/8 pt,
 # font sizes in half-points and drawings in EMU (1/36000 mm).
@@ -71,12 +71,13 @@ def qn(tag: str) -> str:
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def el(tag: str, *children: etree._Element | None, attrs: dict[str, object] | None = None,
+def el(tag: str, *children: etree._Element | None, attrs: dict[str, object] | None = None, text: str | None = None,
        **w_attrs: object) -> etree._Element:
     """An element: `attrs` with prefixed names (`r:id`, `distT`), `w_attrs`
     in the w: namespace (val=…); None children are left out, and the
     children of elements listed in ORDER are put in schema order."""
     e = etree.Element(qn(tag))
+    e.text = text
     for k, v in (attrs or {}).items():
         if v is not None:
             e.set(qn(k) if ":" in k else k, str(v))
@@ -93,15 +94,12 @@ def el(tag: str, *children: etree._Element | None, attrs: dict[str, object] | No
 
 def on(tag: str, value: bool | None) -> etree._Element | None:
     """A toggle property: True → present, False → w:val="0", None → absent."""
-    if value is None:
-        return None
-    return el(tag) if value else el(tag, val=0)
+    return None if value is None else el(tag) if value else el(tag, val=0)
 
 
 def text_run(s: str, rpr: etree._Element | None = None) -> etree._Element:
-    t = el("w:t", attrs={"xml:space": "preserve"})
-    t.text = _BAD_XML.sub("", re.sub(r"[\r\n\t]", " ", s))
-    return el("w:r", rpr, t)
+    text = _BAD_XML.sub("", re.sub(r"[\r\n\t]", " ", s))
+    return el("w:r", rpr, el("w:t", attrs={"xml:space": "preserve"}, text=text))
 
 
 def serialise(root: etree._Element) -> bytes:
@@ -119,17 +117,11 @@ def root(tag: str, *prefixes: str) -> etree._Element:
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-CT = {
-    "main": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-    "styles": "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml",
-    "settings": "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
-    "fontTable": "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
-    "footer": "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml",
-    "core": "application/vnd.openxmlformats-package.core-properties+xml",
-    "app": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
-}
+WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+CT = {"main": f"{WML}.document.main+xml", **{k: f"{WML}.{k}+xml" for k in ("styles", "settings", "fontTable", "footer")},
+      "core": "application/vnd.openxmlformats-package.core-properties+xml",
+      "app": "application/vnd.openxmlformats-officedocument.extended-properties+xml"}
 IMAGE_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)          # the zip epoch: no clock time in the file
 
 
 class Package:
@@ -166,13 +158,7 @@ class Package:
                      ("rId3", f"{REL}/extended-properties", "docProps/app.xml")]
         entries = [("[Content_Types].xml", serialise(types)), ("_rels/.rels", _rels(root_rels)),
                    ("word/_rels/document.xml.rels", _rels(self.rels)), *self.parts]
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w") as z:
-            for name, blob in entries:
-                info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-                info.compress_type, info.external_attr, info.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 0
-                z.writestr(info, blob, compresslevel=6)
-        return buf.getvalue()
+        return fixed_zip(entries, 0)
 
 
 def _rels(rels: list[tuple[str, str, str]]) -> bytes:

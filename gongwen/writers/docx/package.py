@@ -14,7 +14,7 @@ from ...model import Document
 from .body import text_box
 from .ooxml import Twips, el, half_points, mm_of_twips, on, root, text_run, twips
 from .properties import (BOTTOM, LEFT, PAGE_H, PAGE_W, PITCH, RIGHT, STYLE, STYLES, TOP, Style,
-                         char_spacing, exact_line, fonts, ind, paragraph, rpr, spacing)
+                         cell_margins, char_spacing, exact_line, fonts, ind, paragraph, rpr, spacing)
 
 if TYPE_CHECKING:
     from . import Writer
@@ -34,20 +34,16 @@ LS_RIGHT = Twips(LS_W - LS_LEFT - twips(spec.LANDSCAPE_WIDTH))
 PN_LINE = exact_line(spec.PAGE_NUMBER_SIZE)
 
 
-def footer_distance(number_top: float) -> int:
-    """The footer's one line ends at the page-number em box top (Layout.page_number_top)
-    + its exact height; Word and LibreOffice set the footer's bottom that far above the paper's edge."""
-    return PAGE_H - twips(number_top) - PN_LINE
-
-
-# A landscape section's footer holds only the anchor of its page number.
+# A portrait footer's one line ends at the page number's em box top (Layout.page_number_top) + its exact
+# height: Word and LibreOffice set the footer's bottom that far above the paper's edge.  A landscape
+# section's footer holds only the anchor of its page number.
 LS_FOOTER_DISTANCE = LS_BOTTOM // 2
 
 
 def sect_pr(number_top: float, odd_rid: str, even_rid: str, first_rid: str | None, new_page: bool = False,
             landscape: bool = False) -> etree._Element:
     w, h, top, right, bottom, left, dist = (LS_W, LS_H, LS_TOP, LS_RIGHT, LS_BOTTOM, LS_LEFT, LS_FOOTER_DISTANCE) \
-        if landscape else (PAGE_W, PAGE_H, TOP, RIGHT, BOTTOM, LEFT, footer_distance(number_top))
+        if landscape else (PAGE_W, PAGE_H, TOP, RIGHT, BOTTOM, LEFT, PAGE_H - twips(number_top) - PN_LINE)
     refs = [("default", odd_rid), ("even", even_rid)] + ([("first", first_rid)] if first_rid else [])
     return el("w:sectPr", *(el("w:footerReference", type=t, attrs={"r:id": rid}) for t, rid in refs),
               el("w:type", val="nextPage") if new_page else None,
@@ -61,18 +57,12 @@ def sect_pr(number_top: float, odd_rid: str, even_rid: str, first_rid: str | Non
 
 def page_number_para(odd: bool) -> etree._Element:
     """`— N —` in 4号 宋体 (a PAGE field): odd pages right, even pages left, one 字 in (§7.5)."""
-    st = STYLE["页码"]
     inset = twips(spec.PAGE_NUMBER_INDENT_CHARS * spec.char_width(spec.PAGE_NUMBER_SIZE))
-    dash = spec.PAGE_NUMBER_DASH
-
-    def fld(kind: str) -> etree._Element:
-        return el("w:r", rpr(st.role), el("w:fldChar", fldCharType=kind))
-    instr = el("w:instrText", attrs={"xml:space": "preserve"})
-    instr.text = " PAGE "
-    one = el("w:t")
-    one.text = "1"
-    return paragraph("页码", text_run(dash + " ", rpr(st.role)), fld("begin"), el("w:r", rpr(st.role), instr),
-                     fld("separate"), el("w:r", rpr(st.role), one), fld("end"), text_run(" " + dash, rpr(st.role)),
+    dash, role = spec.PAGE_NUMBER_DASH, STYLE["页码"].role
+    field = [el("w:fldChar", fldCharType="begin"), el("w:instrText", attrs={"xml:space": "preserve"}, text=" PAGE "),
+             el("w:fldChar", fldCharType="separate"), el("w:t", text="1"), el("w:fldChar", fldCharType="end")]
+    return paragraph("页码", text_run(dash + " ", rpr(role)), *(el("w:r", rpr(role), f) for f in field),
+                     text_run(" " + dash, rpr(role)),
                      props=[spacing(before=0, after=0, line=PN_LINE), ind(right=inset) if odd else ind(left=inset)],
                      jc="right" if odd else "left")
 
@@ -135,9 +125,8 @@ def styles_part() -> etree._Element:
                      type="paragraph", default=1, styleId="Normal"))
     styles.append(el("w:style", el("w:name", val="Default Paragraph Font"), el("w:uiPriority", val=1),
                      el("w:semiHidden"), type="character", default=1, styleId="DefaultParagraphFont"))
-    zero = [el(f"w:{s}", w=0, type="dxa") for s in ("top", "left", "bottom", "right")]
     styles.append(el("w:style", el("w:name", val="Normal Table"), el("w:uiPriority", val=99), el("w:semiHidden"),
-                     el("w:tblPr", el("w:tblInd", w=0, type="dxa"), el("w:tblCellMar", *zero)),
+                     el("w:tblPr", el("w:tblInd", w=0, type="dxa"), cell_margins()),
                      type="table", default=1, styleId="TableNormal"))
     styles.extend(_style(s) for s in STYLES)
     return styles
@@ -187,16 +176,15 @@ def core_part(doc: Document) -> etree._Element:
                        (f"{{{CP}}}lastModifiedBy", "gongwen"), (f"{{{CP}}}revision", "1")):
         etree.SubElement(core, tag).text = value
     for tag in ("created", "modified"):
-        e = etree.SubElement(core, f"{{{DCTERMS}}}{tag}", {f"{{{XSI}}}type": "dcterms:W3CDTF"})
-        e.text = when
+        etree.SubElement(core, f"{{{DCTERMS}}}{tag}", {f"{{{XSI}}}type": "dcterms:W3CDTF"}).text = when
     return core
 
 
-def app_part(pages: int) -> bytes:
+def app_part(pages: int) -> etree._Element:
     ep = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
     p = etree.Element(f"{{{ep}}}Properties",
                       nsmap={None: ep, "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"})
     etree.SubElement(p, f"{{{ep}}}Application").text = "gongwen"
     etree.SubElement(p, f"{{{ep}}}Pages").text = str(pages)
-    return etree.tostring(p, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return p
 

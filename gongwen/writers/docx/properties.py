@@ -108,8 +108,26 @@ def border(side: str, thickness_mm: float, color: str, space_pt: int = 0) -> etr
     return el(f"w:{side}", val="single", sz=eighths(thickness_mm), space=space_pt, color=color)
 
 
-def tabs(stops: list[tuple[str, int]]) -> etree._Element | None:
-    return el("w:tabs", *(el("w:tab", val=kind, pos=pos) for kind, pos in stops)) if stops else None
+def tab_props(stops: list[tuple[str, int]]) -> list[etree._Element | None]:
+    """A tabbed line's properties: its stops, and no indent to move them."""
+    stops_el = el("w:tabs", *(el("w:tab", val=kind, pos=pos) for kind, pos in stops)) if stops else None
+    return [stops_el, ind(left=0, right=0, first=0)]
+
+
+SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def cell_margins(pad: int = 0) -> etree._Element:
+    return el("w:tblCellMar", *(el(f"w:{s}", w=pad if s in ("left", "right") else 0, type="dxa") for s in SIDES[:4]))
+
+
+def table_xml(cols: list[int], indent: int, borders: list[etree._Element], pad: int = 0) -> etree._Element:
+    """A fixed table (no rows yet): its columns, indent, borders and cell margins."""
+    return el("w:tbl", el("w:tblPr", el("w:tblW", w=sum(cols), type="dxa"), el("w:tblInd", w=indent, type="dxa"),
+                          el("w:tblBorders", *borders), el("w:tblLayout", type="fixed"), cell_margins(pad),
+                          el("w:tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
+                             noHBand=1, noVBand=1)),
+              el("w:tblGrid", *(el("w:gridCol", w=c) for c in cols)))
 
 
 def ppr(style: str, *props: etree._Element | None, keep_next: bool | None = None,
@@ -162,6 +180,16 @@ def merged_runs(runs: list[TextRun], position: int | None = None) -> list[etree.
     return [run_of(g[0], "".join(r.text for r in g), position) for g in (list(g) for _, g in groups)]
 
 
+def by_first(lines: list[LaidLine]) -> list[list[LaidLine]]:
+    """Lines in groups, each from a paragraph's (or table row's) first line."""
+    groups: list[list[LaidLine]] = []
+    for ln in lines:
+        if ln.first or not groups:
+            groups.append([])
+        groups[-1].append(ln)
+    return groups
+
+
 def pieces(ln: LaidLine) -> list[tuple[Tab | None, list[TextRun]]]:
     """A line cut at its tab stops: (the stop a piece stands at, its runs)."""
     at = {t.index: t for t in ln.tabs}
@@ -172,15 +200,12 @@ def pieces(ln: LaidLine) -> list[tuple[Tab | None, list[TextRun]]]:
         for r in ln.runs:
             lo, hi = max(a, k), min(b, k + len(r.text))
             if lo < hi:
-                rs.append(_part(r, lo - k, hi - k))
+                cut = slice(lo - k, hi - k)
+                rs.append(replace(r, text=r.text[cut], xs=r.xs[cut], advances=r.advances[cut]))
             k += len(r.text)
         if rs:
             out.append((at.get(a), rs))
     return out
-
-
-def _part(r: TextRun, a: int, b: int) -> TextRun:
-    return replace(r, text=r.text[a:b], xs=r.xs[a:b], advances=r.advances[a:b])
 
 
 def tabbed(lines: list[LaidLine], frame_left: float, position: int | None = None
