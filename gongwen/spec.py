@@ -93,6 +93,8 @@ ATTACHMENT_NUMBER_POINT = "．"            # 附件：1．名称 (full-width, un
 SIGNATURE_GAP_LINES_UNSEALED = 1          # 署名 one empty line below the body
 # House decision: a sealed 署名 stands two empty lines below the body, so a
 # 42 mm seal centred over 署名 and date reaches up to within one line of the text.
+# On a signature page whose lines close up, more: the seal must not cover the
+# text above (layout.body._seal_clearance).
 SIGNATURE_GAP_LINES_SEALED = 2
 DATE_RIGHT_INDENT_SEALED = 4              # 成文日期 右空四字 (sealed)
 SIGNATURE_RIGHT_INDENT_UNSEALED = 2       # 署名 右空二字 (unsealed)
@@ -134,11 +136,20 @@ SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # rules allow) — unless carrying would leave the page before the signature's
 # with more than MAX_EMPTY_LINES_BEFORE_SIGNATURE of its 22 lines empty (a
 # half-empty page reads as a page left out): then the signature's page closes
-# up further, to 3/4 of the grid's pitch at the most (7.67 mm, 21.7 pt — still
-# more than Word's single spacing of 仿宋 三号, 1.3 em, and 1.36 times the
-# character), and carries only past that (a signature block of three rows of
-# seals, say).
-SIGNATURE_PAGE_LAST_PITCH = 0.75 * LINE_PITCH
+# up further, to 0.70 of the grid's pitch at the most (7.16 mm, 20.3 pt: 1.27
+# times the 3号 character, 4.3 pt of white between lines — visibly closer, no
+# line touching the next), and only past that is text carried, then a single
+# one-line paragraph where two lines would leave the page half empty.  The
+# bound is the least a 15-line signature group needs (three organs, two rows
+# of seals, a 附注, a three-line 附件说明, under 15 lines of text: 0.709).
+# Closer lines do not shrink the 42 mm seal, so the first seal needs more
+# empty lines above it to stay off the text (3 instead of 2 below 0.91 of the
+# pitch for a row of joint seals, below 0.75 for one seal over 署名 and date:
+# layout.body._seal_clearance), and that same group then takes
+# 16 lines: under 15–16 lines of text it would need 0.69, and the one line
+# carried leaves 8–9 empty — a case left open (a still closer pitch reads as
+# crammed).
+SIGNATURE_PAGE_LAST_PITCH = 0.70 * LINE_PITCH
 MAX_EMPTY_LINES_BEFORE_SIGNATURE = 7
 
 # §7.3.7 — 附件 pages

@@ -384,8 +384,25 @@ def signature_block(doc: Document, fonts: Fonts, pitch: float = spec.LINE_PITCH)
             reach = max(0, math.ceil(bottom[1] / pitch + bottom[0] - len(rows) - 1e-9))
         if pitch == spec.LINE_PITCH:
             _seal_rows_fit(doc, rows)
-    return Block(rows, gap_before=gap, min_gap_before=min(gap, 1), signature=True, reach=reach,
+    least = _seal_clearance(rows, pitch) if doc.seal is not None else 1
+    return Block(rows, gap_before=max(gap, least), min_gap_before=least, signature=True, reach=reach,
                  at_pitch=lambda p: signature_block(doc, fonts, p))
+
+
+def _seal_clearance(rows: list[Row], pitch: float) -> int:
+    """Empty lines above the block that keep the first seal off the text above
+    (its top no higher than that line's foot, §7.3.5.1 "上距正文一行之内"): the
+    seal keeps its 42 mm where a signature page's lines close up, so closer
+    lines need more of them (2 on the grid, 3 at 0.70 of its pitch)."""
+    names = [i for i, r in enumerate(rows) if r.element == "署名"]
+    date = next((i for i, r in enumerate(rows) if r.element == "成文日期"), None)
+    if not names:
+        return 1
+    first = names[0]
+    joint_rows = len(names) > 1 or len(rows[first].anchors) > 1
+    last = first if joint_rows and len(names) > 1 else (date if date is not None else first)
+    top = first * pitch + spec.seal_centre(0.0, (last - first) * pitch, pitch) - spec.SEAL_DIAMETER / 2
+    return max(1, math.ceil(-top / pitch - 1e-9))
 
 
 def _signature_fits(doc: Document, names: list, proxy: list) -> None:

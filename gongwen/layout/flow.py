@@ -108,10 +108,11 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
                 if need > room else None
             if closer:
                 cur.n_lines = closer                   # the group fits under the text on closer lines
-                room = cur.n_lines - cur.line + 1
                 block = blocks[bi]
+                gap = block.gap_before if cur.line > 1 else 0
+                room = cur.n_lines - cur.line + 1
             elif need > room:
-                _carry_text_lines(flow, cur.page, blocks)
+                _carry_text_lines(flow, cur.page, blocks, cur.n_lines)
                 cur.new_page()
                 cur.line = 1 + max((p.line for p in flow.placed if p.page == cur.page), default=0)
                 gap = block.gap_before if cur.line > 1 else 0
@@ -245,7 +246,8 @@ def _follow(blocks: list[Block], bi: int) -> int:
 
 # §7.3.5.4: the seal (or 签名章) and the date share their page with 正文.  When
 # they do not fit under the text, this many lines of text go over with them
-# (house rule, as every 公文 office does it: never “此页无正文”).  Where the text
+# (house rule, as every 公文 office does it: never “此页无正文”; one, a one-line
+# paragraph, where two would leave the page half empty: _carry).  Where the text
 # itself runs over onto the signature's page, what ran over stays as it is —
 # even a single line (特此通知。) is 正文 there, and Word breaks the same way.
 CARRY_TEXT_LINES = 2
@@ -289,7 +291,6 @@ def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int
         return None              # a paragraph the DOCX keeps whole runs in from the page before
     group = _signature_group(blocks, bi)
     height = bottom - spec.line_top(first)
-    gap = blocks[bi].gap_before if line > 1 else 0
     for n in range(n_lines + 1, n_lines + spec.LINES_PER_PAGE):
         pitch = _twips_floor(height / (n - first + 1))
         if pitch < min_pitch - 1e-9:
@@ -298,6 +299,7 @@ def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int
         if any(b is None for b in made):
             return None
         made_all = [b for b in made if b is not None]
+        gap = made_all[0].gap_before if line > 1 else 0     # a seal's clearance grows as lines close up
         if line - 1 + _group_need(made_all, gap) <= n:
             blocks[bi:bi + len(group)] = made_all
             flow.pitch[page] = (pitch, first)
@@ -315,10 +317,10 @@ def _signature_group(blocks: list[Block], bi: int) -> list[Block]:
     return []
 
 
-def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
-    """Move the end of `page` to the next page, not yet begun (_carry_cut).
+def _carry_text_lines(flow: Flow, page: int, blocks: list[Block], n_lines: int) -> None:
+    """Move the end of `page` to the next page, not yet begun (_carry).
     Grid lines keep their spacing; moved rows are marked `carried`."""
-    moved = _carry_cut(flow, page, blocks)
+    moved = _carry(flow, page, blocks, n_lines)
     if not moved:
         return
     first = moved[0].line
@@ -328,23 +330,40 @@ def _carry_text_lines(flow: Flow, page: int, blocks: list[Block]) -> None:
 
 def _left_empty(flow: Flow, page: int, blocks: list[Block], n_lines: int) -> int:
     """Grid lines `page` would leave empty at its foot if text were carried."""
-    moved = _carry_cut(flow, page, blocks)
+    return _empty_after(flow, page, n_lines, _carry(flow, page, blocks, n_lines))
+
+
+def _empty_after(flow: Flow, page: int, n_lines: int, moved: list[Placed] | None) -> int:
     if not moved:
         return 0
     kept = [p.line for p in flow.placed if p.page == page and p not in moved]
     return n_lines - max(kept, default=0)
 
 
-def _carry_cut(flow: Flow, page: int, blocks: list[Block]) -> list[Placed] | None:
+def _carry(flow: Flow, page: int, blocks: list[Block], n_lines: int) -> list[Placed] | None:
+    """The rows that go over with the signature: CARRY_TEXT_LINES lines of 正文,
+    or, where that would leave the page more than half empty
+    (spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE) and a one-line paragraph ends the
+    text, that paragraph alone — §7.3.5.4 asks only that 正文 share the seal's page."""
+    moved = _carry_cut(flow, page, blocks, CARRY_TEXT_LINES)
+    if _empty_after(flow, page, n_lines, moved) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
+        return moved
+    fewer = _carry_cut(flow, page, blocks, 1)
+    if fewer and _empty_after(flow, page, n_lines, fewer) < _empty_after(flow, page, n_lines, moved):
+        return fewer
+    return moved
+
+
+def _carry_cut(flow: Flow, page: int, blocks: list[Block], text_lines: int) -> list[Placed] | None:
     """The rows at the end of `page` that go over so that the signature block
-    about to start on the next page has CARRY_TEXT_LINES lines of 正文 above
+    about to start on the next page has `text_lines` lines of 正文 above
     it — as few as the rules allow: those lines, all that follows them
     (附件说明, …), a split paragraph keeping MIN_SPLIT_LINES lines on either
     side of the break, and a heading just above staying with its text.
     None when that would empty the page or split a table."""
     on_page = [p for p in flow.placed if p.page == page]
     k, text = len(on_page), 0
-    while k > 0 and text < CARRY_TEXT_LINES:
+    while k > 0 and text < text_lines:
         k -= 1
         if on_page[k].row.glyphs and on_page[k].row.element not in NOT_TEXT:
             text += 1
