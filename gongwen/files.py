@@ -25,6 +25,9 @@ from .errors import GongwenError, Problem
 TEMP_PREFIX, TEMP_SUFFIX = ".gw-", ".tmp"
 _TEMP_NAME = re.compile(r"\.(?:gw-|.+\.(?:pdf|docx|json)\.)[a-z0-9_]{8}\.tmp")
 RUN_STARTED = time.time()        # a temporary file older than this run is no file of this run's
+# A draft, not a data file (`generate.py import`, and `generate.py DRAFT` in one step): the kinds
+# the import reads, and the old Word/WPS ones it names to say "save it as .docx".
+DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".markdown", ".text", ".doc", ".wps", ".docm")
 
 try:
     import fcntl

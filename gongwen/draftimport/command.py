@@ -12,16 +12,6 @@ from ..errors import GongwenError, Problem
 from ..files import atomic_write
 from . import import_draft
 
-DRAFT_SUFFIXES = (".docx", ".txt", ".md", ".markdown", ".text", ".doc", ".wps", ".docm")
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("draft", metavar="草稿", help="草稿文件，例如 通知.docx；- 表示从标准输入读文字")
-    p.add_argument("-o", "--output", metavar="数据文件", default=None,
-                   help="写到这个数据文件（默认 data/草稿名.yaml；- 表示输出到屏幕）")
-    p.add_argument("--force", action="store_true", help="数据文件已存在时覆盖它")
-
-
 def _read(draft: str) -> tuple[bytes | Path, str]:
     if draft == "-":
         return sys.stdin.buffer.read(), "标准输入"

@@ -19,9 +19,8 @@ from typing import Any
 from .. import archive, history as versions_of
 from ..checks import check_document
 from ..draftimport import import_draft as draft_to_yaml
-from ..draftimport.command import DRAFT_SUFFIXES
 from ..errors import GongwenError, Problem
-from ..files import atomic_write, write_error
+from ..files import DRAFT_SUFFIXES, atomic_write, write_error
 from ..newdoc import skeleton
 from ..pipeline import build, fontbook, generate, render as render_all
 from ..reader import build as build_document
