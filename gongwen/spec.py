@@ -136,20 +136,22 @@ SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # rules allow) — unless carrying would leave the page before the signature's
 # with more than MAX_EMPTY_LINES_BEFORE_SIGNATURE of its 22 lines empty (a
 # half-empty page reads as a page left out): then the signature's page closes
-# up further, to 0.70 of the grid's pitch at the most (7.16 mm, 20.3 pt: 1.27
-# times the 3号 character, 4.3 pt of white between lines — visibly closer, no
-# line touching the next), and only past that is text carried, then a single
-# one-line paragraph where two lines would leave the page half empty.  The
-# bound is the least a 15-line signature group needs (three organs, two rows
-# of seals, a 附注, a three-line 附件说明, under 15 lines of text: 0.709).
-# Closer lines do not shrink the 42 mm seal, so the first seal needs more
-# empty lines above it to stay off the text (3 instead of 2 below 0.91 of the
-# pitch for a row of joint seals, below 0.75 for one seal over 署名 and date:
-# layout.body._seal_clearance), and that same group then takes
-# 16 lines: under 15–16 lines of text it would need 0.69, and the one line
-# carried leaves 8–9 empty — a case left open (a still closer pitch reads as
-# crammed).
-SIGNATURE_PAGE_LAST_PITCH = 0.70 * LINE_PITCH
+# up further, to 0.64 of the grid's pitch at the most (6.54 mm, 18.5 pt: 1.16
+# times the 3号 character, 2.5 pt of white between lines — a page set close,
+# no line touching the next; below 0.56 glyphs outgrow their lines), and only past
+# that is text carried, then a single one-line paragraph where two lines would
+# leave the page half empty.  The bound is the least a group of two rows of
+# seals needs: closer lines do not shrink the 42 mm seal, so at these pitches
+# the first seal needs three empty lines above it to stay off the text
+# (layout.body._seal_clearance) and a row of seals seven lines; four organs,
+# a 附注 and a three-line 附件说明 under 15 lines of text need 0.647 (three
+# organs 0.666).  A group of three rows of seals (five organs
+# or more whose names do not stand three abreast, with a 附注 and a 附件说明)
+# takes 19 of the 22 lines by itself: under 9–15 lines of text no pitch down
+# to the bound fits it, and the page before keeps what text it has less the
+# line carried (8–14 lines empty) — nothing else helps there, since the seal's
+# page must hold 正文 and the group stays whole; closer still would be crammed.
+SIGNATURE_PAGE_LAST_PITCH = 0.64 * LINE_PITCH
 MAX_EMPTY_LINES_BEFORE_SIGNATURE = 7
 
 # §7.3.7 — 附件 pages

@@ -393,7 +393,7 @@ def _seal_clearance(rows: list[Row], pitch: float) -> int:
     """Empty lines above the block that keep the first seal off the text above
     (its top no higher than that line's foot, §7.3.5.1 "上距正文一行之内"): the
     seal keeps its 42 mm where a signature page's lines close up, so closer
-    lines need more of them (2 on the grid, 3 at 0.70 of its pitch)."""
+    lines need more of them (2 on the grid, 3 at the closer pitches down to 0.64)."""
     names = [i for i, r in enumerate(rows) if r.element == "署名"]
     date = next((i for i, r in enumerate(rows) if r.element == "成文日期"), None)
     if not names:
