@@ -145,12 +145,12 @@ SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # the first seal needs three empty lines above it to stay off the text
 # (layout.body._seal_clearance) and a row of seals seven lines; four organs,
 # a 附注 and a three-line 附件说明 under 15 lines of text need 0.647 (three
-# organs 0.666).  A group of three rows of seals (five organs
-# or more whose names do not stand three abreast, with a 附注 and a 附件说明)
-# takes 19 of the 22 lines by itself: under 9–15 lines of text no pitch down
-# to the bound fits it, and the page before keeps what text it has less the
-# line carried (8–14 lines empty) — nothing else helps there, since the seal's
-# page must hold 正文 and the group stays whole; closer still would be crammed.
+# organs 0.666).  Where carrying would still leave the page before half
+# empty, the 附件说明 breaks between its items instead (flow._note_split).  A
+# group of three rows of seals (five organs or more whose names do not stand
+# three abreast) takes 16–19 of the 22 lines by itself: under 10–12 lines of
+# text no pitch down to the bound fits it, and the page before keeps 8–10 lines
+# empty — the limit; closer still would be crammed.
 SIGNATURE_PAGE_LAST_PITCH = 0.64 * LINE_PITCH
 MAX_EMPTY_LINES_BEFORE_SIGNATURE = 7
 

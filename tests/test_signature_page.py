@@ -64,6 +64,13 @@ def one_sealed(n: int) -> str:
             + "成文日期: 2024-03-05\n印章: true\n")
 
 
+def long_note(n: int) -> str:
+    """n one-line paragraphs, a sealed signature, a 附注 and six 附件 whose names take two lines each."""
+    items = "".join(f"  - 名称: 第{i}号关于知识产权质押融资工作的有关材料清单\n    内容: |\n      内容。\n" for i in range(6))
+    return (BASE + "正文: |\n" + "".join(f"  第{i}项工作按期完成。\n" for i in range(n))
+            + "成文日期: 2024-03-05\n印章: true\n附注: 此件公开发布\n附件:\n" + items)
+
+
 def signature_page(L) -> int:
     return max(ln.page for ln in L.lines if ln.element in ("署名", "成文日期"))
 
@@ -163,7 +170,8 @@ def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
                "closed": big(19, images, 4),        # closes up to the last bound (0.647 of the pitch)
                "carried": big(21, images.replace(", seal3.png", "")),   # three: one line goes over (two leave 8 empty)
                "imprint": short_imprint(29),         # the 版记 under the signature on page 2, closer lines
-               "first": one_page(5)}                 # page 1 closes up under its 版头
+               "first": one_page(5),                 # page 1 closes up under its 版头
+               "split": long_note(2)}                # the 附件说明 breaks between items 3 and 4
     out = {}
     for name, text in sources.items():
         src = write_yaml(d, text, f"{name}.yaml")
@@ -201,7 +209,7 @@ def test_joint_notice_signs_on_page_two(files):
     assert any("2024年4月8日" in t.replace(" ", "") for _, t, _ in pdf[1])
 
 
-@pytest.mark.parametrize("name", ["joint", "closed", "carried", "imprint", "first"])
+@pytest.mark.parametrize("name", ["joint", "closed", "carried", "imprint", "first", "split"])
 def test_docx_keeps_the_pdf_lines_and_pages(files, name):
     """LibreOffice's rendering of the DOCX: the same lines on the same pages,
     baselines within 1 mm (the closer lines too), seals where the PDF has them."""
@@ -233,25 +241,49 @@ def test_closed_and_carried_cases(files):
     assert all(p.pitch == spec.LINE_PITCH for p in carried.pages)
 
 
+def test_a_long_attachment_note_breaks_between_its_items():
+    """A short notice with a long 附件说明 (six items, 12 lines): no 正文 can go
+    with the signature without emptying page 1, and carrying leaves a longer
+    one's page before half empty — the 附件说明 breaks between its items
+    instead (§7.3.5.1 measures the seal from the 正文 "或附件说明" above it).
+    Before: the whole 附件说明 and the signature went to page 2 with no text
+    above them, page 1 left with 8 empty lines (and page 2 at 24 paragraphs)."""
+    split = 0
+    for n in range(1, 45):
+        L = build(read_string(long_note(n), ROOT / "doc.yaml"))
+        sig = signature_page(L)
+        assert max(empty_before(L), default=0) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE, n
+        above = [ln for ln in L.lines if ln.page == sig and ln.line and ln.element in ("正文", "附件说明")]
+        assert above, n                                    # something of the text above the seal
+        notes = [ln for ln in L.lines if ln.element == "附件说明"]
+        for item in {ln.origin.item for ln in notes}:      # each item whole on one page
+            assert len({ln.page for ln in notes if ln.origin.item == item}) == 1, n
+        if len({ln.page for ln in notes}) > 1:
+            split += 1
+            assert {ln.page for ln in notes} == {sig - 1, sig} and not any(ln.carried for ln in L.lines), n
+    assert split >= 3, "no body length broke the 附件说明 — the sweep misses the case"
+
+
 def test_three_rows_of_seals_the_limit(monkeypatch):
     """Five organs, three rows of seals, a 附注 and a 附件说明: the group takes 19
-    of the 22 lines by itself.  Under 10–15 lines of text on their page no pitch
-    down to the last bound fits it: the one line carried (the fewest) leaves that
-    page with 8–13 lines empty, the limit spec.SIGNATURE_PAGE_LAST_PITCH states.
-    That it is the geometry, not a path the layout misses: with the bound
-    lowered, those lengths close up only below it, or not at all."""
+    of the 22 lines by itself.  Under 10–11 lines of text on their page no pitch
+    down to the last bound fits it, and neither carrying a line (12–13 lines
+    left empty) nor breaking the 附件说明 (8–9) keeps the page before within
+    spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE — the limit spec.SIGNATURE_PAGE_LAST_PITCH
+    states.  That it is the geometry, not a path the layout misses: with the
+    bound lowered, those lengths close up only below it, or not at all."""
     over = {}
     for n in range(1, 23):
         L = build(read_string(big(n, organs=5), ROOT / "doc.yaml"))
         empty = empty_before(L)
         if max(empty, default=0) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
             over[n] = empty[-1]
-            assert [ln.element for ln in L.lines if ln.carried and ln.line].count("正文") == 1
+            assert not any(ln.carried for ln in L.lines)     # the 附件说明 broke: fuller than carrying
             assert all(p.pitch == spec.LINE_PITCH for p in L.pages)
             sig = signature_page(L)
             group = [ln.line for ln in L.lines if ln.page == sig and ln.element in ("附件说明", "署名", "成文日期", "附注")]
-            assert max(group) - min(group) + 2 >= 19          # with the empty line above the 附件说明
-    assert over == {14: 13, 15: 12, 16: 11, 17: 10, 18: 9, 19: 8}
+            assert max(group) - min(group) + 1 >= 16          # the seals' rows, date and 附注 less one item
+    assert over == {14: 9, 15: 8}
     monkeypatch.setattr(spec, "SIGNATURE_PAGE_LAST_PITCH", 0.56 * spec.LINE_PITCH)   # glyphs outgrow their lines below
     for n in over:
         L = build(read_string(big(n, organs=5), ROOT / "doc.yaml"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import spec
 from .boxes import Align, Origin, Rule, Tab, VRule
@@ -111,6 +111,9 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
                 block = blocks[bi]
                 gap = block.gap_before if cur.line > 1 else 0
                 room = cur.n_lines - cur.line + 1
+            elif need > room and (split := _note_split(flow, blocks, bi, group, cur, gap)):
+                blocks[bi:bi + 1] = split              # its first items stay here, the rest start the next page
+                block = split[0]
             elif need > room:
                 _carry_text_lines(flow, cur.page, blocks, cur.n_lines)
                 cur.new_page()
@@ -304,6 +307,34 @@ def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int
             blocks[bi:bi + len(group)] = made_all
             flow.pitch[page] = (pitch, first)
             return n
+    return None
+
+
+def _note_split(flow: Flow, blocks: list[Block], bi: int, group: list[Block], cur: _Cursor,
+                gap: int) -> list[Block] | None:
+    """§7.3.5.1 measures the first seal's top from the 正文 "或附件说明" above it:
+    where carrying 正文 with the signature would leave this page more than half
+    empty (spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE), or no 正文 can go (a short
+    notice with a long 附件说明), the 附件说明 breaks between its items instead —
+    as many as fit stay under the text, at least one goes with the signature —
+    where that leaves this page fuller than carrying would.
+    Returns the 附件说明 as two blocks, or None (text is carried)."""
+    if len(group) != 2 or cur.page in flow.landscape:
+        return None
+    note, signature = group
+    moved = _carry(flow, cur.page, blocks, cur.n_lines)
+    carried_empty = _empty_after(flow, cur.page, cur.n_lines, moved)
+    if moved and carried_empty <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
+        return None
+    room = cur.n_lines - cur.line + 1
+    for k in sorted((i for i, r in enumerate(note.rows) if r.first and i), reverse=True):
+        head = replace(note, rows=note.rows[:k], keep_together=True, with_signature=False)
+        tail = replace(note, rows=note.rows[k:], gap_before=0, keep_together=True, new_page=True)
+        if gap + k > room or _group_need([tail, signature], 0) > spec.LINES_PER_PAGE:
+            continue
+        if moved and room - gap - k >= carried_empty:
+            return None                  # no better than carrying: 正文 goes with the seal
+        return [head, tail]
     return None
 
 

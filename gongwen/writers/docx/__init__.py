@@ -177,7 +177,7 @@ def _lines_on(w: Writer, page: int) -> int:
 def _keep_signature(flow: list[Para]) -> None:
     """The signature block stays together and takes with it what the layout
     carried over (§7.3.5.4) — those lines are paragraphs of their own here — and
-    the 附件说明 standing above it."""
+    the 附件说明 standing above it on its page."""
     starts = [k for k, p in enumerate(flow) if p.element in SIGNATURE and (k == 0 or flow[k - 1].element not in SIGNATURE)]
     if not starts:
         return
@@ -187,8 +187,8 @@ def _keep_signature(flow: list[Para]) -> None:
         flow[k].keep_next = True
         k += 1
     first = next((k for k, p in enumerate(flow[:start]) if any(ln.carried for ln in p.lines)), start)
-    while first > 0 and flow[first - 1].element == E.ATTACHMENT_NOTE:
-        first -= 1
+    while first > 0 and flow[first - 1].element == E.ATTACHMENT_NOTE and flow[first - 1].page == flow[start].page:
+        first -= 1                  # not the items the layout left on the page before (flow._note_split)
     for p in flow[first:start]:
         if p.table is None:
             p.keep_next = True
