@@ -9,7 +9,7 @@ from ..elements import Element
 from ..model import Document, Span
 from .body import body_blocks, signature_seal_size, title_lines
 from .boxes import Image, LaidLine, Layout, Page, Rule, TextRun, VRule
-from .flow import paginate
+from .flow import kept_with_next, paginate
 from .header import layout_header
 from .imprint import addressees_too_long, layout_imprint
 from .limits import check_inside, too_long
@@ -31,41 +31,24 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     letter = doc.format == "信函"
     imprint = layout_imprint(doc, fonts, letter, None)
     # the 版记 goes on an even page (a letter's on any): a signature page closing up its lines leaves it room
-    flow = paginate(body_blocks(doc, fonts, titles), first_line, _imprint_lines(imprint), letter)
+    blocks = body_blocks(doc, fonts, titles)
+    flow = paginate(blocks, first_line, _imprint_lines(imprint), letter)
     moved_addressees = None
     if doc.addressees and doc.body and not _text_on_first_page(flow):
         # §7.3.2: so many 主送机关 that page 1 shows no 正文 — they go to the 版记
         moved_addressees = doc.addressees
         imprint = layout_imprint(doc, fonts, letter, moved_addressees)
-        flow = paginate(body_blocks(doc, fonts, titles, with_addressees=False), first_line,
-                        _imprint_lines(imprint), letter)
+        blocks = body_blocks(doc, fonts, titles, with_addressees=False)
+        flow = paginate(blocks, first_line, _imprint_lines(imprint), letter)
 
     pages = [Page(i + 1) for i in range(flow.pages)]
     for i, (pitch, first) in flow.pitch.items():
         pages[i].pitch, pages[i].pitch_from = pitch, first
     pages[0].items += header.items
     lines = list(header.lines)
-    line_of: dict[int, LaidLine] = {}          # id(Row) → its LaidLine
     for i in flow.landscape:
         pages[i].kind = "landscape"
-    for p in flow.placed:
-        row = p.row
-        turned = p.page in flow.landscape
-        top = spec.landscape_line_top(p.line) if turned else flow.line_top(p.page, p.line)
-        target = pages[p.page].rotated_items if turned else pages[p.page].items
-        pitch = flow.pitch[p.page][0] if p.page in flow.pitch and p.line >= flow.pitch[p.page][1] else spec.LINE_PITCH
-        base = spec.baseline_in_cell(top, row.size, pitch)
-        drawn = runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
-        target += drawn
-        for d in row.decor:
-            target.append(_shift(d, top))
-        if row.glyphs:                     # 空行 rows only make gaps
-            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried, row.origin, row.first,
-                                  row.last, row.align, tuple(drawn), row.frame, row.wrap, row.tabs, row.cells,
-                                  row.edges, p.block))
-            line_of[id(row)] = lines[-1]
-        if row.element.startswith("附件") and row.element != "附件说明":
-            pages[p.page].kind = "attachment"
+    line_of = _place_rows(flow, blocks, pages, lines)
     _place_seal(doc, flow, pages, line_of)
     by_flow = list(pages)                      # flow page index → Page, before 附件 PDFs go in
     _insert_external(doc, flow, pages, lines)
@@ -81,6 +64,32 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     lay = Layout(pages, lines, titles, {}, imprint_page, tuple(blank), page_number_top(fonts))
     check_inside(lay, letter)          # never a glyph off the paper (limits.LayoutFault: no file is written)
     return lay
+
+
+def _place_rows(flow, blocks: list, pages: list[Page], lines: list[LaidLine]) -> dict[int, LaidLine]:
+    """The flow's rows drawn on their pages, each row with text a LaidLine in `lines`;
+    returns id(Row) → its LaidLine."""
+    line_of: dict[int, LaidLine] = {}          # id(Row) → its LaidLine
+    kept = kept_with_next(blocks, flow.placed)
+    for i, p in enumerate(flow.placed):
+        row = p.row
+        turned = p.page in flow.landscape
+        top = spec.landscape_line_top(p.line) if turned else flow.line_top(p.page, p.line)
+        target = pages[p.page].rotated_items if turned else pages[p.page].items
+        pitch = flow.pitch[p.page][0] if p.page in flow.pitch and p.line >= flow.pitch[p.page][1] else spec.LINE_PITCH
+        base = spec.baseline_in_cell(top, row.size, pitch)
+        drawn = runs(row.glyphs, row.xs, 0.0, base, row.size, row.element, row.color)
+        target += drawn
+        for d in row.decor:
+            target.append(_shift(d, top))
+        if row.glyphs:                     # 空行 rows only make gaps
+            lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried, row.origin, row.first,
+                                  row.last, row.align, tuple(drawn), row.frame, row.wrap, row.tabs, row.cells,
+                                  row.edges, p.block, i in kept))
+            line_of[id(row)] = lines[-1]
+        if row.element.startswith("附件") and row.element != "附件说明":
+            pages[p.page].kind = "attachment"
+    return line_of
 
 
 def _place_imprint(imprint, flow, pages: list[Page], by_flow: list[Page], blank: list[int], letter: bool,

@@ -145,6 +145,9 @@ class LaidLine:
     cells: tuple[int, ...] = ()       # table lines: the column of each character
     edges: tuple[float, ...] = ()     # table lines: the column edges, left to right
     block: int = -1                   # the layout block it was placed in
+    # kept on its page with the line after it, as the flow kept it (flow.kept_with_next):
+    # a heading with its text, the signature block and what went over with it
+    keep_with_next: bool = False
 
     @property
     def x(self) -> float:

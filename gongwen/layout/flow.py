@@ -146,6 +146,22 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
     return flow
 
 
+def kept_with_next(blocks: list[Block], placed: list[Placed]) -> set[int]:
+    """The placed rows (by index) the flow keeps on their page with the row after
+    them: a heading's rows (the title's, a table header's) with what follows it,
+    and, from the first row carried over with the signature (§7.3.5.4) or the
+    附件说明 standing above it, every row through the signature block's last but
+    one — a writer whose text flows again (the DOCX) keeps them so too."""
+    kept = {i for i, p in enumerate(placed) if blocks[p.block].keep_with_next}
+    sig = [i for i, p in enumerate(placed) if blocks[p.block].signature and p.row.glyphs]
+    if sig:
+        start = placed[sig[0]].block
+        above = [i for i, p in enumerate(placed[:sig[0]])
+                 if p.carried or p.block == start - 1 and blocks[p.block].with_signature]
+        kept |= set(range(min(above, default=sig[0]), sig[-1]))
+    return kept
+
+
 class _Cursor:
     """Where pagination is: the page (0-based), the next grid line on it, the lines it has."""
 

@@ -27,7 +27,6 @@ from .ooxml import Package, el, qn, root, twips
 from .properties import PITCH, Para, paragraph, spacing
 
 E = Element
-SIGNATURE = (E.ISSUER, E.PROXY_SEAL, E.DATE, E.SIGNATURE_SEAL, E.NOTE)
 
 
 class Writer:
@@ -49,7 +48,6 @@ class Writer:
         has_header = bool(header.header_lines(self)) or any(ln.line is not None for ln in self.flow)
         blocks = header.header(self) if has_header else []
         _spacing_and_breaks(self, flow, has_header)
-        _keep_signature(flow)
         body.drawings(self, flow, blocks[0] if blocks else None)
         blocks += self.sections(flow)
         document = root("w:document", "w", "r", "wp", "a", "pic", "wps", "mc", "w14")
@@ -172,26 +170,6 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
 
 def _lines_on(w: Writer, page: int) -> int:
     return spec.LANDSCAPE_LINES if page in w.landscape_pages else spec.LINES_PER_PAGE
-
-
-def _keep_signature(flow: list[Para]) -> None:
-    """The signature block stays together and takes with it what the layout
-    carried over (§7.3.5.4) — those lines are paragraphs of their own here — and
-    the 附件说明 standing above it on its page."""
-    starts = [k for k, p in enumerate(flow) if p.element in SIGNATURE and (k == 0 or flow[k - 1].element not in SIGNATURE)]
-    if not starts:
-        return
-    start = starts[-1]
-    k = start
-    while k + 1 < len(flow) and flow[k + 1].element in SIGNATURE:
-        flow[k].keep_next = True
-        k += 1
-    first = next((k for k, p in enumerate(flow[:start]) if any(ln.carried for ln in p.lines)), start)
-    while first > 0 and flow[first - 1].element == E.ATTACHMENT_NOTE and flow[first - 1].page == flow[start].page:
-        first -= 1                  # not the items the layout left on the page before (flow._note_split)
-    for p in flow[first:start]:
-        if p.table is None:
-            p.keep_next = True
 
 
 def render_docx(lay: Layout, doc: Document) -> bytes:

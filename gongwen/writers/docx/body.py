@@ -43,6 +43,8 @@ def paragraphs(w: "Writer") -> list[Para]:
             while j < len(lines) and _continues(lines[j - 1], lines[j]):
                 j += 1
             out.append(paragraph_of(w, lines[i:j]))
+            if out[-1].element not in BREAK_JOINED and lines[j - 1].keep_with_next:
+                out[-1].keep_next = True                # as the flow kept it (a title's style keeps it)
         i = j
     return out
 
@@ -73,9 +75,6 @@ def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
     p = Para(el_, lines, content, [_indent(lines, st.first_line_chars)])
     if first.align is Align.JUSTIFY and st.jc not in (None, "both"):
         p.jc = "both"
-    o = first.origin
-    if first.first and o.level and not o.run_in:
-        p.keep_next = True                          # a heading is never a page's last line
     return p
 
 
