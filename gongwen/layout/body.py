@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from itertools import accumulate, groupby
 
 from .. import spec
 from ..model import Attachment, Document, Span, Table, format_date
@@ -75,8 +76,23 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, attachment: int | None = None) ->
             continue
         origin = Origin(attachment, k, p.level, run_in=p.run_in)
         rows = _rows(fonts, list(p.spans), heading(p.level), spec.PARAGRAPH_INDENT_CHARS * CH, origin=origin)
+        _sources(p.spans, rows)
         out.append(Block(rows, keep_with_next=p.whole_heading))
     return out
+
+
+def _sources(spans, rows: list[Row]) -> None:
+    """Each row's Row.source: the data's characters from its first through the
+    spaces after its last (those a line break drops; spaces before a paragraph's
+    first character belong to no line), in spans of one role."""
+    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in spans for ch in s.text]
+    counts = list(accumulate(ch != " " for ch, _ in chars))     # characters up to each, spaces not counted
+    done = 0
+    for row in rows:
+        upto = done + len(row.text.replace(" ", ""))
+        mine = [c for c, n in zip(chars, counts) if done < n <= upto]
+        row.source = tuple(Span("".join(c for c, _ in g), role) for role, g in groupby(mine, key=lambda c: c[1]))
+        done = upto
 
 
 def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: float = W,

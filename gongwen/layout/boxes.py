@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import spec
 from ..elements import Element
+from ..model import Span
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,9 @@ class LaidLine:
     # kept on its page with the line after it, as the flow kept it (flow.kept_with_next):
     # a heading with its text, the signature block and what went over with it
     keep_with_next: bool = False
+    # a 正文 paragraph's line as the data has it: its spans, with the spaces after it that the
+    # line break dropped in print (an editable copy keeps them; flow.Row.source)
+    source: tuple[Span, ...] | None = None
 
     @property
     def x(self) -> float:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from .. import spec
+from ..model import Span
 from .boxes import Align, Origin, Rule, Tab, VRule
 from .text import Glyph
 
@@ -36,6 +37,7 @@ class Row:
     cells: tuple[int, ...] = ()
     edges: tuple[float, ...] = ()
     frame: tuple[float, float] = (spec.TYPE_LEFT, spec.TYPE_RIGHT)
+    source: tuple[Span, ...] | None = None
 
     @property
     def text(self) -> str:

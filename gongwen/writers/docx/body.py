@@ -12,7 +12,6 @@ from lxml import etree
 from ... import spec
 from ...elements import Element
 from ...layout.boxes import Align, Image, LaidLine, Rule
-from ...model import Paragraph
 from ...layout.text import joined_for_word
 from .ooxml import Emu, el, emu, mm_of_twips, text_run, twips
 from .properties import (PITCH, SIDES, STYLE, Para, by_first, hex_rgb, ind, merged_runs, rpr, run_of, tab_props,
@@ -71,7 +70,7 @@ def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
         return Para(el_, lines, [run_of(r) for r in first.runs], [ind(left=0, right=right)], jc="right")
     if first.align is Align.CENTRE:
         return Para(el_, lines, [run_of(r) for r in first.runs], jc="center")
-    content = _model_runs(w, lines) or merged_runs([r for ln in lines for r in ln.runs])
+    content = _source_runs(lines) or merged_runs([r for ln in lines for r in ln.runs])
     p = Para(el_, lines, content, [_indent(lines, st.first_line_chars)])
     if first.align is Align.JUSTIFY and st.jc not in (None, "both"):
         p.jc = "both"
@@ -97,26 +96,15 @@ def _indent(lines: list[LaidLine], style_chars: int) -> etree._Element | None:
     return ind(left=left, first=first_line, first_chars=chars)
 
 
-def _model_runs(w: "Writer", lines: list[LaidLine]) -> list[etree._Element] | None:
-    """A body paragraph's text as the data has it (its spaces kept, where a line
-    break dropped one), cut where the layout split the paragraph."""
-    o = lines[0].origin
-    blocks = w.doc.body if o.attachment is None else w.doc.attachments[o.attachment - 1].content
-    block = blocks[o.block] if o.block is not None and o.block < len(blocks) else None
-    if not isinstance(block, Paragraph):
-        return None
-    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in block.spans for ch in s.text]
-    same = [ln for ln in w.flow if ln.origin == o and ln.element == lines[0].element]
-    skip = sum(len(ln.text.replace(" ", "")) for ln in same[:same.index(lines[0])])
-    take = sum(len(ln.text.replace(" ", "")) for ln in lines)
-    picked, seen = [], 0
-    for ch, role in chars:
-        seen += ch != " "
-        if skip < seen <= skip + take and (ch != " " or seen < skip + take):
-            picked.append((ch, role))
+def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
+    """A 正文 paragraph's text as the data has it (LaidLine.source: its spaces kept,
+    where a line break dropped one), in runs of one role; [] for other lines."""
+    chars = [(ch, s.role) for ln in lines for s in ln.source or () for ch in s.text]
+    while chars and chars[-1][0] == " ":
+        chars.pop()
     # the layout's address breaks told to Word and LibreOffice (layout.text.joined_for_word)
     return [text_run(joined_for_word("".join(c for c, _ in group)), rpr(role))
-            for role, group in itertools.groupby(picked, key=lambda c: c[1])]
+            for role, group in itertools.groupby(chars, key=lambda c: c[1])]
 
 
 def table(w: "Writer", lines: list[LaidLine]) -> Para:
