@@ -52,6 +52,7 @@ def layout(doc: Document, fonts: Fonts, preprinted: bool = False) -> Layout:
     _place_seal(doc, flow, pages, line_of)
     by_flow = list(pages)                      # flow page index → Page, before 附件 PDFs go in
     _insert_external(doc, flow, pages, lines)
+    _mark_breaks(blocks, lines, pages)
 
     blank: list[int] = []
     if letter:
@@ -90,6 +91,20 @@ def _place_rows(flow, blocks: list, pages: list[Page], lines: list[LaidLine]) ->
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"
     return line_of
+
+
+def _mark_breaks(blocks: list, lines: list[LaidLine], pages: list[Page]) -> None:
+    """LaidLine.break_before of the flow's lines: the first of a block that starts a
+    page of its own (an 附件), and a line on the page after its predecessor's where
+    that page has grid lines left under it (a heading kept with its text, lines
+    kept two together, a block kept whole, text carried with the signature)."""
+    flow = [ln for ln in lines if ln.block >= 0]
+    for prev, ln in zip([None, *flow], flow):
+        if prev is None or prev.block != ln.block:
+            ln.break_before = blocks[ln.block].new_page
+        if prev is not None and ln.page == prev.page + 1:
+            lines_on = spec.LANDSCAPE_LINES if pages[prev.page - 1].rotated_items else spec.LINES_PER_PAGE
+            ln.break_before = ln.break_before or (prev.line or 0) < lines_on
 
 
 def _place_imprint(imprint, flow, pages: list[Page], by_flow: list[Page], blank: list[int], letter: bool,

@@ -152,6 +152,9 @@ class LaidLine:
     # a 正文 paragraph's line as the data has it: its spans, with the spaces after it that the
     # line break dropped in print (an editable copy keeps them; flow.Row.source)
     source: tuple[Span, ...] | None = None
+    # begins a page the flow began on purpose (layout._mark_breaks): a writer whose text
+    # flows again must break before it, its lines would not run out there
+    break_before: bool = False
 
     @property
     def x(self) -> float:

@@ -135,10 +135,9 @@ def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._E
 
 
 def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
-    """Empty grid lines above each paragraph, empty pages for appended 附件 PDFs, a
-    page break before each 附件 (a landscape section starts a page by itself) and
-    wherever the layout broke before the foot of a page (a heading kept with its
-    text, lines kept two together, a 出席 entry kept whole), not where the lines run out."""
+    """Empty grid lines above each paragraph, empty pages for appended 附件 PDFs, and
+    a page break where the layout began a page on purpose (LaidLine.break_before;
+    a landscape section starts a page by itself, a table breaks by its rows)."""
     pages = {p.number: p for p in w.lay.pages}
     last: tuple[int, int] | None = (1, 0) if not has_header else None
     prev: Para | None = None
@@ -156,11 +155,7 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
             para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
                                        if n in pages and pages[n].kind == "external")
         same_kind = prev is None or (prev.page in w.landscape_pages) == (para.page in w.landscape_pages)
-        if para.element == E.ATTACHMENT_LABEL and same_kind:
-            para.page_break = True
-        elif prev is not None and same_kind and para.table is None and not para.external_before \
-                and first.page == prev.lines[-1].page + 1 and prev.lines[-1].line is not None \
-                and prev.lines[-1].line < _lines_on(w, prev.lines[-1].page):
+        if first.break_before and same_kind and para.table is None:
             para.page_break = True
         if len({ln.page for ln in para.lines}) > 1:
             para.widow = True          # layout split it two lines and more a side, as widow control does
