@@ -127,17 +127,11 @@ def table(w: "Writer", lines: list[LaidLine]) -> Para:
 
 def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Element:
     head = tr[0].element == E.TABLE_HEAD
+    role = STYLE[tr[0].element].role              # a cell's characters are in its element's (table_blocks)
     cells: list[list[str]] = [[] for _ in widths]
-    roles = [STYLE[tr[0].element].role] * len(widths)
-    for ln in tr:
-        roles_of = [r.role for r in ln.runs for _ in r.text]
-        texts: dict[int, str] = {}
-        for k, (ch, col) in enumerate(zip(ln.text, ln.cells)):
-            if col not in texts:
-                roles[col] = roles_of[k]
-            texts[col] = texts.get(col, "") + ch
-        for col, t in texts.items():
-            cells[col].append(t)
+    for ln in tr:                                 # each line's characters, column by column (LaidLine.cells)
+        for col, chars in itertools.groupby(zip(ln.text, ln.cells), key=lambda c: c[1]):
+            cells[col].append("".join(ch for ch, _ in chars))
     # as many grid lines as the layout gave it, exactly: LibreOffice adds the border
     # to a row that may grow, and a long table would drift off the grid.  Word and
     # LibreOffice draw the table's top border above its first row (and above the
@@ -147,7 +141,7 @@ def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Elemen
                         el("w:tblHeader") if head else None))
     for col, width in enumerate(widths):
         # the layout's lines, each ended by a line break: a cell breaks by words
-        content = broken([[text_run(t, rpr(roles[col]))] for t in cells[col]])
+        content = broken([[text_run(t, rpr(role))] for t in cells[col]])
         para = el("w:p", el("w:pPr", el("w:pStyle", val=STYLE[tr[0].element].sid),
                             el("w:jc", val="center" if head else "left")), *content)
         row.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa")), para))
