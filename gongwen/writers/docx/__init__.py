@@ -138,22 +138,19 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
     """Empty grid lines above each paragraph, empty pages for appended 附件 PDFs, and
     a page break where the layout began a page on purpose (LaidLine.break_before;
     a landscape section starts a page by itself, a table breaks by its rows)."""
-    pages = {p.number: p for p in w.lay.pages}
     last: tuple[int, int] | None = (1, 0) if not has_header else None
     prev: Para | None = None
     for para in flow:
         first = para.lines[0]
-        page = pages.get(first.page)
-        if page is not None and first.line is not None and page.pitch != spec.LINE_PITCH \
-                and first.line >= page.pitch_from:
+        page = w.lay.pages[first.page - 1]
+        if first.line is not None and page.pitch != spec.LINE_PITCH and first.line >= page.pitch_from:
             para.line = twips(page.pitch)      # a signature page's closer lines (flow.paginate): exact, off the grid
         if last is not None and first.line is not None:
             above = (first.line - 1) if first.page != last[0] else max(0, first.line - last[1] - 1)
-            closer = min(above, first.line - page.pitch_from) if para.line and page is not None else 0
+            closer = min(above, first.line - page.pitch_from) if para.line else 0
             para.before = (above - closer) * PITCH + closer * (para.line or 0)
-        if prev is not None and first.page > prev.lines[-1].page:
-            para.external_before = sum(1 for n in range(prev.lines[-1].page + 1, first.page)
-                                       if n in pages and pages[n].kind == "external")
+        if prev is not None:
+            para.external_before = sum(p.kind == "external" for p in w.lay.pages[prev.lines[-1].page:first.page - 1])
         same_kind = prev is None or (prev.page in w.landscape_pages) == (para.page in w.landscape_pages)
         if first.break_before and same_kind and para.table is None:
             para.page_break = True
