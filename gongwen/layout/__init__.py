@@ -86,7 +86,7 @@ def _place_rows(flow, blocks: list, pages: list[Page], lines: list[LaidLine]) ->
         if row.glyphs:                     # 空行 rows only make gaps
             lines.append(LaidLine(row.element, row.text, p.page + 1, p.line, p.carried, row.origin, row.first,
                                   row.last, row.align, tuple(drawn), row.frame, row.wrap, row.tabs, row.cells,
-                                  row.edges, p.block, i in kept, row.source))
+                                  row.edges, p.block, i in kept, row.source, repeated=p.repeated))
             line_of[id(row)] = lines[-1]
         if row.element.startswith("附件") and row.element != "附件说明":
             pages[p.page].kind = "attachment"

@@ -155,6 +155,9 @@ class LaidLine:
     # begins a page the flow began on purpose (layout._mark_breaks): a writer whose text
     # flows again must break before it, its lines would not run out there
     break_before: bool = False
+    # a table's header again atop a page the table runs on to: a writer whose tables repeat
+    # their header row themselves leaves it out
+    repeated: bool = False
 
     @property
     def x(self) -> float:

@@ -67,6 +67,7 @@ class Placed:
     line: int                    # grid line 1…22
     block: int = -1              # index of the block it belongs to
     carried: bool = False        # carried over to keep the signature company (§7.3.5.4)
+    repeated: bool = False       # a table's header row again atop a page the table runs on to (Block.repeat)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
                     cur.new_page(block.landscape)
                     gap = 0
                     for row in block.repeat:           # a table's header heads every page
-                        flow.placed.append(Placed(row, cur.page, cur.line, bi))
+                        flow.placed.append(Placed(row, cur.page, cur.line, bi, repeated=True))
                         cur.line += 1
         elif cur.line > 1 and gap + _lead(blocks, bi) > room and _lead(blocks, bi) <= cur.n_lines:
             # a heading (and the headings under it) never ends a page, a

@@ -110,9 +110,7 @@ def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
 def table(w: "Writer", lines: list[LaidLine]) -> Para:
     """A 表格 as a Word table: the layout's column edges, one table row per row of
     cells, the header row marked to repeat (Word repeats it on each page)."""
-    body_from = next((k for k, ln in enumerate(lines) if ln.origin.row != 0), len(lines))
-    # the header repeated atop a page is left out
-    rows = by_first([ln for k, ln in enumerate(lines) if k < body_from or ln.origin.row != 0])
+    rows = by_first([ln for ln in lines if not ln.repeated])     # Word repeats the header itself
     edges = lines[0].edges
     widths = [twips(b) - twips(a) for a, b in zip(edges, edges[1:])]
     bsz = max(2, round(spec.TABLE_BORDER / spec.PT * 8))
