@@ -128,7 +128,7 @@ def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._E
         return
     if para is not None and para.table is not None:
         last = para.lines[-1]
-        if last.line == _lines_on(w, last.page):
+        if last.line == (spec.LANDSCAPE_LINES if last.page in w.landscape_pages else spec.LINES_PER_PAGE):
             height = para.table.findall(".//" + qn("w:trHeight"))[-1]
             height.set(qn("w:val"), str(int(height.get(qn("w:val"))) - 20))
     blocks.append(paragraph(E.BLANK_PAGE, props=[spacing(before=0, after=0, line=20), sect], snap=False))
@@ -158,10 +158,6 @@ def _spacing_and_breaks(w: Writer, flow: list[Para], has_header: bool) -> None:
             para.widow = True          # layout split it two lines and more a side, as widow control does
         last = (para.lines[-1].page, para.lines[-1].line or 0)
         prev = para
-
-
-def _lines_on(w: Writer, page: int) -> int:
-    return spec.LANDSCAPE_LINES if page in w.landscape_pages else spec.LINES_PER_PAGE
 
 
 def render_docx(lay: Layout, doc: Document) -> bytes:
