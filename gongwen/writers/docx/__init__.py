@@ -35,8 +35,7 @@ class Writer:
         self.pkg = Package()
         self.docpr = 0
         self.floats: list[etree._Element] = []         # 版头 lines fixed on the page (text boxes)
-        taken = {id(ln) for ln in header.header_lines(self) + imprint.imprint_lines(self)}
-        self.flow = [ln for ln in lay.lines if id(ln) not in taken]
+        self.flow = [ln for ln in lay.lines if ln.block >= 0]     # placed by the flow: not the 版头's, the 版记's
         self.landscape_pages = {p.number for p in lay.pages if p.rotated_items}
 
     def next_docpr(self) -> int:

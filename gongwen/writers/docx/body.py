@@ -181,21 +181,20 @@ def _anchor(w: "Writer", name: str, x: float, y: float, cx: Emu, cy: Emu, conten
 
 
 def picture(w: "Writer", im: Image, host: Para | None) -> etree._Element:
-    """An image in the box layout fitted it to; a seal anchored to its 署名's
-    paragraph (it moves with the signature when the text above changes)."""
+    """An image in the box layout fitted it to; a seal anchored to the paragraph
+    `host` of its 署名 (it moves with the signature when the text above changes)."""
     path = Path(im.path)
     rid = w.pkg.image(path.read_bytes(), path.suffix.lower().lstrip(".") or "png")
     cx, cy = emu(im.width), emu(im.height)
-    relative = host is not None and any(ln is im.anchor for ln in host.lines)
     top = im.y
-    if relative and host is not None:
+    if host is not None:
         # from the top of its paragraph, the space before it included (as LibreOffice measures)
         top -= w.lay.line_top(host.page, host.lines[0].line or 1) - mm_of_twips(host.before)
     pic = el("pic:pic", el("pic:nvPicPr", el("pic:cNvPr", attrs={"id": w.docpr + 1, "name": path.name}),
                            el("pic:cNvPicPr")),
              el("pic:blipFill", el("a:blip", attrs={"r:embed": rid}), el("a:stretch", el("a:fillRect"))),
              el("pic:spPr", *_xfrm(cx, cy, "rect")))
-    return _anchor(w, im.element, im.x, top, cx, cy, pic, PIC_URI, im.element == E.SEAL, relative)
+    return _anchor(w, im.element, im.x, top, cx, cy, pic, PIC_URI, im.element == E.SEAL, host is not None)
 
 
 def line_shape(w: "Writer", r: Rule) -> etree._Element:
@@ -224,9 +223,9 @@ def drawings(w: "Writer", flow: list[Para], first_block: etree._Element | None) 
     for page in w.lay.pages:
         for item in page.items:
             if isinstance(item, Image):
-                host = next((p for p in flow if any(ln is item.anchor for ln in p.lines)), None)
-                host = host or nearest(w, flow, page.number, item.y + item.height / 2)
-                xml = picture(w, item, host)
+                anchored = next((p for p in flow if any(ln is item.anchor for ln in p.lines)), None)
+                host = anchored or nearest(w, flow, page.number, item.y + item.height / 2)
+                xml = picture(w, item, anchored)
             elif isinstance(item, Rule) and item.element not in (E.HEADER_RULE, E.IMPRINT, E.TABLE):
                 host = nearest(w, flow, page.number, item.y)
                 xml = line_shape(w, item)
