@@ -2,7 +2,7 @@
 top-left corner of the page.  Writers draw these and decide nothing."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -30,6 +30,10 @@ class TextRun:
     def end(self) -> float:
         """Right edge of the last character's advance."""
         return self.xs[-1] + self.advances[-1] if self.xs else 0.0
+
+    def part(self, a: int, b: int) -> "TextRun":
+        """Its characters a … b−1 as placed (a line cut at its tab stops)."""
+        return replace(self, text=self.text[a:b], xs=self.xs[a:b], advances=self.advances[a:b])
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ exactly (that would mean converting arbitrary PDF content), so the OFD holds the
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -246,9 +245,7 @@ class _Writer:
             return [(run, element, attachment)]
         out = []
         for k, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(run.text)])):
-            piece = dataclasses.replace(run, text=run.text[a:b], xs=run.xs[a:b],
-                                        advances=run.advances[a:b] if run.advances else ())
-            out.append((piece, _PIECE_ELEMENT.get((run.element, k > 0), run.element), attachment))
+            out.append((run.part(a, b), _PIECE_ELEMENT.get((run.element, k > 0), run.element), attachment))
         return out
 
     def _text(self, run: TextRun, frame: _Frame) -> tuple[str, int] | None:

@@ -3,7 +3,7 @@ properties every part of the DOCX is built from."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -200,8 +200,7 @@ def pieces(ln: LaidLine) -> list[tuple[Tab | None, list[TextRun]]]:
         for r in ln.runs:
             lo, hi = max(a, k), min(b, k + len(r.text))
             if lo < hi:
-                cut = slice(lo - k, hi - k)
-                rs.append(replace(r, text=r.text[cut], xs=r.xs[cut], advances=r.advances[cut]))
+                rs.append(r.part(lo - k, hi - k))
             k += len(r.text)
         if rs:
             out.append((at.get(a), rs))
