@@ -37,11 +37,11 @@ def paragraphs(w: "Writer") -> list[Para]:
             while j < len(lines) and lines[j].element in TABLE and \
                     (lines[j].origin.attachment, lines[j].origin.block) == key:
                 j += 1
-            out.append(table(w, lines[i:j]))
+            out.append(table(lines[i:j]))
         else:
             while j < len(lines) and _continues(lines[j - 1], lines[j]):
                 j += 1
-            out.append(paragraph_of(w, lines[i:j]))
+            out.append(paragraph_of(lines[i:j]))
             if out[-1].element not in BREAK_JOINED and lines[j - 1].keep_with_next:
                 out[-1].keep_next = True                # as the flow kept it (a title's style keeps it)
         i = j
@@ -56,7 +56,7 @@ def _continues(a: LaidLine, b: LaidLine) -> bool:
         (b.page == a.page or b.origin.block is None or b.element in BREAK_JOINED)
 
 
-def paragraph_of(w: "Writer", lines: list[LaidLine]) -> Para:
+def paragraph_of(lines: list[LaidLine]) -> Para:
     first = lines[0]
     el_ = first.element
     st = STYLE[el_]
@@ -107,7 +107,7 @@ def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
             for role, group in itertools.groupby(chars, key=lambda c: c[1])]
 
 
-def table(w: "Writer", lines: list[LaidLine]) -> Para:
+def table(lines: list[LaidLine]) -> Para:
     """A 表格 as a Word table: the layout's column edges, one table row per row of
     cells, the header row marked to repeat (Word repeats it on each page)."""
     rows = by_first([ln for ln in lines if not ln.repeated])     # Word repeats the header itself
