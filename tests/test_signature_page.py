@@ -324,3 +324,33 @@ def test_page_one_closes_up_under_its_header(files):
     main = build(read_string(one_page(4), ROOT / "doc.yaml"))       # one line less: the grid
     assert main.pages[0].pitch == spec.LINE_PITCH
     assert number.runs[0].baseline == next(ln for ln in main.lines if ln.element == "发文字号").runs[0].baseline
+
+
+def test_attachment_names_wrap_between_words():
+    """A wrapped 附件 name breaks where a word ends (issue 12 item 2's rule for
+    titles, in the 附件说明): before, “…活动安 / 排” in data/'s joint notice and
+    “…材料清 / 单” here; the DOCX carries the same breaks (test above, “joint”, “split”)."""
+    L = build(read_string(long_note(2), ROOT / "doc.yaml"))
+    notes = [ln.text for ln in L.lines if ln.element == "附件说明"]
+    assert notes[:2] == ["附件：1．第0号关于知识产权质押融资工作的有关材料", "清单"]
+    joint = build(read_string((ROOT / "data" / "joint-notice-2024.yaml").read_text(encoding="utf-8"), ROOT / "doc.yaml"))
+    wrapped = [ln.text for ln in joint.lines if ln.element == "附件说明"]
+    assert any(t.endswith("活动") for t in wrapped) and "安排" in wrapped, wrapped
+
+
+def test_the_addressees_stay_when_the_text_is_carried():
+    """§7.3.2 sends the 主送机关 to the 版记 only when they are so many that page 1
+    shows no 正文 — not when its one paragraph went over with the signature
+    (§7.3.5.4).  Before: a one-paragraph 印发 notice under a three-line title lost
+    its 主送 to the 版记."""
+    text = ("发文机关标志: 中共临朐县委办公室文件\n发文字号: 临办发〔2026〕10号\n"
+            "标题: 中共临朐县委办公室临朐县人民政府办公室关于印发《临朐县2026年度乡村振兴重点任务清单》的通知\n"
+            "主送机关: 各镇党委、政府，县直各部门\n正文: |\n"
+            "  《临朐县2026年度乡村振兴重点任务清单》已经县委、县政府同意，现印发给你们，请结合实际认真贯彻落实。\n"
+            "附件:\n  - 名称: 临朐县2026年度乡村振兴重点任务清单\n    内容: |\n      一、产业发展。\n"
+            "  - 名称: 临朐县2026年度乡村振兴重点项目表\n    内容: |\n      一、项目。\n"
+            "发文机关署名: 中共临朐县委办公室\n成文日期: 2026-02-10\n印章: true\n印发机关: 中共临朐县委办公室\n")
+    L = build(read_string(text, ROOT / "doc.yaml"))
+    assert [ln.page for ln in L.lines if ln.element == "主送机关"] == [1]
+    assert not any(ln.element == "版记主送" for ln in L.lines)
+    assert max(empty_before(L)) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE

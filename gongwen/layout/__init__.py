@@ -172,8 +172,10 @@ def _imprint_lines(imprint) -> int:
 
 
 def _text_on_first_page(flow) -> bool:
-    return any(p.page == 0 and p.row.glyphs and (p.row.element == "正文" or p.row.element.endswith("级标题"))
-               for p in flow.placed)
+    """Does 正文 start on page 1 — there, or carried from there to the signature's
+    page (§7.3.5.4: then it is the signature's doing, not the 主送机关's)?"""
+    return any((p.page == 0 or p.carried and p.page == 1) and p.row.glyphs
+               and (p.row.element == "正文" or p.row.element.endswith("级标题")) for p in flow.placed)
 
 
 def _shift(item, dy: float):

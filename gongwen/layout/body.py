@@ -10,9 +10,8 @@ from ..elements import Element, heading
 from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import CARRY_TEXT_LINES, Block, Row
 from .limits import shown, too_long
-from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, break_lines, break_title, clusters,
-                   _words, grid_tracking, line_width, natural, paragraph_lines, shape,
-                   word_boundaries)
+from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, _words, break_lines, break_name, break_title,
+                   clusters, grid_tracking, line_width, natural, paragraph_lines, shape, word_boundaries)
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -331,7 +330,7 @@ def attachment_note(doc: Document, fonts: Fonts) -> Block | None:
                     grid_tracking(BODY)) if several else []
         x_name = x_num + line_width(num)
         name = shape([Span(a.name, spec.FANGSONG)], fonts, BODY, grid_tracking(BODY))
-        lines = break_lines(name, spec.TYPE_RIGHT - x_name, 0.0, justify=False)
+        lines = break_name(name, spec.TYPE_RIGHT - x_name)
         for i, ln in enumerate(lines):
             glyphs, xs = list(ln.glyphs), [x_name + x for x in ln.xs]
             if i == 0:

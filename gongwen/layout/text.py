@@ -279,6 +279,27 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
     return out
 
 
+def break_name(glyphs: list[Glyph], width: float) -> list[Line]:
+    """A name that wraps (an 附件's in the 附件说明), each line filled as
+    break_lines fills it but for a break that falls inside a word: that one
+    moves back to the word's start (材料清/单 → 材料/清单, 活动安/排 →
+    活动/安排) where the line keeps two thirds of its characters."""
+    text = "".join(g.ch for g in glyphs)
+    fwd, bwd = word_boundaries(text)
+    safe = fwd & bwd                      # where both matchings agree a word ends
+    out: list[Line] = []
+    i = 0
+    while True:
+        lines = break_lines(glyphs[i:], width, 0.0, justify=False)
+        if len(lines) == 1:
+            return out + lines
+        n = len(lines[0].glyphs)
+        cut = max((k for k in safe if i + 2 * n / 3 <= k <= i + n and text[k] not in NO_LINE_START
+                   and text[k - 1] not in NO_LINE_END), default=i + n)
+        out.append(break_lines(glyphs[i:cut], width, 0.0, justify=False)[0])
+        i = cut
+
+
 def url_pieces(glyphs: list) -> list[list]:
     """A long address cut after each / and . (URL_BREAK_AFTER) not at its end."""
     pieces, cur = [], []

@@ -70,7 +70,10 @@ def paragraph_of(lines: list[LaidLine]) -> Para:
         return Para(el_, lines, [run_of(r) for r in first.runs], [ind(left=0, right=right)], jc="right")
     if first.align is Align.CENTRE:
         return Para(el_, lines, [run_of(r) for r in first.runs], jc="center")
-    content = _source_runs(lines) or merged_runs([r for ln in lines for r in ln.runs])
+    if el_ == E.ATTACHMENT_NOTE and len(lines) > 1:   # a name wraps where layout broke it, not inside a word
+        content = broken([merged_runs(list(ln.runs)) for ln in lines])
+    else:
+        content = _source_runs(lines) or merged_runs([r for ln in lines for r in ln.runs])
     p = Para(el_, lines, content, [_indent(lines, st.first_line_chars)])
     if first.align is Align.JUSTIFY and st.jc not in (None, "both"):
         p.jc = "both"
