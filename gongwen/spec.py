@@ -130,7 +130,8 @@ def seal_centre(top: float, bottom: float, pitch: float = LINE_PITCH) -> float:
 # stays): a page looks set a little closer, not crammed.  The pitch is a whole
 # number of twips (1/20 pt, as Word stores a line height), so the DOCX sets
 # exactly the PDF's lines.  Only a page of running text gives way (no table
-# rows on it); the 版记 to follow on an even page is made room for first.
+# rows on it); the 版记 to follow on an even page is made room for first
+# (to SIGNATURE_PAGE_LAST_PITCH, below).
 SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # When the lines cannot close up that far, text is carried (as few lines as the
 # rules allow) — unless carrying would leave the page before the signature's
@@ -151,6 +152,12 @@ SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # three abreast) takes 16–19 of the 22 lines by itself: under 10–12 lines of
 # text no pitch down to the bound fits it, and the page before keeps 8–10 lines
 # empty — the limit; closer still would be crammed.
+# The same bound holds the 版记 (§7.4) on an even signature page: where it does
+# not fit under the signature group, the page closes up for both, as little as
+# makes them fit, down to this pitch, before the 版记 moves to the next even
+# page (a blank page between, or text carried to an odd page before it) — the
+# standard lets 行距 give way to spare the signature a page of its own (§7.3.5.4);
+# a page of closer lines costs the clerk less than a blank page and a 版记 page.
 SIGNATURE_PAGE_LAST_PITCH = 0.64 * LINE_PITCH
 MAX_EMPTY_LINES_BEFORE_SIGNATURE = 7
 

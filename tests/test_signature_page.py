@@ -293,10 +293,11 @@ def test_three_rows_of_seals_the_limit(monkeypatch):
 
 def test_the_imprint_shares_the_closer_page(files):
     """An even signature page closes its lines up so that the 版记 stands under
-    the signature there (before: two lines carried to page 3, the 版记 on page 4).
-    Where it cannot, text is carried rather than a blank page put behind a page
-    of closer lines (a sealed notice whose page 2 could close up round the
-    signature, 0.955 of the pitch, but not round the 版记 too)."""
+    the signature there (before: two lines carried to page 3, the 版记 on page 4),
+    to the last bound (spec.SIGNATURE_PAGE_LAST_PITCH): a sealed notice whose
+    page 2 could close up round the signature at 0.955 of the pitch but round
+    the 版记 too only at 0.80 used to carry two lines to page 3 and put the 版记
+    on page 4; now it is two pages (tests/test_imprint_closer.py sweeps it)."""
     L = files["imprint"]["layout"]
     assert len(L.pages) == 2 and L.imprint_page == 2 and signature_page(L) == 2
     page = L.pages[1]
@@ -306,8 +307,10 @@ def test_the_imprint_shares_the_closer_page(files):
     assert page.line_top(last) + page.pitch <= spec.line_top(imprint_top) + 1e-6
     sealed = build(read_string(one_sealed(6) + "抄送机关:\n  - 区委办公室\n印发机关: 淄博市临淄区市场监督管理局办公室\n"
                                "印发日期: 2024-03-05\n", ROOT / "doc.yaml"))
-    assert not sealed.blank_pages and all(p.pitch == spec.LINE_PITCH for p in sealed.pages)
-    assert signature_page(sealed) == 3 and any(ln.carried for ln in sealed.lines) and sealed.imprint_page == 4
+    assert not sealed.blank_pages and len(sealed.pages) == 2 and sealed.imprint_page == 2
+    assert signature_page(sealed) == 2 and not any(ln.carried for ln in sealed.lines)
+    assert spec.SIGNATURE_PAGE_LAST_PITCH <= sealed.pages[1].pitch < spec.SIGNATURE_PAGE_MIN_PITCH
+    assert seal_clearance(sealed) >= 0
     for kind in ("pdf", "lo"):
         lines = pages_lines(files["imprint"][kind])
         assert len(lines) == 2 and any(t.endswith("印发") for _, t, _ in lines[1]), kind

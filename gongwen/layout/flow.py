@@ -107,8 +107,8 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
             # this page, its gap shrunk if need be; or the page's lines close
             # up (§7.3.5.4); or text goes over with it
             need = _group_need(group, gap)
-            closer = _closer_for(flow, blocks, bi, group, cur, first_line, imprint_lines, imprint_any_page) \
-                if need > room else None
+            imprint = _imprint_here(blocks, bi, group, cur, imprint_lines, imprint_any_page)
+            closer = _closer_for(flow, blocks, bi, group, cur, first_line, need - room, imprint)
             if closer:
                 cur.n_lines = closer                   # the group fits under the text on closer lines
                 block = blocks[bi]
@@ -124,11 +124,7 @@ def paginate(blocks: list[Block], first_line: int, imprint_lines: int = 0, impri
                 gap = block.gap_before if cur.line > 1 else 0
                 room = cur.n_lines - cur.line + 1
         if block.keep_together or block.signature:
-            need = len(block.rows) + block.reach
-            if block.keep_with_next:              # a table header keeps its first row
-                need += _follow(blocks, bi)
-            if gap + need > room and block.min_gap_before is not None and cur.line > 1:
-                gap = max(block.min_gap_before, room - need)
+            gap, need = _whole_gap(flow, blocks, bi, cur, gap, room, imprint_lines, imprint_any_page)
             if gap + need > room and not block.signature:
                 if need <= cur.n_lines:
                     cur.new_page(block.landscape)
@@ -180,21 +176,57 @@ class _Cursor:
             self.flow.landscape.add(self.page)
 
 
+def _whole_gap(flow: Flow, blocks: list[Block], bi: int, cur: _Cursor, gap: int, room: int, imprint_lines: int,
+               imprint_any_page: bool) -> tuple[int, int]:
+    """The empty lines above block `bi`, kept whole, and the lines it needs
+    under them: its gap, shrunk toward min_gap_before where the block would not
+    fit under the text — and, for a signature ending the flow on an even page
+    of grid lines, where the 版记 would not fit under it (as _group_need counts)."""
+    block = blocks[bi]
+    need = len(block.rows) + block.reach
+    if block.keep_with_next:              # a table header keeps its first row
+        need += _follow(blocks, bi)
+    least = block.min_gap_before
+    if least is None or cur.line == 1:
+        return gap, need
+    imprint = _imprint_here(blocks, bi, [block], cur, imprint_lines, imprint_any_page) \
+        if block.signature and cur.page not in flow.pitch else 0
+    if imprint and gap + need + imprint > room >= least + need + imprint:
+        return room - imprint - need, need
+    return (max(least, room - need) if gap + need > room else gap), need
+
+
+def _imprint_here(blocks: list[Block], bi: int, group: list[Block], cur: _Cursor, imprint_lines: int,
+                  imprint_any_page: bool) -> int:
+    """Grid lines the 版记 wants under the signature group starting at `bi` on
+    the cursor's page: its own when the group ends the flow on an even page
+    (on any with `imprint_any_page`, a letter's), else 0."""
+    last = bi + len(group) == len(blocks)
+    return imprint_lines if last and (cur.page % 2 == 1 or imprint_any_page) else 0
+
+
 def _closer_for(flow: Flow, blocks: list[Block], bi: int, group: list[Block], cur: _Cursor, first_line: int,
-                imprint_lines: int, imprint_any_page: bool) -> int | None:
-    """The signature group does not fit under the text: the lines this page has
-    when they close up for it (§7.3.5.4), or None (text goes over with it)."""
-    page, line, n_lines = cur.page, cur.line, cur.n_lines
+                short: int, imprint: int) -> int | None:
+    """The signature group is `short` lines short of fitting under the text
+    (> 0: it does not fit), or the 版记 of `imprint` lines the page should hold
+    does not fit under it: the lines this page has when they close up for them
+    (§7.3.5.4), or None (they fit, the 版记 moves on, or text goes over with the group)."""
+    if short + imprint <= 0:
+        return None
+    page, line, n_lines, over = cur.page, cur.line, cur.n_lines, short > 0
     first = first_line if page == 0 else 1
-    half_empty = _left_empty(flow, page, blocks, n_lines) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
-    # an even last page: the 版记 under the signature there, or else text carried rather than
-    # a page of closer lines with a blank page behind it (unless carrying leaves a page half empty)
-    imprint_here = imprint_lines and bi + len(group) == len(blocks) and (page % 2 == 1 or imprint_any_page)
     closer = None
-    if imprint_here:
-        closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH,
-                               spec.line_top(spec.LINES_PER_PAGE - imprint_lines + 1))
-    if not closer and (not imprint_here or half_empty):
+    if imprint:
+        # the 版记 under the signature on its even page, to the last bound: else it
+        # moves to the next even page — a blank page between, or text carried before it
+        closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_LAST_PITCH,
+                               spec.line_top(spec.LINES_PER_PAGE - imprint + 1))
+    if closer or not over:
+        return closer
+    half_empty = _left_empty(flow, page, blocks, n_lines) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE
+    # an even last page: text carried rather than a page of closer lines with a
+    # blank page behind it (unless carrying leaves a page half empty)
+    if not imprint or half_empty:
         closer = _closer_lines(flow, blocks, bi, page, line, n_lines, first, spec.SIGNATURE_PAGE_MIN_PITCH)
     if not closer and half_empty:
         # carrying would leave this page half empty: closer lines still, to the last bound
@@ -313,7 +345,8 @@ def _closer_lines(flow: Flow, blocks: list[Block], bi: int, page: int, line: int
         return None              # a paragraph the DOCX keeps whole runs in from the page before
     group = _signature_group(blocks, bi)
     height = bottom - spec.line_top(first)
-    for n in range(n_lines + 1, n_lines + spec.LINES_PER_PAGE):
+    grid = first - 1 + round(height / spec.LINE_PITCH)        # the grid's lines down to `bottom`
+    for n in range(grid + 1, n_lines + spec.LINES_PER_PAGE):
         pitch = _twips_floor(height / (n - first + 1))
         if pitch < min_pitch - 1e-9:
             return None
