@@ -151,7 +151,10 @@ SIGNATURE_PAGE_MIN_PITCH = 0.85 * LINE_PITCH
 # group of three rows of seals (five organs or more whose names do not stand
 # three abreast) takes 16–19 of the 22 lines by itself: under 10–12 lines of
 # text no pitch down to the bound fits it, and the page before keeps 8–10 lines
-# empty — the limit; closer still would be crammed.
+# empty — the limit; closer still would be crammed (0.564, or no pitch at all).
+# It is the least the rules leave: the signature's page then holds only the one
+# line (a 附件说明 item, a one-line paragraph) or the whole two-line paragraph
+# (no widow) that must share the seals' page, the page before all the rest.
 # The same bound holds the 版记 (§7.4) on an even signature page: where it does
 # not fit under the signature group, the page closes up for both, as little as
 # makes them fit, down to this pitch, before the 版记 moves to the next even

@@ -21,6 +21,7 @@ import pytest
 
 from gongwen import spec
 from gongwen.layout.boxes import Image
+from gongwen.layout.flow import MIN_SPLIT_LINES
 from gongwen.pipeline import build
 from gongwen.reader import read_string
 
@@ -264,31 +265,55 @@ def test_a_long_attachment_note_breaks_between_its_items():
     assert split >= 3, "no body length broke the 附件说明 — the sweep misses the case"
 
 
+def two_line(n: int, organs: int) -> str:
+    """n two-line paragraphs, `organs` organs' seals in rows and a 附注, no 附件说明."""
+    return notice(n, ORGANS[:organs], "true", note=True)
+
+
 def test_three_rows_of_seals_the_limit(monkeypatch):
-    """Five organs, three rows of seals, a 附注 and a 附件说明: the group takes 19
-    of the 22 lines by itself.  Under 10–11 lines of text on their page no pitch
-    down to the last bound fits it, and neither carrying a line (12–13 lines
-    left empty) nor breaking the 附件说明 (8–9) keeps the page before within
-    spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE — the limit spec.SIGNATURE_PAGE_LAST_PITCH
-    states.  That it is the geometry, not a path the layout misses: with the
-    bound lowered, those lengths close up only below it, or not at all."""
-    over = {}
-    for n in range(1, 23):
-        L = build(read_string(big(n, organs=5), ROOT / "doc.yaml"))
-        empty = empty_before(L)
-        if max(empty, default=0) > spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
+    """Five organs, three rows of seals and a 附注: the group takes 16–19 of the
+    22 lines by itself.  Where the page before the signature's keeps more than
+    spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE lines empty, it is the geometry, not
+    a path the layout misses — measured, not assumed:
+
+    * the signature's page holds the least of the text the rules allow above
+      the group — one line, the 附件说明's last item, under one-line paragraphs;
+      two, a whole two-line paragraph, without a 附件说明 (one line alone at the
+      top of a page would be a widow, issue 12 item 9) — so the page before
+      holds all the rest and cannot be fuller: with 14 one-line paragraphs it
+      holds 10 lines of 正文, the empty line and the 附件说明's first item (13
+      lines, 9 empty), with 15 one line more (8 empty); with 9 two-line
+      paragraphs 12 lines (10 empty), with 10 14 (8 empty);
+    * the group does not fit under all of that text on the page before at
+      any pitch down to the last bound: with the bound lowered to where glyphs
+      outgrow their lines (0.56), those lengths close up only below 0.64 — at
+      0.564, the 42 mm seals' rows fitting only there — or not at all."""
+    overs = {}
+    for kind, make, lengths, least in (("附件说明", lambda n: big(n, organs=5), range(1, 23), 1),
+                                       ("two-line", lambda n: two_line(n, 5), range(1, 23), MIN_SPLIT_LINES)):
+        over = overs[kind] = {}
+        for n in lengths:
+            L = build(read_string(make(n), ROOT / "doc.yaml"))
+            empty = empty_before(L)
+            if max(empty, default=0) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
+                continue
             over[n] = empty[-1]
-            assert not any(ln.carried for ln in L.lines)     # the 附件说明 broke: fuller than carrying
             assert all(p.pitch == spec.LINE_PITCH for p in L.pages)
             sig = signature_page(L)
-            group = [ln.line for ln in L.lines if ln.page == sig and ln.element in ("附件说明", "署名", "成文日期", "附注")]
-            assert max(group) - min(group) + 1 >= 16          # the seals' rows, date and 附注 less one item
-    assert over == {14: 9, 15: 8}
+            above = [ln for ln in L.lines if ln.page == sig and ln.line and ln.element in ("正文", "附件说明")]
+            assert len(above) == least, (kind, n, [ln.text for ln in above])
+            if least > 1:                 # one paragraph, whole: none of its lines left on the page before
+                assert len({ln.origin.block for ln in above}) == 1 and above[0].first and above[-1].last
+                assert not any(ln.origin.block == above[0].origin.block for ln in L.lines if ln.page == sig - 1)
+            group = [ln.line for ln in L.lines if ln.page == sig and ln.element in ("署名", "成文日期", "附注")]
+            assert max(group) - min(group) + 1 >= 13          # three rows of seals, the date and the 附注
+    assert overs == {"附件说明": {14: 9, 15: 8}, "two-line": {9: 10, 10: 8, 20: 10, 21: 8}}
     monkeypatch.setattr(spec, "SIGNATURE_PAGE_LAST_PITCH", 0.56 * spec.LINE_PITCH)   # glyphs outgrow their lines below
-    for n in over:
-        L = build(read_string(big(n, organs=5), ROOT / "doc.yaml"))
-        if max(empty_before(L), default=0) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
-            assert page_pitch(L) < 0.64, n
+    for kind, make in (("附件说明", lambda n: big(n, organs=5)), ("two-line", lambda n: two_line(n, 5))):
+        for n in overs[kind]:
+            L = build(read_string(make(n), ROOT / "doc.yaml"))
+            if max(empty_before(L), default=0) <= spec.MAX_EMPTY_LINES_BEFORE_SIGNATURE:
+                assert page_pitch(L) < 0.57, (kind, n, page_pitch(L))
 
 
 def test_the_imprint_shares_the_closer_page(files):
