@@ -1,5 +1,5 @@
 """Titles never break inside a word (issue 12, item 2), measured on a corpus of
-real 公文 titles (tests/fixtures/titles.txt: 64 titles, each written as its
+real 公文 titles (tests/fixtures/titles.txt: 80 titles, each written as its
 unbreakable units — issuing organs' names, words, 加强和改进, X行业 terms …).
 
 Every title is laid out as generate.py lays it out (the organs of its line as
@@ -65,6 +65,29 @@ def test_an_organ_not_among_the_issuers_is_found_by_its_form(fonts):
     assert not any(inner < c < inner + 10 for c in cuts), " / ".join(lines)
 
 
+# Place names no dictionary knows (made up: each character pair unlisted), with
+# every kind of administrative suffix and organ head: found by their form alone.
+UNKNOWN_PLACES = ("禾坪县", "湫渡镇", "桑岚区", "峁川乡", "雩都旗", "黎坝村", "栎溪市", "岢岚朵彝族自治县",
+                  "沅岭州", "淄博市桑岚区")
+HEADS = ("人民政府", "人民政府办公室", "人民代表大会常务委员会", "应急管理局", "教育和体育局", "委员会")
+
+
+@pytest.mark.parametrize("place", UNKNOWN_PLACES)
+def test_an_organ_whose_place_no_word_list_knows_stays_whole(fonts, place):
+    from gongwen.layout.text import _words
+    core = place.rstrip("县镇区乡旗村市州").replace("朵彝族自治", "")[-2:]
+    assert core not in _words(), "the place must be unknown to the word list for this test to mean anything"
+    for head in HEADS:
+        organ = place + head
+        for title, issuer in ((f"潍坊市人民政府关于同意{organ}调整部分行政区划的批复", "潍坊市人民政府"),
+                              (f"山东省教育厅关于转发{organ}关于做好校园安全工作的通知的通知", "山东省教育厅"),
+                              (f"{organ}关于进一步加强安全生产工作的通知", "山东省人民政府")):
+            lines = lay_title(title, (issuer,), fonts)
+            a = title.index(organ)
+            cuts = {sum(map(len, lines[:k])) for k in range(1, len(lines))}
+            assert not any(a < c < a + len(organ) for c in cuts), " / ".join(lines)
+
+
 # --- the printed title: PDF and DOCX -------------------------------------------
 
 CASES = {
@@ -75,6 +98,8 @@ CASES = {
                   "淄博市临淄区人力资源和社会保障局 关于 商请 协助 核查 企业 职工 养老保险 缴费 情况 的 函"),
     "gaijin": (("淄博市临淄区发展和改革局",),
                "淄博市临淄区发展和改革局 关于 进一步 加强和改进 政府投资项目 管理 的 通知"),
+    "linqu": (("临朐县教育局",), "中共临朐县委办公室 临朐县人民政府办公室 关于 印发 《临朐县 2026年度 乡村振兴 "
+                                "重点任务 清单》 的 通知"),
     "hangye": (("国家知识产权局",), "国家知识产权局 关于 开展 知识产权代理行业 “蓝天” 专项整治行动 的 通知"),
 }
 

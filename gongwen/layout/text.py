@@ -462,32 +462,77 @@ def name_spans(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return spans
 
 
-_ORGAN_END = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|"
-                        r"管理委员会|局|厅|委|办|院)")
+# An organ's head after its place name, longest first at each position (…县委办公室, not
+# …县委 | 办公室), with up to 12 characters of its function before it (临朐县应急管理局);
+# a 部 is not 部门.  Sub-organs that follow a head belong to it (…局办公室, …局党组,
+# a party committee's departments: 中共临朐县委宣传部).
+_ORGAN_END = re.compile(r"[\u4e00-\u9fff]{0,12}?(?:人民代表大会常务委员会|人大常委会|人民政府办公室|人民政府办公厅|"
+                        r"人民政府|委员会办公室|委员会|委办公室|委办|办公室|办公厅|党委|党组|政府|局|厅|委|办|院|"
+                        r"部(?!门))(?:办公室|办公厅|党组|机关党委|宣传部|组织部|统战部|政法委员会|政法委|"
+                        r"机构编制委员会办公室|编办|网信办|巡察办|老干部局|党校)?")
+# A party organ's name starts before its place (中共临朐县委办公室).
+_PARTY = ("中国共产党", "共青团", "中共")
+# Where a place name cannot reach back over: a word that opens a phrase, a function word.
+_PLACE_STOP_TAGS = ("v", "d", "p", "c", "r", "m", "q", "f", "u")
+_PLACE_STOP_CHARS = set("的和与及、等对向在为将由从")
+_ORGAN_HEAD_END = set("局厅部院府室会")
+_PLACE_CORE = 4            # characters of a place name before its suffix (鄂托克前旗, 乌鲁木齐市) …
+_AUTONOMOUS_CORE = 8       # … and before 自治州/自治县 (延边朝鲜族自治州, 凉山彝族自治州)
 
 
-def organ_form_spans(text: str) -> list[tuple[int, int]]:
-    """Other organs named in a title, known by their form: a place name (words
-    of jieba's tag ns, each with its 省/市/区/县 …) and the organ after it up to
-    its suffix (淄博市临淄区科学技术局, 淄博市人民政府) — never 关于 or 的 between."""
+def _place_start(text: str, p: int, stops: set[int]) -> int:
+    """Where the place name ending at text[p] (its 省/市/县/区/州/旗/镇/乡/村)
+    starts: back over known place names (ns) and unknown characters (临朐,
+    沂南: jieba does not know every county), each earlier place of a chain
+    (淄博市临淄区), to a word that opens a phrase (关于, 同意, 印发 …), a
+    function word, an organ's end or the title's start; a party organ's 中共
+    belongs to it.  p itself when no place name ends there."""
     words = _words()
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        pos = i
-        while True:
-            w = _word_at(text, pos, before=False)
-            if len(w) < 2 or not words.get(w, "").startswith("ns"):
-                break
-            pos += len(w)
-            if pos < len(text) and text[pos] in _PLACE_SUFFIX:
-                pos += 1
-        m = _ORGAN_END.match(text, pos) if pos > i else None
-        if m and "关于" not in text[i:m.end()] and "的" not in text[pos:m.end()]:
-            out.append((i, m.end()))
-            i = m.end()
+    autonomous = text.endswith("自治", 0, p)
+    j, core = (p - 2, 2) if autonomous else (p, 0)
+    limit = _AUTONOMOUS_CORE if autonomous else _PLACE_CORE
+    while j > 0 and j not in stops:
+        w = _word_at(text, j, before=True)
+        tag = words.get(w, "") if len(w) > 1 else ""
+        if w in _PARTY:
+            return j - len(w) if core else p
+        if len(w) > 1 and (tag.startswith(_PLACE_STOP_TAGS) or any(w.endswith(b) for b in _BREAK_BEFORE)
+                           or w[-1] in _ORGAN_HEAD_END                         # an organ before: 公安部|市场
+                           or text[j - len(w) - 1:j - len(w)].isdigit()):      # 2025年度: a number's unit
+            break
+        if len(w) == 1 and (not _is_asian(w) or w in _PLACE_STOP_CHARS or w in NO_LINE_START):
+            break
+        if w in _PLACE_SUFFIX and core:
+            core = 0                  # an earlier place of the chain: its own name before it
+        elif not tag.startswith("ns") and core + len(w) > limit:
+            break
         else:
-            i = max(i + 1, pos)
+            core += len(w)
+        j -= len(w)
+    return j if j < p - 2 * autonomous else p
+
+
+def organ_form_spans(text: str, ends: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Other organs named in a title, known by their form: a place name (see
+    _place_start: 临朐县, 淄博市临淄区, 延边朝鲜族自治州, known to the word list
+    or not) and the organ after it up to its head (临朐县人民政府办公室,
+    中共临朐县委办公室, 淄博市临淄区科学技术局) — never 关于, 的 or a word
+    that opens a phrase (举办, 开展) between.  `ends`: where the issuing
+    organs' names end, which no place name reaches back over."""
+    out: list[tuple[int, int]] = []
+    stops = {0, *ends}
+    for p, ch in enumerate(text):
+        if ch not in _PLACE_SUFFIX or (out and p < out[-1][1]):
+            continue
+        start = _place_start(text, p, stops)
+        m = _ORGAN_END.match(text, p + 1) if start < p else None
+        if m is None or "关于" in text[start:m.end()] or "的" in text[p + 1:m.end()] \
+                or any(b in text[p + 1:m.end()] for b in _BREAK_BEFORE):
+            continue
+        if out and start < out[-1][1]:
+            start = out[-1][1]
+        out.append((start, m.end()))
+        stops.add(m.end())
     return out
 
 
@@ -541,7 +586,7 @@ def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict
     for a, b in organ + _industry_spans(text, organ) + _pair_spans(text):
         (forbidden if b - a <= max_chars else in_name).update(range(a + 1, b))
     # other organs, found by their form, are words: broken only where nothing else will do
-    for a, b in organ_form_spans(text):
+    for a, b in organ_form_spans(text, name_ends):
         if not any(x <= a and b <= y for x, y in organ):
             in_name.update(range(a + 1, b))
             name_ends.add(b)
