@@ -259,6 +259,14 @@ TABLE_KEEP_CELL_CHARS = 4              # cells this short (names, 副科长, 联
 TABLE_BREAK_LEVELS = ("whole", "shorter words", "addresses at @ . / _ -", "Chinese characters",
                       "all but digits", "characters")
 
+# Body text: an e-mail address or URL that does not fit in what is left of a line
+# goes whole to the next one unless that leaves the line stretched by more than
+# this many 字 per gap between its characters when justified (house decision:
+# a third of a character — a full line of 3号 then still holds about two thirds
+# of its 28 characters); past it the address is broken after a / or a dot so
+# both lines are set close.
+ADDRESS_MAX_STRETCH_CHARS = 1 / 3
+
 # Space between a Chinese character and a Latin letter or digit next to it, in em
 # (house decision: as Word and LibreOffice set it by default — LibreOffice puts
 # 1/5 of the font's line height there, 1.2 em / 5 with the Fandol faces).

@@ -210,11 +210,12 @@ def test_kinsoku_pushes_a_character_down():
     "有关政策文件可登录沂水县人民政府网站（http://www.yishui.gov.cn/zwgk/tzgg/202403/t20240301_12345.html）查阅。",
 ])
 def test_addresses_stay_whole_and_break_only_after_slash_or_dot(para):
-    """Issue 12 (item 10): an e-mail address or URL that fits on a line is never
-    broken (it goes whole to the next line, the line before justified); one
-    longer than a line breaks only after / or . (see test_body_breaks.py)."""
+    """Issue 12 (item 10): an e-mail address or URL breaks only after / or . (an
+    e-mail address also after its @), and one that fits on a line only where
+    going whole to the next line would have left the line before stretched past
+    spec.ADDRESS_MAX_STRETCH_CHARS per gap (see test_body_breaks.py)."""
     import re as _re
-    from gongwen.layout.text import break_lines, grid_tracking, shape
+    from gongwen.layout.text import break_lines, grid_tracking, line_width, shape
     from gongwen.model import Span
     from gongwen.pipeline import fontbook
     addr = _re.search(r"[A-Za-z0-9@._\-/:]{8,}", para).group()
@@ -225,11 +226,16 @@ def test_addresses_stay_whole_and_break_only_after_slash_or_dot(para):
         assert "".join(ln.text for ln in lines) == text
         start = text.index(addr)
         cut = 0
-        for ln in lines[:-1]:
-            cut += len(ln.text)
+        for n, ln in enumerate(lines[:-1]):
+            begin, cut = cut, cut + len(ln.text)
             if start < cut < start + len(addr):
-                long = len(addr) * 0.5 > spec.CHARS_PER_LINE - 2
-                assert long and text[cut - 1] in "/.", (k, [ln.text for ln in lines])
+                assert text[cut - 1] in "/." or text[cut - 1] == "@" and "@" in addr, (k, [ln.text for ln in lines])
+                if len(addr) * 0.5 < spec.CHARS_PER_LINE - 2 and begin < start:
+                    # pushed whole, the line would have held text[begin:start] only
+                    avail = spec.TYPE_AREA_WIDTH - (2 * spec.CHAR_PITCH if n == 0 else 0)
+                    gaps = max(1, start - begin - 1)
+                    stretch = (avail - line_width(glyphs[begin:start])) / gaps / spec.CHAR_PITCH
+                    assert stretch > spec.ADDRESS_MAX_STRETCH_CHARS, (k, [ln.text for ln in lines])
 
 
 def test_a_number_stays_with_its_hao():

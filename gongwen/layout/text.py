@@ -31,9 +31,10 @@ NUMBER_UNIT = re.compile(r"\d+(?:[.．]\d+)?(?:万元|亿元|平方米|平方公
                          r"件次条台所名户吨米倍届期批份页天周岁亩%％‰])")
 # Where a table cell may cut an address or a number at need (tables only).
 SOFT_BREAK_AFTER = set("-/.@_?&=")
-# Body text never breaks an e-mail address or a URL that fits on a line: it
-# goes whole to the next line.  One longer than a line breaks after / or .
-URL_BREAK_AFTER = set("/.")
+# Body text breaks an e-mail address or a URL only after a / or a dot (an e-mail
+# address also after its @): one longer than a line, or one that going whole to
+# the next line would leave this one stretched (spec.ADDRESS_MAX_STRETCH_CHARS).
+URL_BREAK_AFTER = set("/.@")
 EPS = 1e-6
 
 
@@ -61,6 +62,7 @@ class Glyph:
 class Cluster:
     glyphs: list[Glyph]
     space: bool = False
+    joined: bool = False    # a later piece of a broken address: set solid against the one before
 
     def __post_init__(self) -> None:
         # Summed once: break_lines asks for it many times per cluster.  The
@@ -223,44 +225,51 @@ def _legal_break(line: list[Cluster], nxt: Cluster) -> bool:
 def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
                 justify: bool = True) -> list[Line]:
     """Break shaped glyphs into lines of at most `width` mm (the first line
-    starting `first_indent` mm in) and place every glyph."""
-    items = clusters(glyphs)
-    # A cluster wider than a whole line (a very long URL) is broken after its / and
-    # . (each piece a cluster), a piece still too wide per character.
-    split: list[Cluster] = []
-    for c in items:
-        if c.width > width + EPS and len(c.glyphs) > 1:
-            for piece in url_pieces(c.glyphs):
-                if sum(g.advance for g in piece) > width + EPS:
-                    split.extend(Cluster([g]) for g in piece)
-                else:
-                    split.append(Cluster(piece))
-        else:
-            split.append(c)
+    starting `first_indent` mm in) and place every glyph.
+
+    Greedy, with 避头尾 mended by pushing clusters down.  An e-mail address or
+    URL is broken after a / or a dot (an e-mail's @ too): when wider than a
+    line, and when pushing it whole to the next line would stretch a justified
+    line past spec.ADDRESS_MAX_STRETCH_CHARS per gap or leave the punctuation
+    after it to start a line (its last piece goes down with that instead)."""
+    unit = max((g.advance for g in glyphs if _is_asian(g.ch)), default=0.0)   # 1 字 of this text
+    max_stretch = spec.ADDRESS_MAX_STRETCH_CHARS * unit if justify else math.inf
     lines: list[list[Cluster]] = []
     current: list[Cluster] = []
     used = 0.0
     avail = width - first_indent
-    queue = deque(split)
+    # a cluster wider than a whole line: an address at its / and dots, anything else per character
+    queue = deque(c2 for c in clusters(glyphs) for c2 in (
+        [c] if c.width <= width + EPS or len(c.glyphs) == 1 else
+        _address_pieces(c, width) if _is_address(c) else [Cluster([g]) for g in c.glyphs]))
     while queue:
         c = queue.popleft()
         if c.space and not current:
             continue                      # no space at the start of a line
         lead = c.glyphs[0].lead if current else 0.0     # no space at the start of a line
         if not current and c.width > avail + EPS and len(c.glyphs) > 1:
-            # too wide even for this line on its own (an indented first line): per character
-            queue.extendleft(reversed([Cluster([g]) for g in c.glyphs]))
+            # too wide even for this line on its own (an indented first line): an address
+            # at its / and dots, anything else per character
+            queue.extendleft(reversed(_address_pieces(c, width) if _is_address(c) else
+                                      [Cluster([g]) for g in c.glyphs]))
             continue
         if used + lead + c.width <= avail + EPS or not current:
             current.append(c)
             used += lead + c.width
             continue
-        # c does not fit: find the latest legal break at or before it.
-        cut = len(current)
-        following = c
-        while cut > 0 and not _legal_break(current[:cut], following):
-            cut -= 1
-            following = current[cut]
+        cut = _last_legal_break(current, c)
+        # An address pushed whole would leave this line gaping (or, alone on it, let the
+        # punctuation after it start the next line): break it after a / or dot instead.
+        k = next((n for n, x in enumerate(current[cut:] + [c]) if _is_address(x)), None)
+        if k is not None:
+            every = current + [c]
+            addr, kept = every[cut + k], current[:cut + k]
+            pieces = _address_pieces(addr, width)
+            room = avail - _natural(kept + [addr]) + addr.width
+            if (cut == 0 or _stretch(current[:cut], avail) > max_stretch) and pieces[0].width <= room + EPS:
+                queue.extendleft(reversed(pieces + every[cut + k + 1:]))
+                current, used = kept, _natural(kept)
+                continue
         if cut == 0:                      # nothing legal: break where it overflows
             cut = len(current)
         queue.appendleft(c)
@@ -269,13 +278,70 @@ def break_lines(glyphs: list[Glyph], width: float, first_indent: float = 0.0,
         current, used, avail = [], 0.0, width
     if current:
         lines.append(current)
+    return _placed(lines, width, first_indent, justify, max_stretch)
+
+
+def _last_legal_break(current: list[Cluster], nxt: Cluster) -> int:
+    """The latest legal break at or before nxt (0: none)."""
+    cut = len(current)
+    following = nxt
+    while cut > 0 and not _legal_break(current[:cut], following):
+        cut -= 1
+        following = current[cut]
+    return cut
+
+
+_ADDRESS_MARK = re.compile(r"[@/]|\.[A-Za-z]")
+
+
+def _is_address(c: Cluster) -> bool:
+    """An e-mail address or URL (not a number: 3.5万元) that has a / or a dot to break after."""
+    return len(c.glyphs) > 2 and bool(_ADDRESS_MARK.search("".join(g.ch for g in c.glyphs))) \
+        and len(url_pieces(c.glyphs)) > 1
+
+
+def _address_pieces(c: Cluster, width: float) -> list[Cluster]:
+    """An address cut after its / and dots, a piece still wider than `width` per character."""
+    out: list[Cluster] = []
+    for piece in url_pieces(c.glyphs):
+        p = Cluster(piece, joined=True)
+        out.extend([Cluster([g], joined=True) for g in piece] if p.width > width + EPS else [p])
+    out[0].joined = False
+    return out
+
+
+def _natural(line: list[Cluster]) -> float:
+    """Width of clusters set solid, the Chinese–Latin spaces between them included."""
+    return sum(c.width for c in line) + sum(c.glyphs[0].lead for c in line[1:])
+
+
+def _stretch(line: list[Cluster], avail: float) -> float:
+    """What justifying the line to `avail` adds to each gap (inf: no gap)."""
+    while line and line[-1].space:
+        line = line[:-1]
+    gaps = sum(not c.joined for c in line[1:])
+    return (avail - _natural(line)) / gaps if gaps > 0 else math.inf
+
+
+def _opens_with_address(line: list[Cluster]) -> bool:
+    """The line starts with an address or the rest of one (after an opening bracket or quote)."""
+    c = next((c for c in line if c.last not in NO_LINE_END), None)
+    return c is not None and (c.joined or _is_address(c))
+
+
+def _placed(lines: list[list[Cluster]], width: float, first_indent: float, justify: bool,
+            max_stretch: float) -> list[Line]:
+    """Each line placed, justified but for the last and for one that breaks at or
+    inside an address and would still stretch past max_stretch (its address's
+    pieces could not be cut closer): that one is set solid, flush left."""
     out = []
     for n, line in enumerate(lines):
         while line and line[-1].space:
             line = line[:-1]
         indent = first_indent if n == 0 else 0.0
         last = n == len(lines) - 1
-        out.append(_place(line, indent, width - indent, justify and not last, last))
+        gaping = not last and _opens_with_address(lines[n + 1]) and _stretch(line, width - indent) > max_stretch
+        out.append(_place(line, indent, width - indent, justify and not last and not gaping, last))
     return out
 
 
@@ -301,11 +367,13 @@ def break_name(glyphs: list[Glyph], width: float) -> list[Line]:
 
 
 def url_pieces(glyphs: list) -> list[list]:
-    """A long address cut after each / and . (URL_BREAK_AFTER) not at its end."""
+    """A long address cut after each / and . (URL_BREAK_AFTER) not at its end nor
+    before another (https:// is one piece, never https:/ | /)."""
     pieces, cur = [], []
     for k, g in enumerate(glyphs):
         cur.append(g)
-        if g.ch in URL_BREAK_AFTER and k + 1 < len(glyphs) and glyphs[k + 1].ch not in NO_LINE_START:
+        if g.ch in URL_BREAK_AFTER and k + 1 < len(glyphs) and glyphs[k + 1].ch not in NO_LINE_START \
+                and glyphs[k + 1].ch not in URL_BREAK_AFTER:
             pieces.append(cur)
             cur = []
     return pieces + ([cur] if cur else [])
@@ -314,21 +382,23 @@ def url_pieces(glyphs: list) -> list[list]:
 WORD_JOINER, ZERO_WIDTH_SPACE = "\u2060", "\u200b"
 
 
-def joined_for_word(text: str, line_width_chars: float = spec.CHARS_PER_LINE) -> str:
+def joined_for_word(text: str, breaks: Iterable[int] = ()) -> str:
     """The text with this breaker's address breaks told to Word and LibreOffice
-    (whose own rules, UAX #14, differ): a word joiner after a / or - inside an
-    address that fits on a line (they would break there), a zero-width space
-    after each / and . of one longer than a line (they would not break after a
-    dot).  Widths are estimated at half a 字 a Latin character.  A number and
-    its unit get nothing: LibreOffice breaks 2035|年 whatever joins them, and a
-    joiner there takes away the Chinese–Latin space it sets."""
+    (whose own rules, UAX #14, differ): a zero-width space where the layout
+    ended a line inside an address (`breaks`: the offsets in `text` where its
+    lines end), and a word joiner after every other / or - of an address with
+    a / or an @, or of one the layout broke (they would break there; they never
+    break after a dot or an @ on their own).  A number and its unit get
+    nothing: LibreOffice breaks 2035|年 whatever joins them, and a joiner there
+    takes away the Chinese–Latin space it sets."""
+    ends = set(breaks)
     out, i = [], 0
     for m in _WORD.finditer(text):
         out.append(text[i:m.start()])
         tok = m.group()
-        if "/" in tok or "-" in tok and "@" in tok or len(tok) * 0.5 > line_width_chars:
-            long = len(tok) * 0.5 > line_width_chars
-            tok = "".join(ch + (ZERO_WIDTH_SPACE if long and ch in URL_BREAK_AFTER and j + 1 < len(tok) else
+        inside = {e - m.start() for e in ends if m.start() < e < m.end()}
+        if inside or "/" in tok or "-" in tok and "@" in tok:
+            tok = "".join(ch + (ZERO_WIDTH_SPACE if j + 1 in inside else
                                 WORD_JOINER if ch in "-/" and j + 1 < len(tok) else "")
                           for j, ch in enumerate(tok))
         out.append(tok)
@@ -340,11 +410,13 @@ def joined_for_word(text: str, line_width_chars: float = spec.CHARS_PER_LINE) ->
 def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last: bool) -> Line:
     leads = [0.0] + [c.glyphs[0].lead for c in line[1:]]
     natural = sum(c.width for c in line) + sum(leads)
-    gaps = len(line) - 1
+    gaps = sum(not c.joined for c in line[1:])     # never a gap inside an address
     extra = (avail - natural) / gaps if justify and gaps > 0 and natural < avail else 0.0
     glyphs, xs = [], []
     x = indent
-    for c, lead in zip(line, leads):
+    for n, (c, lead) in enumerate(zip(line, leads)):
+        if n and not c.joined:
+            x += extra
         x += lead
         for k, g in enumerate(c.glyphs):
             if k:
@@ -352,7 +424,6 @@ def _place(line: list[Cluster], indent: float, avail: float, justify: bool, last
             glyphs.append(g)
             xs.append(x)
             x += g.advance
-        x += extra
     return Line(glyphs, xs, last)
 
 

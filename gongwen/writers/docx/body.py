@@ -105,9 +105,14 @@ def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
     chars = [(ch, s.role) for ln in lines for s in ln.source or () for ch in s.text]
     while chars and chars[-1][0] == " ":
         chars.pop()
+    ends = set(itertools.accumulate(sum(len(s.text) for s in ln.source or ()) for ln in lines))
     # the layout's address breaks told to Word and LibreOffice (layout.text.joined_for_word)
-    return [text_run(joined_for_word("".join(c for c, _ in group)), rpr(role))
-            for role, group in itertools.groupby(chars, key=lambda c: c[1])]
+    out, start = [], 0
+    for role, group in itertools.groupby(chars, key=lambda c: c[1]):
+        text = "".join(c for c, _ in group)
+        out.append(text_run(joined_for_word(text, {e - start for e in ends}), rpr(role)))
+        start += len(text)
+    return out
 
 
 def table(lines: list[LaidLine]) -> Para:
