@@ -294,6 +294,9 @@ def _cell_lines(glyphs: list, width: float, level: int = 4, head: bool = False) 
     allowed = tiers[-1]
     out, start = [], 0
     while start < len(glyphs):
+        if glyphs[start].ch == " ":        # a line starts after the space it broke at (break_lines drops it)
+            start += 1
+            continue
         line = break_lines(glyphs[start:], width, 0.0, justify=False)[0]
         end = start + len(line.glyphs)
         if end < len(glyphs):
