@@ -15,12 +15,13 @@ FONTS_CONF = ROOT / "fonts" / "fonts.conf"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def render(docx: list[Path], work: Path) -> dict[str, Path]:
-    """stem → the PDF LibreOffice makes of each DOCX (one soffice run for all)."""
+def render(docx: list[Path], work: Path, fonts_conf: Path = FONTS_CONF) -> dict[str, Path]:
+    """stem → the PDF LibreOffice makes of each DOCX (one soffice run for all),
+    its fonts found through `fonts_conf` (ours by default)."""
     if SOFFICE is None:
         pytest.skip("未安装 LibreOffice（soffice），无法检查 DOCX 的排版")
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=str(work))
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf), HOME=str(work))
     if shutil.which("fc-cache"):
         subprocess.run(["fc-cache", "-f", str(FONTS_CONF.parent)], env=env, capture_output=True, timeout=120)
     inputs = []

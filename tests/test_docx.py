@@ -94,6 +94,12 @@ WIDE_TABLE = TABLE.replace("          表头: [序号, 单位名称, 数量]", "
 WIDE_TABLE = WIDE_TABLE.split("          行:\n")[0] + "          行:\n" + "".join(
     f"            - [{i}, 淄博市临淄区第{i}知识产权服务站, 12, 5, 30, 4, 18, 6, 无]\n" for i in range(1, 9)) + \
     "成文日期" + WIDE_TABLE.split("成文日期", 1)[1]
+# A landscape table whose last row ends on its page's last line: the 1 pt paragraph
+# that ends its section must fit under it (the row gives it room), or LibreOffice
+# would start a page for it.
+FILLED_TABLE = WIDE_TABLE.split("          行:\n")[0] + "          行:\n" + "".join(
+    f"            - [{i}, 第{i}站, 1, 2, 3, 4, 5, 6, 无]\n" for i in range(1, 13)) + \
+    "成文日期" + WIDE_TABLE.split("成文日期", 1)[1]
 RENDERED = ["seed", "short", "table", "joint", "letter"]   # compared line by line
 EXACT = ("seed", "joint", "letter")                     # every line breaks alike (issue 12)
 
@@ -139,8 +145,8 @@ def docs(seed_outputs, tmp_path_factory) -> dict[str, dict[str, Path]]:
     out["short"]["yaml"] = src
     joint = (ROOT / "data" / "joint-notice-2024.yaml").read_text(encoding="utf-8")   # text carried with a joint seal
     letter = (ROOT / "data" / "letter-2024.yaml").read_text(encoding="utf-8")        # 信函格式: 发文字号 flush right
-    for name, text in (("table", TABLE), ("wide", WIDE_TABLE), ("joint", joint), ("carried", CARRIED),
-                       ("letter", letter)):
+    for name, text in (("table", TABLE), ("wide", WIDE_TABLE), ("filled", FILLED_TABLE), ("joint", joint),
+                       ("carried", CARRIED), ("letter", letter)):
         src = write_yaml(d, text, f"{name}.yaml")
         r = run_generate(str(src), "--out", str(d / name))
         assert r.returncode == 0, r.stderr
@@ -351,7 +357,8 @@ def test_imprint_at_the_bottom_of_the_last_page(docs, rendered, name):
     assert abs(rules[-1][1] - spec.TYPE_BOTTOM) < 0.3, "the last rule ends on the bottom of the 版心"
 
 
-def test_wide_table_pages_hold_the_same_rows(docs, rendered):
+@pytest.mark.parametrize("name", ["wide", "filled"])
+def test_wide_table_pages_hold_the_same_rows(docs, rendered, name):
     """Landscape pages: LibreOffice turns the page where our PDF turns the text,
     so lines cannot be compared; each page must still hold the same characters."""
     import pdfplumber
@@ -359,7 +366,7 @@ def test_wide_table_pages_hold_the_same_rows(docs, rendered):
     def chars(path):
         with pdfplumber.open(path) as pdf:
             return [sorted(c["text"] for c in p.chars if c["text"].strip()) for p in pdf.pages]
-    ours, theirs = chars(docs["wide"]["pdf"]), chars(rendered["wide"])
+    ours, theirs = chars(docs[name]["pdf"]), chars(rendered[name])
     assert len(theirs) == len(ours)
     for n, (a, b) in enumerate(zip(ours, theirs), 1):
         assert a == b, f"page {n} differs"

@@ -24,7 +24,7 @@ from ...layout.boxes import Layout
 from ...model import Document
 from . import body, header, imprint, package
 from .ooxml import Package, el, qn, root, twips
-from .properties import PITCH, Para, paragraph, spacing
+from .properties import PITCH, Para, by_first, paragraph, spacing
 
 E = Element
 
@@ -120,16 +120,20 @@ def _blocks(p: Para) -> list[etree._Element]:
 
 def _end_section(blocks: list[etree._Element], para: Para | None, sect: etree._Element, w: Writer) -> None:
     """Make a paragraph the last of a section.  A table cannot end a section: an
-    empty line 1 pt high after it does — taken from the table's last row when the
-    table fills its page, or it would start a page of its own."""
+    empty line 1 pt high after it does — taken from the table's last row (and its
+    lines, or the row would grow back) when the table fills its page, or it would
+    start a page of its own."""
     if para is not None and para.table is None:
         blocks[-1].find(qn("w:pPr")).append(sect)
         return
     if para is not None and para.table is not None:
         last = para.lines[-1]
         if last.line == (spec.LANDSCAPE_LINES if last.page in w.landscape_pages else spec.LINES_PER_PAGE):
-            height = para.table.findall(".//" + qn("w:trHeight"))[-1]
-            height.set(qn("w:val"), str(int(height.get(qn("w:val"))) - 20))
+            row = para.table.findall(qn("w:tr"))[-1]
+            lines = len(by_first([ln for ln in para.lines if not ln.repeated])[-1])
+            for e, name, less in ((row.find(".//" + qn("w:trHeight")), "w:val", 20),
+                                  *((sp, "w:line", -(-20 // lines)) for sp in row.iter(qn("w:spacing")))):
+                e.set(qn(name), str(int(e.get(qn(name))) - less))
     blocks.append(paragraph(E.BLANK_PAGE, props=[spacing(before=0, after=0, line=20), sect], snap=False))
 
 

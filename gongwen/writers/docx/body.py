@@ -13,9 +13,9 @@ from ... import spec
 from ...elements import Element
 from ...layout.boxes import Align, Image, LaidLine, Rule
 from ...layout.text import joined_for_word
-from .ooxml import Emu, el, emu, mm_of_twips, text_run, twips
-from .properties import (PITCH, SIDES, STYLE, Para, by_first, hex_rgb, ind, merged_runs, rpr, run_of, tab_props,
-                         table_xml, tabbed)
+from .ooxml import Emu, el, emu, mm_of_twips, on, text_run, twips
+from .properties import (EXACT_ASCENT, PITCH, SIDES, STYLE, Para, by_first, hex_rgb, ind, merged_runs, rpr, run_of,
+                         spacing, tab_props, table_xml, tabbed)
 
 if TYPE_CHECKING:
     from . import Writer
@@ -138,18 +138,25 @@ def _table_row(tr: list[LaidLine], widths: list[int], bsz: int) -> etree._Elemen
     for ln in tr:                                 # each line's characters, column by column (LaidLine.cells)
         for col, chars in itertools.groupby(zip(ln.text, ln.cells), key=lambda c: c[1]):
             cells[col].append("".join(ch for ch, _ in chars))
-    # as many grid lines as the layout gave it, exactly: LibreOffice adds the border
-    # to a row that may grow, and a long table would drift off the grid.  Word and
-    # LibreOffice draw the table's top border above its first row (and above the
-    # header repeated atop each page): the header gives that width back.
-    height = len(tr) * PITCH - (bsz * 20 // 8 if head else 0)
-    row = el("w:tr", el("w:trPr", el("w:cantSplit"), el("w:trHeight", val=height, hRule="exact"),
+    # As many grid lines as the layout gave it, and more if need be: a cell whose text
+    # takes a line more in the clerk's fonts (other widths of digits and Latin) makes
+    # its row grow instead of being clipped.  LibreOffice adds the border to a row's
+    # content, so each line is exact and shorter than a grid line by its share of the
+    # border (a long table would drift off the grid otherwise), its text raised back
+    # onto the layout's baseline.  Word and LibreOffice draw the table's top border
+    # above its first row (and above the header repeated atop each page): the header
+    # gives that width back.
+    border = bsz * 20 // 8
+    height = len(tr) * PITCH - (border if head else 0)
+    line = (height - border) // len(tr)
+    lift = round((border + EXACT_ASCENT * line - twips(spec.baseline_in_cell(0, tr[0].size))) / 10)
+    row = el("w:tr", el("w:trPr", el("w:cantSplit"), el("w:trHeight", val=height, hRule="atLeast"),
                         el("w:tblHeader") if head else None))
     for col, width in enumerate(widths):
         # the layout's lines, each ended by a line break: a cell breaks by words
-        content = broken([[text_run(t, rpr(role))] for t in cells[col]])
-        para = el("w:p", el("w:pPr", el("w:pStyle", val=STYLE[tr[0].element].sid),
-                            el("w:jc", val="center" if head else "left")), *content)
+        content = broken([[text_run(t, rpr(role, position=lift))] for t in cells[col]])
+        para = el("w:p", el("w:pPr", el("w:pStyle", val=STYLE[tr[0].element].sid), on("w:snapToGrid", False),
+                            spacing(line=line), el("w:jc", val="center" if head else "left")), *content)
         row.append(el("w:tc", el("w:tcPr", el("w:tcW", w=width, type="dxa")), para))
     return row
 
