@@ -19,7 +19,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ... import spec
-from ...elements import Element
+from ...elements import Element, Part, part_of
 from ...layout.boxes import Layout
 from ...model import Document
 from . import body, header, imprint, package
@@ -36,6 +36,8 @@ class Writer:
         self.docpr = 0
         self.floats: list[etree._Element] = []         # 版头 lines fixed on the page (text boxes)
         self.flow = [ln for ln in lay.lines if ln.block >= 0]     # placed by the flow: not the 版头's, the 版记's
+        self.header = [ln for ln in lay.lines if ln.page == 1 and part_of(ln.element) is Part.HEADER]
+        self.imprint = [ln for ln in lay.lines if part_of(ln.element) is Part.IMPRINT]
         self.landscape_pages = {p.number for p in lay.pages if p.rotated_items}
 
     def next_docpr(self) -> int:
@@ -44,7 +46,7 @@ class Writer:
 
     def build(self) -> bytes:
         flow = body.paragraphs(self)
-        has_header = bool(header.header_lines(self)) or any(ln.line is not None for ln in self.flow)
+        has_header = bool(self.header) or any(ln.line is not None for ln in self.flow)
         blocks = header.header(self) if has_header else []
         _spacing_and_breaks(self, flow, has_header)
         body.drawings(self, flow, blocks[0] if blocks else None)
@@ -82,7 +84,7 @@ class Writer:
             if turned[k] != turned[k + 1]:
                 _end_section(out[k], flow[k], sect(k), self)
         final = sect(len(flow) - 1) if flow else body_sect
-        on = sorted({ln.page for ln in imprint.imprint_lines(self)}) if lay.imprint_page is not None else []
+        on = sorted({ln.page for ln in self.imprint}) if lay.imprint_page is not None else []
         if on and lay.pages[on[0] - 1].kind != "imprint" and flow:
             box = imprint.imprint_box(self, on.pop(0))
             if flow[-1].table is not None:     # the body may not end with a table: a paragraph holds the box

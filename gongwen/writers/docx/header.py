@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ... import spec
-from ...elements import Element, Part, part_of
+from ...elements import Element
 from ...layout.boxes import Align, LaidLine, Rule
 from .body import text_box
 from .ooxml import eighths, el, mm_of_twips, twips
@@ -33,13 +33,9 @@ class _Line:
     after: int | None = None
 
 
-def header_lines(w: "Writer") -> list[LaidLine]:
-    return [ln for ln in w.lay.lines if ln.page == 1 and part_of(ln.element) is Part.HEADER]
-
-
 def header(w: "Writer") -> list[etree._Element]:
     """The 版头's blocks, ending where the grid line of the flow's first line starts."""
-    lines = header_lines(w)
+    lines = w.header
     names = [ln for ln in lines if ln.element == Element.ORGAN_MARK and ln.origin.item is not None]
     joint = len(names) > 1
     by_base: dict[float, list[LaidLine]] = {}

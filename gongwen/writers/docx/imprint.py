@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from ... import spec
-from ...elements import Element, Part, part_of
+from ...elements import Element
 from ...layout.boxes import LaidLine, Rule
 from .body import text_box
 from .header import borderless_table
@@ -21,14 +21,9 @@ if TYPE_CHECKING:
     from . import Writer
 
 
-def imprint_lines(w: "Writer", page: int | None = None) -> list[LaidLine]:
-    """The 版记's lines: all of them, or those on one page (a 版记 taller than a page has several)."""
-    return [ln for ln in w.lay.lines if part_of(ln.element) is Part.IMPRINT and (page is None or ln.page == page)]
-
-
 def imprint_box(w: "Writer", number: int) -> etree._Element:
     """The 版记's part on page `number` as a text box at the bottom of its 版心."""
-    lines = imprint_lines(w, number)
+    lines = [ln for ln in w.imprint if ln.page == number]     # a 版记 taller than a page has several
     page = w.lay.pages[number - 1]
     rules = sorted((i for i in page.items if isinstance(i, Rule) and i.element == Element.IMPRINT), key=lambda r: r.y)
     first_line = min(ln.line or 0 for ln in lines)
