@@ -3,7 +3,7 @@
 # Debian packages: poppler (pdftoppm), LibreOffice (renders the DOCX), Ghostscript
 # (the 附件 PDF/A conversion, also a runtime need), a Java
 # runtime and PDFBox (PDF/A preflight), Noto CJK (the fallback font for rare
-# characters), Chromium (the web page tests, driven by Playwright).  Python packages go into .venv.
+# characters), DejaVu Sans (a wider Latin face for one DOCX test), Chromium (the web page tests, driven by Playwright).  Python packages go into .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -22,6 +22,8 @@ done
 # (`playwright install` cannot download a browser here).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+# DejaVu Sans: tests/test_docx_other_fonts.py opens the DOCX with Latin wider than ours, as the official fonts are
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
