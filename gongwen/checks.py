@@ -198,8 +198,18 @@ def _cn_int(s: str) -> int | None:
     return markup.parse_chinese_number(s) or None
 
 
+def _digits_alone(text: str) -> tuple[list[tuple[int, str]], str, int | None]:
+    """Digits alone are a year or a number, never both (the pattern would part "2024" as 202|4)."""
+    bare = _to_ascii_digits(text)
+    if len(bare) == 4 and 1949 < int(bare) < 2200:
+        return [(0, f"只写了年份“{text}”，缺少机关代字和发文序号")], f"机关代字〔{bare}〕N号（N 为发文序号）", int(bare)
+    return [(0, f"只写了序号“{text}”，缺少机关代字和年份")], f"机关代字〔年份〕{int(bare)}号", None
+
+
 def parse_doc_number(text: str, year_hint: int | None = None):
     """(wrong parts as (index, message), corrected 文号, year) or None if not a 文号 at all."""
+    if _to_ascii_digits(text.strip()).isdigit():
+        return _digits_alone(text.strip())
     m = _DOC_NUMBER.match(text)
     if not m:
         return None

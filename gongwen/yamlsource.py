@@ -398,6 +398,9 @@ def _slip(e: yaml.MarkedYAMLError, src_lines: list[str], line: int | None, probl
         if re.match(r"^\s*[^\s:：#\-][^:：]{0,20}：", s) and not re.match(r"^\s*[^:：]{1,20}:\s", s):
             return ("字段名后用了全角冒号“：”，YAML 要求半角冒号加空格。",
                     "写成 `字段: 内容`（半角冒号，后面一个空格）", n)
+    colonless = _missing_colon(e, src_lines) if "could not find expected ':'" in problem else None
+    if colonless:
+        return colonless
     for n in (line, (line or 1) - 1):
         s = src(n)
         m = re.match(r"^\s*(?:-\s+)?[^\s:]+:\s+([\[{])", s)
@@ -406,6 +409,21 @@ def _slip(e: yaml.MarkedYAMLError, src_lines: list[str], line: int | None, probl
             return (f"内容以“{m.group(1)}”开头，YAML 会把它当作列表或映射。",
                     "整段内容加引号，例如 `发文字号: \"[2023]3号\"`", n)
     return None
+
+
+def _missing_colon(e: yaml.MarkedYAMLError, src_lines: list[str]) -> tuple | None:
+    """A line without its colon: the scanner reads it to its end and stops at
+    the next line, but the key it was scanning began on this one."""
+    if "simple key" not in (e.context or "") or e.context_mark is None:
+        return None
+    at = e.context_mark.line + 1
+    bare = src_lines[at - 1].strip() if 0 < at <= len(src_lines) else ""
+    if not bare:
+        return None
+    shown = bare if len(bare) <= 16 else bare[:15] + "…"
+    key, _, rest = bare.partition(" ")
+    return (f"这一行“{shown}”缺少“字段: 内容”中的冒号。",
+            f"写成 `{key}: {rest.strip()[:20] or '内容'}`（冒号后有空格）", at)
 
 
 def _by_message(problem: str, context: str, line: int | None) -> tuple:

@@ -334,6 +334,15 @@ def test_doc_number_correction(text, fixed):
     assert bool(wrong) == (text != fixed)
 
 
+@pytest.mark.parametrize("text,said,fixed", [
+    ("2024", "只写了年份“2024”", "机关代字〔2024〕N号（N 为发文序号）"),    # not 年份“202” and 序号 4
+    ("12", "只写了序号“12”", "机关代字〔年份〕12号"),
+])
+def test_doc_number_of_digits_alone(text, said, fixed):
+    wrong, got, _ = parse_doc_number(text, 2024)
+    assert got == fixed and said in wrong[0][1]
+
+
 @pytest.mark.parametrize("title,genre", [
     ("关于开展全区知识产权宣传周活动的通知", "通知"),
     ("关于印发《管理办法（试行）》的通知（代拟稿）", "通知"),

@@ -27,6 +27,10 @@ CASES = {
     "unclosed double quote": (HEAD + "标题: \"关于某事的通知\n正文: |\n  第一段。\n  第二段。\n"
                               "成文日期: 2024-05-06\n印发机关: 某局\n", 2, "这一行的引号 \" 没有闭合"),
     "unclosed single quote": (HEAD + "标题: '关于某事的通知\n正文: |\n  第一段。\n", 2, "这一行的引号 ' 没有闭合"),
+    "no colon, a middle line": (HEAD + "标题: 关于某事的通知\n正文: |\n  一段。\n成文日期: 2024-05-06\n"
+                                "印发机关 某某局办公室\n抄送机关: [某局]\n", 6, "这一行“印发机关 某某局办公室”缺少"),
+    "no colon, the last line": (HEAD + "标题: 关于某事的通知\n正文: |\n  一段。\n成文日期: 2024-05-06\n"
+                                "印发机关 某某局办公室\n", 6, "写成 `印发机关: 某某局办公室`"),
     "python tag under 变量": (HEAD + "标题: 关于某事的通知\n变量:\n  x: !!python/object/apply:os.system [\"echo hi\"]\n"
                             "正文: |\n  第一段。\n", 4, "YAML 标签“!!python/object/apply:os.system”不能用"),
     "binary tag": (HEAD + "标题: 关于某事的通知\n附注: !!binary aGVsbG8=\n正文: |\n  第一段。\n", 3, "“!!binary”不能用"),
