@@ -376,7 +376,9 @@ class _Walker:
         for child in _run_content(r):
             tag = child.tag
             if tag == _w("t"):
-                buf.append(child.text or "")
+                # a zero-width space or word joiner tells Word where a line may break (ours do,
+                # layout.text.joined_for_word): a hint, not text
+                buf.append((child.text or "").replace("\u200b", "").replace("\u2060", ""))
             elif tag == _w("tab"):
                 buf.append("\t")
             elif tag in (_w("br"), _w("cr")):

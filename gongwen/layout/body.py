@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from itertools import accumulate, groupby
 
 from .. import spec
 from ..model import Attachment, Document, Span, Table, format_date
@@ -11,7 +10,8 @@ from .boxes import Align, Origin, Rule, Tab, TabKind, VRule
 from .flow import CARRY_TEXT_LINES, Block, Row
 from .limits import shown, too_long
 from .text import (NO_LINE_END, NO_LINE_START, SOFT_BREAK_AFTER, Fonts, _words, break_lines, break_name, break_title,
-                   clusters, grid_tracking, line_width, natural, paragraph_lines, shape, word_boundaries)
+                   clusters, grid_tracking, line_sources, line_width, natural, paragraph_lines, shape,
+                   word_boundaries)
 
 W = spec.TYPE_AREA_WIDTH
 CH = spec.CHAR_PITCH
@@ -81,17 +81,9 @@ def _paragraph_blocks(fonts: Fonts, blocks_in, attachment: int | None = None) ->
 
 
 def _sources(spans, rows: list[Row]) -> None:
-    """Each row's Row.source: the data's characters from its first through the
-    spaces after its last (those a line break drops; spaces before a paragraph's
-    first character belong to no line), in spans of one role."""
-    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in spans for ch in s.text]
-    counts = list(accumulate(ch != " " for ch, _ in chars))     # characters up to each, spaces not counted
-    done = 0
-    for row in rows:
-        upto = done + len(row.text.replace(" ", ""))
-        mine = [c for c, n in zip(chars, counts) if done < n <= upto]
-        row.source = tuple(Span("".join(c for c, _ in g), role) for role, g in groupby(mine, key=lambda c: c[1]))
-        done = upto
+    """Each row's Row.source (text.line_sources)."""
+    for row, source in zip(rows, line_sources(spans, [row.text for row in rows])):
+        row.source = source
 
 
 def table_blocks(fonts: Fonts, t: Table, left: float = spec.TYPE_LEFT, width: float = W,

@@ -8,7 +8,7 @@ from ..model import Document, Span, format_date
 from ..elements import Element
 from .boxes import Align, Item, LaidLine, Rule, Tab, TabKind
 from .limits import shown, too_long
-from .text import Fonts, break_lines, grid_tracking, line_width, natural, runs, shape
+from .text import Fonts, break_lines, grid_tracking, line_sources, line_width, natural, runs, shape
 
 SIZE = spec.IMPRINT_SIZE
 
@@ -55,12 +55,16 @@ def layout_imprint(doc: Document, fonts: Fonts, letter: bool = False,
         names = shape([Span(names_text, spec.FANGSONG)], fonts, SIZE, trk)
         x_names = left + line_width(label)
         rows = []
-        for i, ln in enumerate(break_lines(names, right - x_names)):
+        lines = break_lines(names, right - x_names)
+        # the data's text of each line, with the space a break dropped (an editable copy keeps it)
+        sources = line_sources([Span(label_text + names_text, spec.FANGSONG)],
+                               [label_text * (i == 0) + "".join(g.ch for g in ln.glyphs) for i, ln in enumerate(lines)])
+        for i, (ln, source) in enumerate(zip(lines, sources)):
             glyphs, xs = list(ln.glyphs), [x_names + x for x in ln.xs]
             if i == 0:
                 glyphs, xs = label + glyphs, [left + x for x in natural(label)] + xs
             rows.append((element, glyphs, xs, {"first": i == 0, "last": ln.last, "align": Align.JUSTIFY,
-                                               "wrap": x_names}))
+                                               "wrap": x_names, "source": source}))
         return rows
     if addressees or doc.cc:
         group = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import deque
+from itertools import accumulate, groupby
 from dataclasses import dataclass
 from typing import Iterable, Protocol
 
@@ -382,13 +383,31 @@ def url_pieces(glyphs: list) -> list[list]:
 WORD_JOINER, ZERO_WIDTH_SPACE = "\u2060", "\u200b"
 
 
+def line_sources(spans: Iterable[Span], texts: list[str]) -> list[tuple[Span, ...]]:
+    """The data's text of each printed line of a paragraph (`texts`: the lines as
+    broken, which drop the spaces at a break): its characters from its first
+    through the spaces after its last (spaces before the paragraph's first
+    character belong to no line), in spans of one role — what an editable copy
+    keeps where print dropped a space."""
+    chars = [(" " if ch in "\r\n\t" else ch, s.role) for s in spans for ch in s.text]
+    counts = list(accumulate(ch != " " for ch, _ in chars))     # characters up to each, spaces not counted
+    out, done = [], 0
+    for text in texts:
+        upto = done + len(text.replace(" ", ""))
+        mine = [c for c, n in zip(chars, counts) if done < n <= upto]
+        out.append(tuple(Span("".join(c for c, _ in g), role) for role, g in groupby(mine, key=lambda c: c[1])))
+        done = upto
+    return out
+
+
 def joined_for_word(text: str, breaks: Iterable[int] = ()) -> str:
     """The text with this breaker's address breaks told to Word and LibreOffice
     (whose own rules, UAX #14, differ): a zero-width space where the layout
     ended a line inside an address (`breaks`: the offsets in `text` where its
-    lines end), and a word joiner after every other / or - of an address with
-    a / or an @, or of one the layout broke (they would break there; they never
-    break after a dot or an @ on their own).  A number and its unit get
+    lines end), and a word joiner after every other / or - of a word (they
+    would break there — 0533-|7215056, Linzi-|Zibo — where this breaker never
+    breaks a word that fits a line; they never break after a dot or an @ on
+    their own).  A number and its unit get
     nothing: LibreOffice breaks 2035|年 whatever joins them, and a joiner there
     takes away the Chinese–Latin space it sets."""
     ends = set(breaks)
@@ -397,7 +416,7 @@ def joined_for_word(text: str, breaks: Iterable[int] = ()) -> str:
         out.append(text[i:m.start()])
         tok = m.group()
         inside = {e - m.start() for e in ends if m.start() < e < m.end()}
-        if inside or "/" in tok or "-" in tok and "@" in tok:
+        if inside or "/" in tok or "-" in tok:
             tok = "".join(ch + (ZERO_WIDTH_SPACE if j + 1 in inside else
                                 WORD_JOINER if ch in "-/" and j + 1 < len(tok) else "")
                           for j, ch in enumerate(tok))

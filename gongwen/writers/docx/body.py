@@ -73,7 +73,7 @@ def paragraph_of(lines: list[LaidLine]) -> Para:
     if el_ == E.ATTACHMENT_NOTE and len(lines) > 1:   # a name wraps where layout broke it, not inside a word
         content = broken([merged_runs(list(ln.runs)) for ln in lines])
     else:
-        content = _source_runs(lines) or merged_runs([r for ln in lines for r in ln.runs])
+        content = source_runs(lines) or merged_runs([r for ln in lines for r in ln.runs])
     p = Para(el_, lines, content, [_indent(lines, st.first_line_chars)])
     if first.align is Align.JUSTIFY and st.jc not in (None, "both"):
         p.jc = "both"
@@ -99,9 +99,10 @@ def _indent(lines: list[LaidLine], style_chars: int) -> etree._Element | None:
     return ind(left=left, first=first_line, first_chars=chars)
 
 
-def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
-    """A 正文 paragraph's text as the data has it (LaidLine.source: its spaces kept,
-    where a line break dropped one), in runs of one role; [] for other lines."""
+def source_runs(lines: list[LaidLine], position: int | None = None) -> list[etree._Element]:
+    """A paragraph's text as the data has it (LaidLine.source: its spaces kept,
+    where a line break dropped one), in runs of one role; [] for lines without
+    a source (正文 and the 版记's items have one)."""
     chars = [(ch, s.role) for ln in lines for s in ln.source or () for ch in s.text]
     while chars and chars[-1][0] == " ":
         chars.pop()
@@ -110,7 +111,7 @@ def _source_runs(lines: list[LaidLine]) -> list[etree._Element]:
     out, start = [], 0
     for role, group in itertools.groupby(chars, key=lambda c: c[1]):
         text = "".join(c for c, _ in group)
-        out.append(text_run(joined_for_word(text, {e - start for e in ends}), rpr(role)))
+        out.append(text_run(joined_for_word(text, {e - start for e in ends}), rpr(role, position=position)))
         start += len(text)
     return out
 

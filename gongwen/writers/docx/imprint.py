@@ -11,7 +11,7 @@ from lxml import etree
 from ... import spec
 from ...elements import Element
 from ...layout.boxes import LaidLine, Rule
-from .body import text_box
+from .body import source_runs, text_box
 from .header import borderless_table
 from .ooxml import eighths, mm_of_twips, twips
 from .properties import (EXACT_ASCENT, PITCH, TEXT_W, TOP, border, by_first, hex_rgb, ind, merged_runs, paragraph,
@@ -83,6 +83,6 @@ def _item(item: list[LaidLine], raise_hp: int) -> tuple[list[etree._Element], li
     if len(item) == 1:
         return merged_runs(list(first.runs), raise_hp), [ind(left=twips(first.x - spec.TYPE_LEFT), right=0)]
     wrap = first.wrap if first.wrap is not None else first.x
-    return merged_runs([r for ln in item for r in ln.runs], raise_hp), [
+    return source_runs(item, raise_hp) or merged_runs([r for ln in item for r in ln.runs], raise_hp), [
         ind(left=twips(wrap - spec.TYPE_LEFT), right=max(0, twips(spec.TYPE_RIGHT - first.frame[1])),
             hanging=twips(wrap - first.x))]
