@@ -147,3 +147,13 @@ def test_printed_title_breaks_at_words(printed, name):
     assert len(pdf) >= 2
     assert not in_word_breaks(pdf, units), " / ".join(pdf)
     assert title_lines(printed[name]["lo"]) == pdf, "LibreOffice breaks the DOCX's title elsewhere"
+
+
+def test_where_the_matchings_disagree_the_one_without_lone_characters_wins():
+    from gongwen.layout.text import _lone_char, chosen_boundaries
+    # forward 草原|生态, backward 草|原生态: the lone 草 is a word cut in two
+    assert chosen_boundaries("草原生态", {2, 4}, {0, 1, 4}) == {0, 2, 4}
+    # a lone character beside a break is no word (…自治州非 | 物质…), a function word is
+    assert _lone_char("州非物质", 2, "非", "物质", False)
+    assert _lone_char("州非物质", 1, "州", "非", False)
+    assert not _lone_char("工作的通知", 3, "的", "通知", False)

@@ -488,6 +488,9 @@ _INDUSTRY = "行业"
 COST_CANONICAL = -4.0     # before 关于: the organ / subject split every reader expects
 COST_PHRASE, COST_WORD, COST_HALF_WORD, COST_IN_WORD, COST_IN_BOOK_TITLE = 0.0, 2.0, 5.0, 30.0, 8.0
 COST_NOUN_PAIR = 15.0     # between two nouns of one noun phrase
+COST_IN_LONG_WORD = 45.0  # inside a listed word of 4+ characters both matchings find (非物|质文化遗产):
+                          # worse than a line more (COST_EXTRA_LINE) and two noun pairs
+_LONG_WORD = 4
 COST_EXTRA_LINE = 8.0     # one line more than the fewest: only for clearly better breaks
 
 
@@ -520,6 +523,50 @@ def word_boundaries(text: str) -> tuple[set[int], set[int]]:
         j -= step
     bwd.add(0)
     return fwd, bwd
+
+
+def _score(text: str, a: int, cuts: list[int]) -> tuple[int, int]:
+    """(words, single Chinese characters) of a segmentation of text[a:cuts[-1]]."""
+    singles = sum(1 for x, y in zip([a] + cuts, cuts) if y - x == 1 and _is_asian(text[x]))
+    return len(cuts), singles
+
+
+def chosen_boundaries(text: str, fwd: set[int], bwd: set[int]) -> set[int]:
+    """Where forward and backward maximum matching disagree (草原|生态 against
+    草|原生态, 旗人|民政|府 against 旗|人民政府办公室), the boundaries of the
+    better one, stretch by stretch between the places both agree on: fewer
+    words, then fewer single characters (a lone 草 is a word cut in two), then
+    the backward one (the more often right of the two).  The agreed places
+    are in it too."""
+    common = sorted(fwd & bwd | {0, len(text)})
+    out = set(common)
+    for a, b in zip(common, common[1:]):
+        f = sorted(x for x in fwd if a < x <= b)
+        r = sorted(x for x in bwd if a < x <= b)
+        if f != r:
+            out.update(f if _score(text, a, f) < _score(text, a, r) else r)
+    return out
+
+
+# Single characters that stand as words of their own at a line's end or start:
+# function words (关于 … 的 | 通知, 和 | 与 | 及 | 等 …) and, at the end, the
+# suffixes that close an organ's or a place's name (…局 | , …县 | ).  Any
+# other lone character a matching leaves (非 | 物质文化遗产, 草 | 原生态, 州 | 级)
+# is part of a word the list does not hold: a break beside it is in a word.
+_LONE_OK = set("的和与及暨并或等对向在为将由从把被给于以之各")
+_LONE_OK_AT_END = _LONE_OK | _BREAK_AFTER | _PLACE_SUFFIX | _NAME_SUFFIX
+
+
+def _lone_char(text: str, i: int, left: str, right: str, name_start: bool) -> bool:
+    """A break before text[i] between `left` and `right` (the longest listed
+    words ending and starting there) leaves a Chinese character that is no
+    word on its own.  Not a number's unit (2024年 | ) nor the first character
+    of a name (… | 沂南县人民代表大会 …, a place the list need not know)."""
+    lone_left = len(left) == 1 and _is_asian(left) and left not in _LONE_OK_AT_END \
+        and (i < 2 or _is_asian(text[i - 2]))
+    lone_right = len(right) == 1 and _is_asian(right) and right not in _LONE_OK and not name_start \
+        and (i + 1 >= len(text) or _is_asian(text[i + 1]))
+    return lone_left or lone_right
 
 
 def _word_at(text: str, i: int, before: bool) -> str:
@@ -658,6 +705,26 @@ def _pair_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _other_names(text: str, organ: list[tuple[int, int]], in_name: set[int], name_ends: set[int],
+                 name_starts: set[int]) -> None:
+    """Names in a title besides the issuing organs' (`organ`), added to in_name
+    (positions inside a name), name_ends and name_starts."""
+    # other organs, found by their form, are words: broken only where nothing else will do
+    for a, b in organ_form_spans(text, name_ends):
+        if not any(x <= a and b <= y for x, y in organ):
+            in_name.update(range(a + 1, b))
+            name_ends.add(b)
+            name_starts.add(a)
+    # an autonomous prefecture's or county's name is one name without an organ after it too
+    # (延边朝鲜族自治州 | 非物质文化遗产: not 延边朝鲜族 | 自治州)
+    for p, ch in enumerate(text):
+        if ch in _PLACE_SUFFIX and text.endswith("自治", 0, p) and not any(x < p < y for x, y in organ):
+            a = _place_start(text, p, {0, *name_ends})
+            if a < p - 2:
+                in_name.update(range(a + 1, p + 1))
+                name_starts.add(a)
+
+
 def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict[int, float]:
     """Cost of a break before each position where one is allowed."""
     n = len(text)
@@ -672,22 +739,25 @@ def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict
     # a word of it allows); neither are "X行业" terms.
     organ = name_spans(text, names)
     name_ends = {b for _, b in organ}
+    name_starts = {a for a, _ in organ}
     in_name: set[int] = set()
     for a, b in organ + _industry_spans(text, organ) + _pair_spans(text):
         (forbidden if b - a <= max_chars else in_name).update(range(a + 1, b))
-    # other organs, found by their form, are words: broken only where nothing else will do
-    for a, b in organ_form_spans(text, name_ends):
-        if not any(x <= a and b <= y for x, y in organ):
-            in_name.update(range(a + 1, b))
-            name_ends.add(b)
+    _other_names(text, organ, in_name, name_ends, name_starts)
     words = _words()
     fwd, bwd = word_boundaries(text)
+    chosen = chosen_boundaries(text, fwd, bwd)
+    agreed = sorted(fwd & bwd | {0})
+    in_long = {k for a, b in zip(agreed, agreed[1:]) if b - a >= _LONG_WORD and text[a:b] in words
+               for k in range(a + 1, b)}
     cost_at = {}
     for i in range(2, n - 1):                 # never a single character on a line
         if i in forbidden or text[i] in NO_LINE_START or text[i - 1] in NO_LINE_END:
             continue
-        on_boundary = i in fwd or i in bwd    # phrase rules hold only between words
         left, right = _word_at(text, i, before=True), _word_at(text, i, before=False)
+        # phrase rules hold only between words: where the better matching ends one,
+        # and no lone character is left beside the break (非 | 物质 …)
+        on_boundary = i in chosen and not _lone_char(text, i, left, right, i in name_starts)
         if text.startswith("关于", i):
             cost = COST_CANONICAL
         elif i in name_ends:                  # after an organ's name: between organs, or before its subject
@@ -703,7 +773,7 @@ def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict
         elif on_boundary and len(left) > 1 and len(right) > 1 and words.get(left, "").startswith(_NOUN_TAGS) \
                 and words.get(right, "").startswith(_NOUN_TAGS + ("v",)):
             cost = COST_NOUN_PAIR
-        elif i in fwd and i in bwd:
+        elif on_boundary and i in fwd and i in bwd:
             cost = COST_WORD
         elif on_boundary:
             cost = COST_HALF_WORD
@@ -711,6 +781,8 @@ def _break_costs(text: str, max_chars: float, names: Iterable[str] = ()) -> dict
             cost = COST_IN_WORD
         if i in in_name:
             cost = max(cost, COST_IN_WORD)
+        if i in in_long:
+            cost = max(cost, COST_IN_LONG_WORD)
         cost_at[i] = cost + (COST_IN_BOOK_TITLE if i in in_book else 0.0)
     return cost_at
 
