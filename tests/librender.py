@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_generate, write_yaml
 
 FONTS_CONF = ROOT / "fonts" / "fonts.conf"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -36,4 +36,19 @@ def render(docx: list[Path], work: Path, fonts_conf: Path = FONTS_CONF) -> dict[
     out = {p.stem: work / "pdf" / f"{p.stem}.pdf" for p in docx}
     missing = [n for n, p in out.items() if not p.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {r.stdout} {r.stderr}"
+    return out
+
+
+def generate_and_render(folder: Path, notices: dict[str, str]) -> dict[str, dict[str, Path]]:
+    """Each notice (name → YAML text) generated into folder/name, and every DOCX
+    rendered by LibreOffice in one run: name → {"pdf", "docx", "ofd"…, "lo": the rendering}."""
+    out: dict[str, dict[str, Path]] = {}
+    for name, text in notices.items():
+        src = write_yaml(folder, text, f"{name}.yaml")
+        r = run_generate(str(src), "--out", str(folder / name))
+        assert r.returncode == 0, r.stderr
+        out[name] = {p.suffix[1:]: p for p in (folder / name).iterdir()}
+    lo = render([f["docx"] for f in out.values()], folder / "lo")
+    for name in out:
+        out[name]["lo"] = lo[name]
     return out

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MM, run_generate, unspace, write_yaml
-from librender import render
+from conftest import MM, unspace
+from librender import generate_and_render
 from test_docx import pages_lines
 
 BASE = "为贯彻落实知识产权强国建设纲要和知识产权强省建设部署要求全面推进"
@@ -35,13 +35,7 @@ def _notice() -> str:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, Path]:
-    d = tmp_path_factory.mktemp("body")
-    src = write_yaml(d, _notice(), "breaks.yaml")
-    r = run_generate(str(src), "--out", str(d / "out"))
-    assert r.returncode == 0, r.stderr
-    out = {p.suffix[1:]: p for p in (d / "out").iterdir()}
-    out["lo"] = render([out["docx"]], d / "lo")["breaks"]
-    return out
+    return generate_and_render(tmp_path_factory.mktemp("body"), {"breaks": _notice()})["breaks"]
 
 
 def body_lines(path: Path) -> list[str]:
@@ -128,13 +122,7 @@ def _address_notice() -> str:
 
 @pytest.fixture(scope="module")
 def addressed(tmp_path_factory) -> dict[str, Path]:
-    d = tmp_path_factory.mktemp("addresses")
-    src = write_yaml(d, _address_notice(), "addresses.yaml")
-    r = run_generate(str(src), "--out", str(d / "out"))
-    assert r.returncode == 0, r.stderr
-    out = {p.suffix[1:]: p for p in (d / "out").iterdir()}
-    out["lo"] = render([out["docx"]], d / "lo")["addresses"]
-    return out
+    return generate_and_render(tmp_path_factory.mktemp("addresses"), {"addresses": _address_notice()})["addresses"]
 
 
 def _body_rows(path: Path) -> list[tuple[str, list]]:

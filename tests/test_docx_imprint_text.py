@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import run_generate, write_yaml
 from gongwen import spec
-from librender import render
+from librender import generate_and_render
 from test_docx import pages_lines
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -46,16 +45,7 @@ INVISIBLE = str.maketrans("", "", "\u200b\u2060")     # the breaks told to Word 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
     d = tmp_path_factory.mktemp("imprint-text")
-    out: dict[str, dict[str, Path]] = {}
-    for name, cc in CC.items():
-        src = write_yaml(d, HEAD + "".join(f"  - {c}\n" for c in cc), f"{name}.yaml")
-        r = run_generate(str(src), "--out", str(d / name))
-        assert r.returncode == 0, r.stderr
-        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
-    lo = render([f["docx"] for f in out.values()], d / "lo")
-    for name in out:
-        out[name]["lo"] = lo[name]
-    return out
+    return generate_and_render(d, {name: HEAD + "".join(f"  - {c}\n" for c in cc) for name, cc in CC.items()})
 
 
 def _imprint_lines(path: Path) -> list[str]:

@@ -19,8 +19,7 @@ import pytest
 
 from gongwen import spec
 
-from conftest import run_generate, write_yaml
-from librender import render
+from librender import generate_and_render
 from test_docx import pages_lines
 
 HEAD = """发文机关标志: 淄博市临淄区市场监督管理局文件
@@ -76,16 +75,7 @@ MINUTES = ("版式: 纪要\n发文机关标志: 临淄区知识产权联席会�
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
     d = tmp_path_factory.mktemp("pagebreaks")
-    out = {}
-    for name, text in (("feet", _feet()[0]), ("minutes", MINUTES)):
-        src = write_yaml(d, text, f"{name}.yaml")
-        r = run_generate(str(src), "--out", str(d / name))
-        assert r.returncode == 0, r.stderr
-        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
-    lo = render([f["docx"] for f in out.values()], d / "lo")
-    for name in out:
-        out[name]["lo"] = lo[name]
-    return out
+    return generate_and_render(d, {"feet": _feet()[0], "minutes": MINUTES})
 
 
 def printed(path: Path) -> list[tuple[int, int, str]]:

@@ -9,8 +9,8 @@ import pytest
 
 from gongwen import spec
 
-from conftest import MM, run_generate, write_yaml
-from librender import render
+from conftest import MM
+from librender import generate_and_render
 from test_docx import pages_lines, red_lines
 
 UPWARD = """\
@@ -32,16 +32,8 @@ SIGNERS = {"one": ["张建国"], "two": ["张建国", "李四"], "three": ["张�
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
     d = tmp_path_factory.mktemp("signers")
-    out = {}
-    for name, names in SIGNERS.items():
-        src = write_yaml(d, UPWARD.format(signers="".join(f"  - {n}\n" for n in names)), f"{name}.yaml")
-        r = run_generate(str(src), "--out", str(d / name))
-        assert r.returncode == 0, r.stderr
-        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
-    lo = render([f["docx"] for f in out.values()], d / "lo")
-    for name in out:
-        out[name]["lo"] = lo[name]
-    return out
+    return generate_and_render(d, {name: UPWARD.format(signers="".join(f"  - {n}\n" for n in names))
+                                   for name, names in SIGNERS.items()})
 
 
 def header_lines(path: Path) -> list[tuple[float, str, list]]:

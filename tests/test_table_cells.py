@@ -13,8 +13,8 @@ import pytest
 
 from gongwen import spec
 
-from conftest import MM, run_generate, write_yaml
-from librender import render
+from conftest import MM
+from librender import generate_and_render
 
 ROWS = [
     ["1", "淄博市临淄区市场监督管理局", "吕姿莹", "副科长", "0533-7215055", "lvzy@zblz.gov.cn"],
@@ -55,16 +55,7 @@ def _notice(name: str) -> str:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> dict[str, dict[str, Path]]:
     d = tmp_path_factory.mktemp("tables")
-    out = {}
-    for name in HEADS:
-        src = write_yaml(d, _notice(name), f"{name}.yaml")
-        r = run_generate(str(src), "--out", str(d / name))
-        assert r.returncode == 0, r.stderr
-        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
-    lo = render([f["docx"] for f in out.values()], d / "lo")
-    for name in out:
-        out[name]["lo"] = lo[name]
-    return out
+    return generate_and_render(d, {name: _notice(name) for name in HEADS})
 
 
 def table_cells(path: Path, chars_too: bool = False) -> list:

@@ -16,8 +16,8 @@ import pytest
 from gongwen import spec
 from gongwen.fonts import default_book
 
-from conftest import MM, ROOT, run_generate, write_yaml
-from librender import render
+from conftest import MM, ROOT
+from librender import generate_and_render
 
 sys.path.insert(0, str(ROOT / "tools"))
 from measure_title_breaks import in_word_breaks, lay_title, read_corpus  # noqa: E402
@@ -115,16 +115,7 @@ def _yaml(organs: tuple[str, ...], title: str) -> str:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, dict[str, Path]]:
     d = tmp_path_factory.mktemp("titles")
-    out = {}
-    for name, (organs, units) in CASES.items():
-        src = write_yaml(d, _yaml(organs, units.replace(" ", "")), f"{name}.yaml")
-        r = run_generate(str(src), "--out", str(d / name))
-        assert r.returncode == 0, r.stderr
-        out[name] = {p.suffix[1:]: p for p in (d / name).iterdir()}
-    lo = render([f["docx"] for f in out.values()], d / "lo")
-    for name in out:
-        out[name]["lo"] = lo[name]
-    return out
+    return generate_and_render(d, {name: _yaml(organs, units.replace(" ", "")) for name, (organs, units) in CASES.items()})
 
 
 def title_lines(pdf_path: Path) -> list[str]:
